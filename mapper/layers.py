@@ -1,0 +1,165 @@
+"""Compose a briefing into map layers: pure geometry, no drawing.
+
+Stored routes are waypoints; here they become geodesic lines densified to
+25 km.  Ranges are computed rings.  The result is plain GeoJSON-like dicts
+in (lon, lat) order that the renderer and exporters share.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from shapely.geometry import mapping
+
+from mapper import geodesy
+from mapper.points import LonLat
+from mapper.style import LAYER_TITLES
+
+ROUTE_LAYERS = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
+
+# Flows bow to their left, so the two directions between two places part.
+FLOW_BULGE_FRACTION = 0.10
+
+
+@dataclass
+class Layer:
+    """One toggleable map layer: a key from LAYER_TITLES and its features."""
+
+    key: str
+    title: str
+    features: list
+
+
+@dataclass(frozen=True)
+class PlaceInRange:
+    """A named place inside a range ring, with its geodesic distance."""
+
+    place_id: str
+    name: str
+    distance_m: float
+
+
+def _lonlat(feature):
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    return LonLat(lon, lat)
+
+
+def _feature(geometry, properties):
+    return {"type": "Feature", "geometry": mapping(geometry), "properties": properties}
+
+
+def _point(point, properties):
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
+            "properties": properties}
+
+
+def places_in_range(geodata, centre, radius_m, exclude=()):
+    """Places within ``radius_m`` of ``centre`` by geodesic distance, nearest first."""
+    inside = []
+    for place in geodata.places:
+        props = place["properties"]
+        if props["id"] in exclude:
+            continue
+        distance_m = geodesy.inverse(centre, _lonlat(place)).distance_m
+        if distance_m <= radius_m:
+            inside.append(PlaceInRange(props["id"], props["name"], distance_m))
+    return sorted(inside, key=lambda p: p.distance_m)
+
+
+def _route_features(route):
+    props = dict(route["properties"])
+    points = [LonLat(*c[:2]) for c in route["geometry"]["coordinates"]]
+    if props["kind"] == "supply-flow" and len(points) == 2:
+        span_m = geodesy.inverse(points[0], points[1]).distance_m
+        points = geodesy.offset_arc(points[0], points[1], span_m * FLOW_BULGE_FRACTION)
+    line = geodesy.geodesic_line(points)
+    props["length_m"] = geodesy.line_length_m(line)
+    features = [_feature(line, props)]
+    if props["kind"] == "supply-flow":
+        features.append(_flow_arrow(points, props))
+    return features
+
+
+def _flow_arrow(points, props):
+    """A point at the flow's middle, rotated along it, to show direction."""
+    middle = points[len(points) // 2] if len(points) % 2 else points[0]
+    onward = geodesy.inverse(middle, points[-1]).azimuth_deg
+    return _point(middle, {"id": f"{props['id']}-arrow", "name": props["name"], "marker": "arrow",
+                           "rotation_deg": onward, "direction": props["direction"], "kind": props["kind"]})
+
+
+def _range_features(geodata, placement):
+    system = geodata.systems[placement.system_id]
+    radius_m = float(system["range_m"])
+    inside = places_in_range(geodata, placement.centre, radius_m, exclude={placement.centre_place_id})
+    props = {
+        "id": placement.id,
+        "name": f"{system['name']} range from {placement.centre_label}",
+        "legend_label": f"{system['name']} range, {radius_m / 1000:g} km (geodesic)",
+        "kind": "range",
+        "system": placement.system_id,
+        "system_name": system["name"],
+        "radius_m": radius_m,
+        "range_stated": system.get("range_stated"),
+        "centre": [placement.centre.lon, placement.centre.lat],
+        "centre_label": placement.centre_label,
+        "places_inside": [{"id": p.place_id, "name": p.name, "distance_m": p.distance_m} for p in inside],
+        "sources": system["sources"],
+        "basis": "assumption",
+        "note": placement.note,
+    }
+    ring = geodesy.ring(placement.centre, radius_m)
+    centre_props = {"id": f"{placement.id}-centre", "name": placement.centre_label, "kind": "range",
+                    "marker": "centre", "basis": "assumption", "note": placement.note, "range_id": placement.id}
+    return [_feature(ring, props), _point(placement.centre, centre_props)]
+
+
+def _event_features(geodata):
+    """One marker per place, listing that place's events by date."""
+    by_place = defaultdict(list)
+    for event in geodata.events:
+        by_place[event["place"]].append(event)
+    features = []
+    for place_id, events in by_place.items():
+        place = geodata.place(place_id)
+        events = sorted(events, key=lambda e: e["date"])
+        features.append(_point(_lonlat(place), {
+            "id": f"events-at-{place_id}",
+            "name": f"Events at {place['properties']['name']}",
+            "kind": "event",
+            "place": place_id,
+            "events": events,
+        }))
+    return features
+
+
+def build_layers(geodata, briefing):
+    """The briefing's layers, in LAYER_TITLES order, with computed geometry."""
+    features = defaultdict(list)
+    for place in geodata.places:
+        features["places"].append(place)
+    for route in geodata.routes:
+        features[ROUTE_LAYERS[route["properties"]["kind"]]].extend(_route_features(route))
+    for placement in briefing.ranges:
+        features["ranges"].extend(_range_features(geodata, placement))
+    features["events"] = _event_features(geodata)
+    return [Layer(key, title, features[key]) for key, title in LAYER_TITLES.items() if key in briefing.layers]
+
+
+def layer_bounds(layers):
+    """(west, south, east, north) of every feature, from its coordinates."""
+    lons, lats = [], []
+
+    def walk(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            lons.append(coords[0])
+            lats.append(coords[1])
+        else:
+            for item in coords:
+                walk(item)
+
+    for layer in layers:
+        for feature in layer.features:
+            walk(feature["geometry"]["coordinates"])
+    if not lons:
+        return None
+    return min(lons), min(lats), max(lons), max(lats)

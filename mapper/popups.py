@@ -1,0 +1,141 @@
+"""HTML for popups, labels, title and legend: every data string escaped.
+
+Leaflet sets popup and tooltip content as innerHTML, so text from data must
+be escaped here, once, before it reaches the page.  Backticks and ``$`` are
+escaped as well because some templates place text in JS template strings.
+"""
+
+import html
+
+from mapper.units import metres_to
+
+_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+KIND_LABELS = {
+    "capital": "Capital city",
+    "city": "City",
+    "town": "Town",
+    "port": "Port",
+    "industrial-zone": "Industrial zone",
+    "sea": "Sea",
+    "site": "Site",
+    "sea-route": "Sea route",
+    "river-route": "River route",
+    "supply-flow": "Supply flow",
+    "range": "Weapon range",
+    "event": "Dated events",
+}
+
+
+def esc(text):
+    """Escape ``text`` for HTML and for JS template strings."""
+    return html.escape(str(text), quote=True).translate(_EXTRA)
+
+
+def format_length(length_m):
+    """'903 km (561 mi, 488 nmi)'."""
+    return (f"{metres_to(length_m, 'km'):,.0f} km ({metres_to(length_m, 'mi'):,.0f} mi, "
+            f"{metres_to(length_m, 'nmi'):,.0f} nmi)")
+
+
+def _citations(sources_by_id, citations):
+    items = []
+    for cite in citations:
+        source = sources_by_id.get(cite["source"], {})
+        items.append(
+            '<li class="mapper-cite">'
+            f'<blockquote>“{esc(cite["quote"])}”</blockquote>'
+            f'<span>{esc(source.get("outlet", cite["source"]))}, {esc(source.get("date_printed", ""))}: '
+            f'<i>{esc(source.get("title", ""))}</i></span></li>'
+        )
+    return f'<ul class="mapper-cites">{"".join(items)}</ul>'
+
+
+def _provenance(props):
+    parts = []
+    basis = props.get("basis")
+    if basis == "assumption":
+        parts.append(f'<p class="mapper-assumption"><b>Analyst’s assumption.</b> {esc(props.get("note", ""))}</p>')
+    elif basis == "gazetteer":
+        parts.append(f'<p class="mapper-gazetteer"><b>Not from the articles (gazetteer).</b> '
+                     f'{esc(props.get("note", ""))}</p>')
+    elif props.get("note"):
+        parts.append(f"<p>{esc(props['note'])}</p>")
+    return "".join(parts)
+
+
+def feature_popup(props, sources_by_id):
+    """Popup HTML for a place, route or range feature's properties."""
+    kind = KIND_LABELS.get(props.get("kind"), props.get("kind", ""))
+    body = [f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4>', f'<p class="mapper-kind">{esc(kind)}</p>']
+    if props.get("description"):
+        body.append(f"<p>{esc(props['description'])}</p>")
+    if "length_m" in props:
+        body.append(f"<p><b>Drawn length:</b> {format_length(props['length_m'])}</p>")
+    if "radius_m" in props:
+        stated = f" (stated: “{esc(props['range_stated'])}”)" if props.get("range_stated") else ""
+        body.append(f"<p><b>Range:</b> {format_length(props['radius_m'])}{stated}, drawn as a geodesic circle "
+                    f"around {esc(props['centre_label'])}.</p>")
+        inside = props.get("places_inside", [])
+        listed = ", ".join(f"{esc(p['name'])} ({metres_to(p['distance_m'], 'km'):,.0f} km)" for p in inside)
+        body.append(f"<p><b>Named places inside:</b> {listed or 'none'}</p>")
+    if props.get("cargo"):
+        rows = "".join(
+            f"<tr><td>{esc(c['item'])}</td><td>{esc(c['status'])}</td>"
+            f"<td>{_citations(sources_by_id, c['sources'])}</td></tr>" for c in props["cargo"]
+        )
+        body.append(f'<table class="mapper-cargo"><tr><th>Cargo</th><th>Status</th><th>Source</th></tr>{rows}</table>')
+    body.append(_provenance(props))
+    if props.get("sources"):
+        body.append(f"<p><b>Sources</b></p>{_citations(sources_by_id, props['sources'])}")
+    if props.get("location_source"):
+        body.append(f'<p class="mapper-location"><b>Coordinate:</b> {esc(props["location_source"])}</p>')
+    body.append("</div>")
+    return "".join(body)
+
+
+def centre_popup(props):
+    """Popup HTML for an assumed range centre."""
+    return (f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4><p class="mapper-kind">Assumed launch area</p>'
+            f"{_provenance(props)}</div>")
+
+
+def events_popup(props, sources_by_id):
+    """Popup HTML listing dated events at one place."""
+    items = "".join(
+        f'<li><b>{esc(e["date"])}</b> ({esc(e["date_text"])}): {esc(e["name"])}'
+        f'{"<br><i>" + esc(e["note"]) + "</i>" if e.get("note") else ""}'
+        f'{_citations(sources_by_id, e["sources"])}</li>'
+        for e in props["events"]
+    )
+    return f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4><ol class="mapper-events">{items}</ol></div>'
+
+
+def title_html(title, subtitle):
+    """The map's title block."""
+    sub = f'<div class="mapper-subtitle">{esc(subtitle)}</div>' if subtitle else ""
+    return f'<div class="mapper-title-text">{esc(title)}</div>{sub}'
+
+
+def legend_html(entries, assumption_dash):
+    """Legend from (layer title, [(Style, is_point)]) pairs."""
+    groups = []
+    for layer_title, styles in entries:
+        rows = []
+        for style, is_point in styles:
+            if is_point:
+                swatch = (f'<svg width="22" height="14"><circle cx="11" cy="7" r="{min(style.radius_px, 6)}" '
+                          f'fill="{esc(style.fill_color or style.color)}" stroke="{esc(style.color)}" stroke-width="1.5"/></svg>')
+            elif style.fill_opacity:
+                swatch = (f'<svg width="22" height="14"><rect x="2" y="2" width="18" height="10" '
+                          f'fill="{esc(style.fill_color)}" fill-opacity="0.35" stroke="{esc(style.color)}" '
+                          f'stroke-width="2" stroke-dasharray="4 3"/></svg>')
+            else:
+                swatch = (f'<svg width="22" height="14"><line x1="1" y1="7" x2="21" y2="7" '
+                          f'stroke="{esc(style.color)}" stroke-width="{style.weight_px}"/></svg>')
+            rows.append(f'<div class="mapper-legend-row">{swatch}<span>{esc(style.label)}</span></div>')
+        groups.append(f'<div class="mapper-legend-group"><b>{esc(layer_title)}</b>{"".join(rows)}</div>')
+    dashed = (f'<div class="mapper-legend-row"><svg width="22" height="14"><line x1="1" y1="7" x2="21" y2="7" '
+              f'stroke="#374151" stroke-width="2.5" stroke-dasharray="{esc(assumption_dash)}"/></svg>'
+              f"<span>Dashed: analyst’s assumption, not stated in the articles</span></div>")
+    return f'<div class="mapper-legend-title">Legend</div>{"".join(groups)}{dashed}'

@@ -1,0 +1,83 @@
+"""The one style table: it styles the map's features and builds its legend."""
+
+from dataclasses import dataclass
+
+# Layer keys in drawing and legend order, with the title shown for each.
+LAYER_TITLES = {
+    "ranges": "Weapon ranges",
+    "sea-routes": "Sea routes",
+    "river-routes": "River routes",
+    "supply-flows": "Supply flows",
+    "events": "Dated events",
+    "places": "Places",
+}
+
+ASSUMPTION_DASH = "7 6"
+ASSUMPTION_DOTS = "2 3"  # for the outline of small point markers
+
+LAND_COLOR = "#f3efe6"
+SEA_COLOR = "#cfe2ee"
+BORDER_COLOR = "#a8a294"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one kind of feature is drawn, and how the legend names it.
+
+    ``radius_px`` > 0 draws points as circles of that radius; lines and
+    polygons use ``weight_px`` and ``fill_opacity``.
+    """
+
+    label: str
+    color: str
+    weight_px: float = 3.0
+    fill_color: str | None = None
+    fill_opacity: float = 0.0
+    radius_px: float = 0.0
+
+    def leaflet_options(self, assumption=False):
+        """Leaflet path options for this style; dashed for an assumption."""
+        options = {
+            "color": self.color,
+            "weight": self.weight_px,
+            "opacity": 0.95,
+            "fillColor": self.fill_color or self.color,
+            "fillOpacity": self.fill_opacity,
+        }
+        if self.radius_px:
+            options["radius"] = self.radius_px
+        if assumption:
+            options["dashArray"] = ASSUMPTION_DOTS if self.radius_px else ASSUMPTION_DASH
+        return options
+
+
+STYLES = {
+    "place-capital": Style("Capital", "#1f2937", 2, "#1f2937", 0.9, 6),
+    "place-industrial-zone": Style("Drone plant site", "#b91c1c", 2, "#ef4444", 0.9, 7),
+    "place-port": Style("Port (assumed)", "#075985", 2, "#ffffff", 1.0, 5),
+    "place-city": Style("City (gazetteer)", "#4b5563", 1.5, "#9ca3af", 0.9, 4),
+    "place-town": Style("Town (gazetteer)", "#4b5563", 1.5, "#d1d5db", 0.9, 3),
+    "place-sea": Style("Sea", "#075985", 1, "#7dd3fc", 0.6, 3),
+    "place-site": Style("Site", "#4b5563", 1.5, "#e5e7eb", 0.9, 4),
+    "sea-route": Style("Caspian sea lane (assumed)", "#0369a1", 3.5),
+    "river-route": Style("Volga–Kama river route (assumed)", "#0d9488", 3.5),
+    "flow-iran-to-russia": Style("Iran → Russia: drones, ammunition, missiles", "#dc2626", 3),
+    "flow-russia-to-iran": Style("Russia → Iran: aircraft, systems, cooperation", "#7c3aed", 3),
+    "flow-russia-to-ukraine": Style("Drones used against Kyiv", "#ea580c", 3),
+    "range": Style("Weapon range ring (geodesic)", "#b45309", 2, "#f59e0b", 0.15),
+    "range-centre": Style("Assumed launch area", "#b45309", 2, "#ffffff", 1.0, 4),
+    "event": Style("Dated event(s) at a place", "#ca8a04", 3, "#fde047", 0.0, 11),
+}
+
+
+def style_key(layer_key, props):
+    """The STYLES key for a feature of ``layer_key`` with properties ``props``."""
+    if layer_key == "places":
+        return f"place-{props['kind']}"
+    if layer_key == "supply-flows":
+        return f"flow-{props['direction']}"
+    if layer_key == "ranges":
+        return "range-centre" if props.get("marker") == "centre" else "range"
+    if layer_key == "events":
+        return "event"
+    return props["kind"]

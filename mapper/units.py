@@ -1,0 +1,72 @@
+"""Lengths typed by people: ``120km``, ``75 mi``, ``65nmi``, ``120000m``."""
+
+import math
+import re
+
+from mapper.errors import InputError
+
+METRES_PER_UNIT = {
+    "m": 1.0,
+    "km": 1000.0,
+    "mi": 1609.344,  # international statute mile
+    "nmi": 1852.0,  # international nautical mile
+}
+
+_UNIT_ALIASES = {
+    "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
+    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "mi": "mi", "mile": "mi", "miles": "mi",
+    "nmi": "nmi", "nm": "nmi", "nautical mile": "nmi", "nautical miles": "nmi",
+}
+
+_LENGTH = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z ]*?)\s*$")
+
+
+def unit_name(text):
+    """Return the canonical unit (``m``, ``km``, ``mi``, ``nmi``) for ``text``.
+
+    Raises
+    ------
+    InputError
+        If the unit is not known.
+    """
+    canonical = _UNIT_ALIASES.get(text.strip().lower())
+    if canonical is None:
+        known = ", ".join(METRES_PER_UNIT)
+        raise InputError(f"unknown unit {text.strip()!r}; use one of {known}")
+    return canonical
+
+
+def parse_length_m(text):
+    """Parse a length such as ``"120km"`` or ``"75 mi"`` into metres.
+
+    A bare number is read as metres.
+
+    Parameters
+    ----------
+    text : str
+        Number followed by an optional unit (m, km, mi, nmi).
+
+    Returns
+    -------
+    float
+        The length in metres.
+
+    Raises
+    ------
+    InputError
+        If the text is not a finite number with a known unit.
+    """
+    match = _LENGTH.match(str(text))
+    if not match:
+        raise InputError(f"cannot read {text!r} as a length; write it like 120km, 75mi or 65nmi")
+    value = float(match.group(1))
+    unit = unit_name(match.group(2) or "m")
+    if not math.isfinite(value):
+        raise InputError(f"length {text!r} is not a finite number")
+    return value * METRES_PER_UNIT[unit]
+
+
+def metres_to(length_m, unit):
+    """Convert ``length_m`` metres to ``unit`` (m, km, mi or nmi)."""
+    return length_m / METRES_PER_UNIT[unit_name(unit)]

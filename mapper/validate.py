@@ -1,0 +1,277 @@
+"""Check a geodata folder and report every problem, one line each.
+
+Each :class:`Problem` names the file, the feature id, the field and what is
+wrong, so an analyst can fix data without reading Python.
+"""
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+
+from mapper.geodata import FILES
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_PATTERN = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+BASES = ("assumption", "gazetteer")
+PLACE_KINDS = ("capital", "city", "town", "port", "industrial-zone", "sea", "site")
+ROUTE_KINDS = ("sea-route", "river-route", "supply-flow")
+DISTANCE_UNITS = ("m", "km", "mi", "nmi")
+# A route must start and end on its places; allow for rounding only.
+ENDPOINT_TOLERANCE_DEG = 1e-6
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One fault in one field of one feature."""
+
+    file: str
+    feature_id: str
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.file}: {self.feature_id}: {self.field}: {self.message}"
+
+
+class _Checker:
+    def __init__(self, geodata):
+        self.geodata = geodata
+        self.problems = []
+        self.seen_ids = {}
+        self.source_ids = set()
+        self.place_ids = set()
+
+    def fault(self, registry, feature_id, field, message):
+        self.problems.append(Problem(FILES[registry], feature_id or "?", field, message))
+
+    # -- shared field checks ------------------------------------------------
+
+    def text(self, registry, fid, record, field, required=True):
+        value = record.get(field)
+        if value is None:
+            if required:
+                self.fault(registry, fid, field, "missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fault(registry, fid, field, "must be a non-empty string")
+            return None
+        return value
+
+    def identity(self, registry, record, index):
+        fid = record.get("id")
+        if not isinstance(fid, str) or not ID_PATTERN.match(fid):
+            shown = f"#{index}" if fid is None else repr(fid)
+            self.fault(registry, shown, "id", "missing or not kebab-case (a-z, 0-9, single hyphens)")
+            return None
+        if fid in self.seen_ids:
+            self.fault(registry, fid, "id", f"duplicate id, also used in {FILES[self.seen_ids[fid]]}")
+        else:
+            self.seen_ids[fid] = registry
+        return fid
+
+    def citations(self, registry, fid, field, citations):
+        if not isinstance(citations, list) or not citations:
+            self.fault(registry, fid, field, "must be a non-empty list of {source, quote}")
+            return
+        for n, cite in enumerate(citations):
+            where = f"{field}[{n}]"
+            if not isinstance(cite, dict):
+                self.fault(registry, fid, where, "must be an object with source and quote")
+                continue
+            missing = [k for k in ("source", "quote") if not cite.get(k)]
+            if missing:
+                self.fault(registry, fid, where, f"missing {', '.join(missing)}")
+                continue
+            if cite["source"] not in self.source_ids:
+                self.fault(registry, fid, f"{where}.source", f"unknown source {cite['source']!r}")
+                continue
+            article = self.geodata.article_text(cite["source"])
+            if article is not None and cite["quote"] not in article:
+                self.fault(registry, fid, f"{where}.quote", f"not found word for word in {cite['source']}")
+
+    def provenance(self, registry, fid, record):
+        has_sources = "sources" in record
+        basis = record.get("basis")
+        if has_sources:
+            self.citations(registry, fid, "sources", record["sources"])
+        if basis is not None:
+            if basis not in BASES:
+                self.fault(registry, fid, "basis", f"must be one of {', '.join(BASES)}")
+            self.text(registry, fid, record, "note")
+        if not has_sources and basis is None:
+            self.fault(registry, fid, "sources", "missing: give sources, or a basis with a note")
+
+    def aliases(self, registry, fid, record):
+        aliases = record.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            self.fault(registry, fid, "aliases", "must be a list of non-empty strings")
+
+    def kind(self, registry, fid, record, kinds):
+        if record.get("kind") not in kinds:
+            self.fault(registry, fid, "kind", f"{record.get('kind')!r} is not one of {', '.join(kinds)}")
+
+    def position(self, registry, fid, field, value):
+        """Check a [lon, lat] pair; return it or None."""
+        if (
+            not isinstance(value, list)
+            or len(value) not in (2, 3)
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        ):
+            self.fault(registry, fid, field, "must be [lon, lat] numbers")
+            return None
+        lon, lat = value[0], value[1]
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            self.fault(registry, fid, field, "is not finite")
+            return None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            self.fault(registry, fid, field, f"[{lon}, {lat}] is out of range; GeoJSON order is [lon, lat]")
+            return None
+        return value
+
+    def features(self, registry, geometry_type):
+        collection = self.geodata.raw[registry]
+        if collection.get("type") != "FeatureCollection" or not isinstance(collection.get("features"), list):
+            self.fault(registry, "-", "type", "must be a GeoJSON FeatureCollection with a features list")
+            return []
+        good = []
+        for index, feature in enumerate(collection["features"]):
+            props = feature.get("properties") if isinstance(feature, dict) else None
+            if not isinstance(props, dict) or feature.get("type") != "Feature":
+                self.fault(registry, f"#{index}", "properties", "not a GeoJSON Feature with properties")
+                continue
+            fid = self.identity(registry, props, index)
+            geometry = feature.get("geometry")
+            if not isinstance(geometry, dict) or geometry.get("type") != geometry_type:
+                got = geometry.get("type") if isinstance(geometry, dict) else geometry
+                self.fault(registry, fid, "geometry", f"must be a {geometry_type}, got {got!r}")
+                continue
+            good.append((fid, props, geometry.get("coordinates")))
+        return good
+
+    def records(self, registry, key):
+        items = self.geodata.raw[registry].get(key)
+        if not isinstance(items, list):
+            self.fault(registry, "-", key, f"must be a list under the key {key!r}")
+            return []
+        good = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                self.fault(registry, f"#{index}", key, "entry must be an object")
+                continue
+            good.append((self.identity(registry, item, index), item))
+        return good
+
+    def place_ref(self, registry, fid, record, field):
+        ref = record.get(field)
+        if ref not in self.place_ids:
+            self.fault(registry, fid, field, f"unknown place {ref!r}")
+            return None
+        return ref
+
+    # -- registries ---------------------------------------------------------
+
+    def sources(self):
+        for fid, source in self.records("sources", "sources"):
+            for field in ("title", "outlet", "date_printed", "seed_file"):
+                self.text("sources", fid, source, field)
+            if fid:
+                self.source_ids.add(fid)
+            self.article_digest(fid, source)
+
+    def article_digest(self, fid, source):
+        articles_dir = self.geodata.articles_dir
+        expected = source.get("sha256")
+        if articles_dir is None or not isinstance(source.get("seed_file"), str):
+            return
+        path = articles_dir / source["seed_file"]
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            self.fault("sources", fid, "seed_file", f"{path} cannot be read")
+            return
+        if expected is not None and digest != expected:
+            self.fault("sources", fid, "sha256", f"{path} has changed since the quotes were taken")
+
+    def places(self):
+        for fid, props, coords in self.features("places", "Point"):
+            self.position("places", fid, "geometry", coords)
+            self.text("places", fid, props, "name")
+            self.aliases("places", fid, props)
+            self.kind("places", fid, props, PLACE_KINDS)
+            self.text("places", fid, props, "location_source")
+            self.provenance("places", fid, props)
+            if fid:
+                self.place_ids.add(fid)
+
+    def routes(self):
+        coords_of = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in self.geodata.places
+                     if isinstance(f, dict) and f.get("properties", {}).get("id") in self.place_ids}
+        for fid, props, coords in self.features("routes", "LineString"):
+            self.text("routes", fid, props, "name")
+            self.kind("routes", fid, props, ROUTE_KINDS)
+            self.provenance("routes", fid, props)
+            ends = [self.place_ref("routes", fid, props, f) for f in ("from", "to")]
+            if not isinstance(coords, list) or len(coords) < 2:
+                self.fault("routes", fid, "geometry", "a LineString needs at least two positions")
+                continue
+            points = [self.position("routes", fid, f"geometry[{n}]", c) for n, c in enumerate(coords)]
+            for end, point, field in ((ends[0], points[0], "from"), (ends[1], points[-1], "to")):
+                if end and point and not _same_position(point, coords_of[end]):
+                    self.fault("routes", fid, field, f"line does not {'start' if field == 'from' else 'end'} at {end}")
+            waypoints = props.get("waypoints")
+            if not isinstance(waypoints, list) or len(waypoints) != len(coords):
+                self.fault("routes", fid, "waypoints", "must name the source of every position, one entry each")
+            for n, item in enumerate(props.get("cargo", [])):
+                if not isinstance(item, dict) or not item.get("item") or not item.get("status"):
+                    self.fault("routes", fid, f"cargo[{n}]", "needs item and status")
+                    continue
+                self.citations("routes", fid, f"cargo[{n}].sources", item.get("sources"))
+
+    def systems(self):
+        for fid, system in self.records("systems", "systems"):
+            self.text("systems", fid, system, "name")
+            range_m = system.get("range_m")
+            if not isinstance(range_m, (int, float)) or isinstance(range_m, bool) or not range_m > 0:
+                self.fault("systems", fid, "range_m", "must be a number of metres greater than zero")
+            self.citations("systems", fid, "sources", system.get("sources"))
+
+    def claims(self):
+        for fid, claim in self.records("claims", "claims"):
+            self.place_ref("claims", fid, claim, "subject")
+            self.place_ref("claims", fid, claim, "reference")
+            distance = claim.get("distance")
+            if not isinstance(distance, dict) or not isinstance(distance.get("value"), (int, float)) \
+                    or distance.get("unit") not in DISTANCE_UNITS:
+                self.fault("claims", fid, "distance", f"needs a numeric value and a unit in {', '.join(DISTANCE_UNITS)}")
+            self.citations("claims", fid, "sources", claim.get("sources"))
+
+    def events(self):
+        for fid, event in self.records("events", "events"):
+            self.text("events", fid, event, "name")
+            self.text("events", fid, event, "date_text")
+            if not isinstance(event.get("date"), str) or not DATE_PATTERN.match(event["date"]):
+                self.fault("events", fid, "date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
+            self.place_ref("events", fid, event, "place")
+            self.citations("events", fid, "sources", event.get("sources"))
+
+
+def _same_position(a, b):
+    return abs(a[0] - b[0]) <= ENDPOINT_TOLERANCE_DEG and abs(a[1] - b[1]) <= ENDPOINT_TOLERANCE_DEG
+
+
+def validate_geodata(geodata):
+    """Return every :class:`Problem` in ``geodata``, in file order.
+
+    Quotes are checked word for word against the seed articles when their
+    folder is found (``geodata.articles_dir``); otherwise that check is
+    skipped and the caller should say so.
+    """
+    checker = _Checker(geodata)
+    checker.sources()
+    checker.places()
+    checker.routes()
+    checker.systems()
+    checker.claims()
+    checker.events()
+    return checker.problems
