@@ -8,9 +8,9 @@ in (lon, lat) order that the renderer and exporters share.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from shapely.geometry import mapping
-
 from mapper import geodesy
+from mapper.geojson import feature as _feature
+from mapper.geojson import point_feature as _point
 from mapper.points import LonLat
 from mapper.style import LAYER_TITLES
 
@@ -41,15 +41,6 @@ class PlaceInRange:
 def _lonlat(feature):
     lon, lat = feature["geometry"]["coordinates"][:2]
     return LonLat(lon, lat)
-
-
-def _feature(geometry, properties):
-    return {"type": "Feature", "geometry": mapping(geometry), "properties": properties}
-
-
-def _point(point, properties):
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.lon, point.lat]},
-            "properties": properties}
 
 
 def places_in_range(geodata, centre, radius_m, exclude=()):
@@ -163,3 +154,16 @@ def layer_bounds(layers):
     if not lons:
         return None
     return min(lons), min(lats), max(lons), max(lats)
+
+
+def ring_feature(centre, radius_m):
+    """A range ring around a :class:`~mapper.lookup.NamedPoint` as a GeoJSON Feature."""
+    ring = geodesy.ring(centre.point, radius_m)
+    return _feature(ring, {
+        "kind": "range",
+        "centre_label": centre.label,
+        "centre_place_id": centre.place_id,
+        "centre": [centre.point.lon, centre.point.lat],
+        "radius_m": radius_m,
+        "vertex_count": geodesy.ring_vertex_count(radius_m),
+    })

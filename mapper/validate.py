@@ -9,7 +9,10 @@ import math
 import re
 from dataclasses import dataclass
 
-from mapper.geodata import FILES
+from pathlib import Path
+
+from mapper.errors import DataError
+from mapper.geodata import FILES, read_geodata
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -275,3 +278,40 @@ def validate_geodata(geodata):
     checker.claims()
     checker.events()
     return checker.problems
+
+
+@dataclass(frozen=True)
+class Report:
+    """What :func:`check_folder` found."""
+
+    data_dir: Path
+    problems: list
+    quotes_checked: bool
+    file_count: int
+    briefing_count: int
+
+
+def check_folder(data_dir=None):
+    """Validate a geodata folder and every briefing in its ``briefings/``.
+
+    Returns
+    -------
+    Report
+        ``problems`` holds one line of text per fault.
+    """
+    from mapper.briefing import load_briefing
+
+    try:
+        geodata = read_geodata(data_dir)
+    except DataError as exc:
+        folder = Path(data_dir) if data_dir else Path(".")
+        return Report(folder, [str(exc)], False, 0, 0)
+    problems = [str(p) for p in validate_geodata(geodata)]
+    briefings = sorted((geodata.data_dir / "briefings").glob("*.toml"))
+    if not problems:
+        for path in briefings:
+            try:
+                load_briefing(path, geodata)
+            except DataError as exc:
+                problems.append(str(exc))
+    return Report(geodata.data_dir, problems, geodata.articles_dir is not None, len(FILES), len(briefings))

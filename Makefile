@@ -1,0 +1,38 @@
+# The two commands of the README: `make map` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: map test chromium screenshot clean
+
+map: $(VENV)/.installed
+	$(BIN)/mapper render --overwrite
+
+test: $(VENV)/.installed-test chromium
+	$(BIN)/python -m pytest
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Browser tests use Debian's chromium; Playwright's own browser download
+# is not used.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The README figure: render, then screenshot in headless Chromium.
+screenshot: $(VENV)/.installed-test chromium
+	$(BIN)/mapper render --overwrite
+	$(BIN)/python scripts/screenshot.py outputs/iran-russia.html docs/iran-russia.png
+
+clean:
+	rm -rf $(VENV) build *.egg-info

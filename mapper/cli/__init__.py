@@ -1,0 +1,1 @@
+"""The ``mapper`` command line: a thin click layer over the library."""

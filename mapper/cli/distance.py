@@ -1,0 +1,55 @@
+"""``mapper distance``: geodesic distance and bearings between two points."""
+
+import click
+
+from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors
+from mapper.geodata import load_geodata
+from mapper.geodesy import inverse
+from mapper.lookup import resolve_point
+from mapper.units import metres_to
+
+COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+def _compass(azimuth_deg):
+    return COMPASS[int((azimuth_deg + 22.5) // 45) % 8]
+
+
+def _endpoint(named):
+    return {"label": named.label, "place_id": named.place_id, "lat": named.point.lat, "lon": named.point.lon}
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--units", type=click.Choice(["km", "mi", "nmi", "m"]), default="km", show_default=True,
+              help="Units for the printed distance.")
+@json_option
+@click.pass_context
+@reports_errors
+def distance(ctx, a, b, units, as_json):
+    """Geodesic (WGS84) distance from A to B, with the bearing each way.
+
+    A and B are place ids, names or aliases (any case), or LAT,LON in
+    decimal degrees.
+
+    \b
+    Example:
+        mapper distance moscow alabuga --units mi
+        mapper distance "50.45,30.52" kharkiv --json
+    """
+    geodata = load_geodata(data_dir_of(ctx))
+    start, end = resolve_point(geodata, a), resolve_point(geodata, b)
+    bearing = inverse(start.point, end.point)
+    value = metres_to(bearing.distance_m, units)
+    if as_json:
+        echo_json({
+            "from": _endpoint(start), "to": _endpoint(end),
+            "distance_m": bearing.distance_m, "distance": value, "units": units,
+            "azimuth_deg": bearing.azimuth_deg, "back_azimuth_deg": bearing.back_azimuth_deg,
+            "ellipsoid": "WGS84",
+        })
+        return
+    click.echo(f"{start.label} → {end.label}: {value:,.1f} {units} "
+               f"(initial bearing {bearing.azimuth_deg:.1f}° {_compass(bearing.azimuth_deg)}, "
+               f"back bearing {bearing.back_azimuth_deg:.1f}°)")

@@ -1,0 +1,48 @@
+"""Entry point: the ``mapper`` group and its commands, registered explicitly."""
+
+import logging
+
+import click
+
+from mapper import __version__
+from mapper.cli import distance, places, render, ring, validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    envvar="MAPPER_DATA_DIR",
+    show_envvar=True,
+    help="Geodata folder to use instead of the bundled data/geo.",
+)
+@click.option("-v", "--verbose", count=True, help="More log output on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.version_option(__version__, prog_name="mapper")
+@click.pass_context
+def cli(ctx, data_dir, verbose, quiet):
+    """Citable, geodesically correct maps of weapons supply chains.
+
+    Coordinates on the command line are LAT,LON in decimal degrees
+    (the order map apps show), e.g. 50.45,30.52 for Kyiv.
+
+    \b
+    Example:
+        mapper render            # writes outputs/iran-russia.html
+        mapper distance moscow alabuga --units mi
+    """
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, format="%(message)s")
+    ctx.obj = {"data_dir": data_dir}
+
+
+cli.add_command(render.render)
+cli.add_command(places.places)
+cli.add_command(distance.distance)
+cli.add_command(ring.ring)
+cli.add_command(validate.validate)
+
+
+def main():
+    """Console-script entry point."""
+    cli(prog_name="mapper")

@@ -1,0 +1,48 @@
+"""Options and error handling shared by every command, defined once."""
+
+import functools
+import json
+import logging
+
+import click
+
+from mapper.errors import InputError, MapperError, OutputExistsError
+
+log = logging.getLogger("mapper")
+
+
+class InputFailure(click.ClickException):
+    """A bad value on the command line: one line, exit code 2."""
+
+    exit_code = 2
+
+
+def reports_errors(command):
+    """Turn mapper's errors into one-line click errors (exit 2 for input, 1 otherwise)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InputError as exc:
+            raise InputFailure(str(exc)) from None
+        except OutputExistsError as exc:
+            raise click.ClickException(f"{exc}; use --overwrite to replace it") from None
+        except MapperError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
+overwrite_option = click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
+
+
+def echo_json(value):
+    """Write ``value`` as JSON to stdout."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def data_dir_of(ctx):
+    """The --data-dir given to the group (None: the bundled geodata)."""
+    return ctx.find_root().obj.get("data_dir")
