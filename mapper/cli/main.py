@@ -1,11 +1,10 @@
 """Entry point: the ``mapper`` group and its commands, registered explicitly."""
 
-import logging
-
 import click
 
 from mapper import __version__
 from mapper.cli import distance, places, render, ring, validate
+from mapper.cli.options import configure_logging
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,8 +30,7 @@ def cli(ctx, data_dir, verbose, quiet):
         mapper render            # writes outputs/iran-russia.html
         mapper distance moscow alabuga --units mi
     """
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
-    logging.basicConfig(level=level, format="%(message)s")
+    configure_logging(verbose, quiet)
     ctx.obj = {"data_dir": data_dir}
 
 

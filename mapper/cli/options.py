@@ -11,6 +11,21 @@ from mapper.errors import InputError, MapperError, OutputExistsError
 log = logging.getLogger("mapper")
 
 
+class _StderrHandler(logging.Handler):
+    """Log through click so messages reach whatever stderr is current."""
+
+    def emit(self, record):
+        click.echo(self.format(record), err=True)
+
+
+def configure_logging(verbose, quiet):
+    """Logs go to stderr: errors only with -q, info by default, debug with -vv."""
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    log.handlers[:] = [_StderrHandler()]
+    log.setLevel(level)
+    log.propagate = False
+
+
 class InputFailure(click.ClickException):
     """A bad value on the command line: one line, exit code 2."""
 

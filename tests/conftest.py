@@ -1,0 +1,51 @@
+"""Shared fixtures: the repo's geodata, the seed articles, a CLI runner."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mapper.cli.main import cli
+from mapper.geodata import ARTICLES_ENV, load_geodata
+
+REPO = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO / "data" / "geo"
+SEEDS_DIR = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def articles_dir():
+    """The seed articles that quotes are checked against; required."""
+    folder = Path(os.environ.get(ARTICLES_ENV, SEEDS_DIR))
+    if not folder.is_dir():
+        pytest.exit(f"seed articles not found at {folder}; set {ARTICLES_ENV}", returncode=1)
+    os.environ[ARTICLES_ENV] = str(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def geodata(articles_dir):
+    return load_geodata(DATA_DIR)
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A writable copy of data/geo to break on purpose."""
+    target = tmp_path / "geo"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run the CLI in a temporary folder; returns click's Result."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MAPPER_DATA_DIR", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args, env=None):
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+
+    return invoke

@@ -1,0 +1,180 @@
+"""Every command through click's CliRunner: exit codes, messages, outputs."""
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from mapper import __version__, rfc7946
+from mapper.geodesy import inverse
+from mapper.points import LonLat
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("command", ["render", "places", "distance", "ring", "validate"])
+def test_help_ends_with_an_example(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert f"mapper {command}" in result.output.split("Example:")[1]
+
+
+def test_distance_moscow_alabuga_in_miles(run):
+    result = run("distance", "moscow", "alabuga", "--units", "mi")
+    assert result.exit_code == 0
+    assert "561.0 mi" in result.stdout
+
+
+def test_distance_json(run):
+    data = json.loads(run("distance", "Moscow", "Alabuka", "--json").stdout)
+    assert data["distance_m"] == pytest.approx(902_896, abs=1)
+    assert 80 < data["azimuth_deg"] < 90
+    assert 270 < data["back_azimuth_deg"] < 280
+    assert data["to"]["place_id"] == "alabuga-sez"
+
+
+def test_distance_accepts_lat_lon(run):
+    data = json.loads(run("distance", "50.45,30.52", "kharkiv", "--json").stdout)
+    assert data["from"]["lat"] == 50.45 and data["from"]["lon"] == 30.52
+    assert 400_000 < data["distance_m"] < 420_000
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (("distance", "moscw", "kyiv"), 2, "Error: unknown place 'moscw'; did you mean 'Moscow'?"),
+    (("distance", "atlantis", "kyiv"), 2, "Error: unknown place 'atlantis'"),
+    (("distance", "95,30", "kyiv"), 2, "Error: coordinate '95,30': latitude 95.0 is outside -90..90"),
+    (("distance", "50.1,30,7", "kyiv"), 2, "Error: cannot read '50.1,30,7' as LAT,LON"),
+    (("ring", "kyiv", "--radius", "120 parsecs"), 2, "Error: unknown unit 'parsecs'"),
+    (("ring", "kyiv", "--radius", "0km"), 2, "Error: radius must be greater than zero"),
+    (("ring", "kyiv", "--radius", "-5km"), 2, "Error: radius must be greater than zero"),
+    (("render", "missing.toml"), 1, "Error: missing.toml: briefing file not found"),
+    (("--data-dir", "nowhere", "places"), 1, "Error: nowhere: geodata folder not found"),
+])
+def test_errors_are_one_line_with_exit_code(run, args, code, message):
+    result = run(*args)
+    assert result.exit_code == code
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(message)
+    assert "Traceback" not in result.output
+
+
+def test_places_lists_every_place(run, geodata):
+    result = run("places", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert {r["id"] for r in rows} == {p["properties"]["id"] for p in geodata.places}
+    text = run("places").stdout
+    assert "alabuga-sez" in text and "assumption" in text
+
+
+def test_ring_json_vertices_at_120_km(run):
+    result = run("ring", "50.45,30.52", "--radius", "120km", "--json")
+    assert result.exit_code == 0
+    feature = json.loads(result.stdout)
+    assert feature["geometry"]["type"] == "Polygon"
+    assert rfc7946.problems(feature) == []
+    centre = LonLat(30.52, 50.45)
+    ring = feature["geometry"]["coordinates"][0]
+    assert len(ring) > 64
+    assert all(abs(inverse(centre, LonLat(*v)).distance_m - 120_000) < 1.0 for v in ring)
+
+
+def test_ring_writes_geojson_and_refuses_to_clobber(run, tmp_path):
+    out = tmp_path / "ring.geojson"
+    assert run("ring", "belgorod", "-r", "75mi", "-o", str(out)).exit_code == 0
+    collection = json.loads(out.read_text())
+    assert collection["type"] == "FeatureCollection"
+    assert rfc7946.problems(collection) == []
+    before = out.read_bytes()
+    again = run("ring", "kursk", "-r", "75mi", "-o", str(out))
+    assert again.exit_code == 1
+    assert "already exists; use --overwrite" in again.stderr
+    assert out.read_bytes() == before
+    assert run("ring", "kursk", "-r", "75mi", "-o", str(out), "--overwrite").exit_code == 0
+    assert out.read_bytes() != before
+
+
+def test_render_default_writes_outputs_file(run, tmp_path):
+    result = run("render")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "outputs" / "iran-russia.html"
+    assert out.is_file() and out.stat().st_size > 50_000
+    assert "wrote outputs/iran-russia.html" in result.stderr
+    assert result.stdout == ""
+
+
+def test_render_refuses_existing_output_and_leaves_it(run, tmp_path):
+    out = tmp_path / "map.html"
+    out.write_text("keep me")
+    result = run("render", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {out}: already exists; use --overwrite to replace it"
+    assert out.read_text() == "keep me"
+    assert run("render", "-o", str(out), "--overwrite").exit_code == 0
+    assert "leaflet" in out.read_text()
+
+
+def test_render_into_missing_folder(run, tmp_path):
+    result = run("render", "-o", str(tmp_path / "nope" / "map.html"))
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+
+
+def test_render_into_unwritable_folder(run, tmp_path):
+    if os.geteuid() == 0:
+        folder = Path("/sys")  # root ignores file modes; sysfs refuses new files
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    before = sorted(folder.iterdir())
+    result = run("render", "-o", str(folder / "map.html"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {folder / 'map.html'}: cannot write: Permission denied"
+    assert sorted(folder.iterdir()) == before
+
+
+def test_render_leaves_no_temporary_files(run, tmp_path):
+    assert run("render", "-o", str(tmp_path / "a.html")).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_validate_passes_on_bundled_data(run):
+    result = run("validate")
+    assert result.exit_code == 0
+    assert "no problems" in result.stderr
+
+
+def test_validate_names_fault_in_broken_copy(run, data_copy):
+    places = data_copy / "places.geojson"
+    doc = json.loads(places.read_text())
+    doc["features"][2]["properties"]["sources"][0]["quote"] = "Kyiv was never attacked."
+    places.write_text(json.dumps(doc))
+    result = run("validate", str(data_copy))
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "places.geojson: kyiv: sources[0].quote: not found word for word in cnn-2024-06-21"
+    assert "1 problem(s)" in result.stderr
+
+
+def test_data_dir_option_and_env(run, data_copy):
+    doc = json.loads((data_copy / "places.geojson").read_text())
+    doc["features"][0]["properties"]["aliases"].append("Tehran-alias-only-here")
+    (data_copy / "places.geojson").write_text(json.dumps(doc))
+    assert run("--data-dir", str(data_copy), "distance", "Tehran-alias-only-here", "moscow").exit_code == 0
+    assert run("distance", "Tehran-alias-only-here", "moscow", env={"MAPPER_DATA_DIR": str(data_copy)}).exit_code == 0
+    assert run("distance", "Tehran-alias-only-here", "moscow").exit_code == 2
+
+
+def test_invalid_data_file_is_one_line_error(run, data_copy):
+    (data_copy / "places.geojson").write_text("{not json", encoding="utf-8")
+    result = run("--data-dir", str(data_copy), "places")
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(f"Error: {data_copy / 'places.geojson'}: invalid JSON at line 1")
