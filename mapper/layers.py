@@ -12,7 +12,7 @@ from mapper import geodesy
 from mapper.geojson import feature as _feature
 from mapper.geojson import point_feature as _point
 from mapper.points import LonLat
-from mapper.style import LAYER_TITLES
+from mapper.style import LAYER_TITLES, PLACE_KINDS
 
 ROUTE_LAYERS = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
 
@@ -126,8 +126,7 @@ def _event_features(geodata):
 def build_layers(geodata, briefing):
     """The briefing's layers, in LAYER_TITLES order, with computed geometry."""
     features = defaultdict(list)
-    for place in geodata.places:
-        features["places"].append(place)
+    features["places"] = sorted(geodata.places, key=lambda p: PLACE_KINDS.index(p["properties"]["kind"]))
     for route in geodata.routes:
         features[ROUTE_LAYERS[route["properties"]["kind"]]].extend(_route_features(route))
     for placement in briefing.ranges:

@@ -12,6 +12,10 @@ LAYER_TITLES = {
     "places": "Places",
 }
 
+# Every place kind, in drawing order: major places last, so they draw on top
+# of (and win clicks over) minor ones nearby.
+PLACE_KINDS = ("town", "site", "city", "port", "sea", "capital", "industrial-zone")
+
 ASSUMPTION_DASH = "7 6"
 ASSUMPTION_DOTS = "2 3"  # for the outline of small point markers
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from mapper.errors import DataError
 from mapper.geodata import FILES, read_geodata
+from mapper.style import PLACE_KINDS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 BASES = ("assumption", "gazetteer")
-PLACE_KINDS = ("capital", "city", "town", "port", "industrial-zone", "sea", "site")
 ROUTE_KINDS = ("sea-route", "river-route", "supply-flow")
 DISTANCE_UNITS = ("m", "km", "mi", "nmi")
 # A route must start and end on its places; allow for rounding only.

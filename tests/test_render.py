@@ -1,0 +1,74 @@
+"""The rendered HTML: what it loads, what it contains, and that text stays text."""
+
+import re
+
+import pytest
+
+from mapper.briefing import default_briefing_path, load_briefing
+from mapper.geodata import load_geodata
+from mapper.layers import build_layers
+from mapper.render import render_briefing, render_html, safe_json
+from hostile import HOSTILE_NAME, PAYLOADS, make_hostile_copy
+from conftest import DATA_DIR
+
+
+@pytest.fixture(scope="module")
+def default_html(geodata):
+    return render_html(geodata, load_briefing(default_briefing_path(DATA_DIR), geodata))
+
+
+def test_loads_only_leaflet(default_html):
+    urls = set(re.findall(r'(?:src|href)="(https?://[^"]+)"', default_html))
+    assert urls == {"https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
+                    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"}
+    for unused in ("jquery", "bootstrap", "font-awesome", "awesome-markers"):
+        assert unused not in default_html.lower()
+
+
+def test_has_title_layers_scale_and_legend(default_html):
+    assert "<title>Iran–Russia military supply, 2023–2024</title>" in default_html
+    for layer in ("Weapon ranges", "Sea routes", "River routes", "Supply flows", "Dated events", "Places"):
+        assert f'"{layer}"' in default_html
+    assert "L.control.scale" in default_html
+    assert "mapperLegend" in default_html
+
+
+def test_layers_have_content(geodata):
+    briefing = load_briefing(default_briefing_path(DATA_DIR), geodata)
+    layers = {layer.key: layer for layer in build_layers(geodata, briefing)}
+    assert len(layers["ranges"].features) == 6  # three rings and their centres
+    assert len(layers["sea-routes"].features) == 3
+    assert len(layers["river-routes"].features) == 1
+    belgorod = next(f for f in layers["ranges"].features if f["properties"]["id"] == "fath-360-belgorod")
+    assert [p["name"] for p in belgorod["properties"]["places_inside"]] == ["Kharkiv"]
+    assert belgorod["properties"]["basis"] == "assumption"
+
+
+def test_popups_carry_citations(default_html):
+    assert "Alabuka special economic zone, about 600 miles east of Moscow." in default_html
+    assert "CNN, Friday, June 21, 2024" in default_html
+    assert "WE News English, Tue Sep 10 2024" in default_html
+    assert "Analyst’s assumption." in default_html
+
+
+def test_safe_json_cannot_close_a_script():
+    assert "</script>" not in safe_json({"a": "</script><script>"})
+    assert "\u2028" not in safe_json("x\u2028y")
+
+
+def test_hostile_text_is_escaped(tmp_path, articles_dir, monkeypatch):
+    data_copy, articles_copy = make_hostile_copy(DATA_DIR, articles_dir, tmp_path)
+    monkeypatch.setenv("MAPPER_ARTICLES_DIR", str(articles_copy))
+    geodata = load_geodata(data_copy)
+    html = render_html(geodata, load_briefing(default_briefing_path(data_copy), geodata))
+    for raw in ("<img src=x", "</script><script>alert", "<svg onload", "${alert", "`);alert"):
+        assert raw not in html, raw
+    assert "&lt;img src=x onerror=alert(&#x27;img&#x27;)&gt;" in html
+    assert HOSTILE_NAME not in html  # only its escaped form is present
+
+
+def test_render_briefing_result(tmp_path):
+    result = render_briefing(output_path=tmp_path / "m.html")
+    assert result.path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert result.size_bytes == (tmp_path / "m.html").stat().st_size
+    assert result.feature_counts["places"] == 18
