@@ -117,10 +117,11 @@ def _legend(layers):
 
 
 def _fit(fmap, layers):
+    """Fit the view to the content; the one place (lon, lat) turns into Leaflet's (lat, lon)."""
     bounds = layer_bounds(layers)
     if bounds:
         west, south, east, north = bounds
-        fmap.fit_bounds([[south, west], [north, east]], padding=(30, 30))
+        fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
 
 
 def build_map(geodata, briefing, layers=None):

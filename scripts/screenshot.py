@@ -18,7 +18,7 @@ def main(html_path, png_path, size="1600x1000"):
         page = browser.new_page(viewport={"width": width, "height": height})
         serve_leaflet_locally(page)
         page.goto(Path(html_path).resolve().as_uri())
-        page.wait_for_selector(".mapper-legend")
+        page.wait_for_selector("[data-mapper-ready]")
         page.wait_for_timeout(500)
         page.screenshot(path=png_path)
         browser.close()

@@ -58,7 +58,7 @@ class OpenedMap:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_selector(".mapper-legend")
+        self.page.wait_for_selector("[data-mapper-ready]")
 
     def click_place(self, name):
         x, y = self.page.evaluate(PLACE_POINT, name)

@@ -40,6 +40,15 @@ function mapperLegend(map, legendHtml) {
   mapperPanel(map, "bottomright", "mapper-legend", legendHtml);
 }
 
+// Fit without animation, then flag the container so scripts and tests
+// know the first draw is done.
+function mapperFit(map, bounds) {
+  map.fitBounds(bounds, {padding: [30, 30], animate: false});
+  map.whenReady(function () {
+    map.getContainer().setAttribute("data-mapper-ready", "true");
+  });
+}
+
 function mapperBasemap(map, collection, style) {
   L.geoJSON(collection, {
     pane: "mapper-basemap",
