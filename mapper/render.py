@@ -112,7 +112,9 @@ def _legend(layers):
             if props.get("legend_label"):
                 style = replace(style, label=props["legend_label"])
             seen.setdefault(style, feature["geometry"]["type"] == "Point")
-        entries.append((layer.title, list(seen.items())))
+        items = list(seen.items())
+        # Places draw minor-first; the legend reads better major-first.
+        entries.append((layer.title, items[::-1] if layer.key == "places" else items))
     return popups.legend_html(entries, ASSUMPTION_DASH)
 
 
