@@ -79,14 +79,13 @@ def check_radius_m(radius_m):
         )
 
 
-def ring_vertex_count(radius_m, tolerance=RING_TOLERANCE):
-    """Vertices needed so chords stay within ``tolerance`` of the radius.
+def ring_vertex_count(tolerance=RING_TOLERANCE):
+    """Vertices needed so chords stay within ``tolerance`` (a fraction) of the radius.
 
     A chord across angle 2π/n falls short of a circle by r(1 - cos(π/n));
-    solving for n gives the count.  Geodesic circles are near enough to
-    planar ones at the chord scale for this to hold.
+    solving for n gives the count, whatever the radius.  Geodesic circles
+    are near enough to planar ones at the chord scale for this to hold.
     """
-    del radius_m  # the relative bound does not depend on size
     return max(MIN_RING_VERTICES, math.ceil(math.pi / math.acos(1.0 - tolerance)))
 
 
@@ -108,7 +107,7 @@ def ring(centre, radius_m, vertex_count=None):
         If ``radius_m`` is not in (0, MAX_RADIUS_M].
     """
     check_radius_m(radius_m)
-    count = vertex_count or ring_vertex_count(radius_m)
+    count = vertex_count or ring_vertex_count()
     # Decreasing azimuth walks the circle counter-clockwise seen from above.
     azimuths = np.linspace(360.0, 0.0, count, endpoint=False)
     lons, lats, _ = GEOD.fwd(

@@ -164,5 +164,5 @@ def ring_feature(centre, radius_m):
         "centre_place_id": centre.place_id,
         "centre": [centre.point.lon, centre.point.lat],
         "radius_m": radius_m,
-        "vertex_count": geodesy.ring_vertex_count(radius_m),
+        "vertex_count": geodesy.ring_vertex_count(),
     })
