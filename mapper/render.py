@@ -18,7 +18,7 @@ from mapper.briefing import default_briefing_path, load_briefing
 from mapper.geodata import load_geodata, read_json
 from mapper.layers import build_layers, layer_bounds
 from mapper.output import write_atomic
-from mapper.style import ASSUMPTION_DASH, BORDER_COLOR, LAND_COLOR, LAYER_TITLES, SEA_COLOR, STYLES, style_key
+from mapper.style import ASSUMPTION_DASH, BORDER_COLOR, LAND_COLOR, SEA_COLOR, STYLES, style_key
 
 LEAFLET_VERSION = "1.9.3"
 LEAFLET_JS = ("leaflet", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js")

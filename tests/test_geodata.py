@@ -12,7 +12,7 @@ from conftest import DATA_DIR
 RAW = read_geodata(DATA_DIR).raw
 FEATURES = [(name, f) for name in ("places", "routes") for f in RAW[name]["features"]]
 CITATIONS = []
-for name, feature in FEATURES:
+for _, feature in FEATURES:
     props = feature["properties"]
     CITATIONS += [(props["id"], c) for c in props.get("sources", [])]
     for item in props.get("cargo", []):

@@ -8,7 +8,7 @@ from mapper.briefing import default_briefing_path, load_briefing
 from mapper.geodata import load_geodata
 from mapper.layers import build_layers
 from mapper.render import render_briefing, render_html, safe_json
-from hostile import HOSTILE_NAME, PAYLOADS, make_hostile_copy
+from hostile import HOSTILE_NAME, make_hostile_copy
 from conftest import DATA_DIR
 
 
