@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapper.errors import DataError, InputError
+from mapper.geodata import place_lonlat, read_text
 from mapper.points import LonLat, checked_lonlat
 from mapper.style import LAYER_TITLES
 
@@ -67,11 +68,11 @@ def _string(path, table, key, required=True, default=""):
 def _centre(path, key, value, geodata):
     """A centre is a place id or a table {lat = .., lon = ..}."""
     if isinstance(value, str):
-        if value not in {p["properties"]["id"] for p in geodata.places}:
+        try:
+            place = geodata.place(value)
+        except KeyError:
             _fail(path, key, f"unknown place {value!r}")
-        place = geodata.place(value)
-        lon, lat = place["geometry"]["coordinates"][:2]
-        return LonLat(lon, lat), place["properties"]["name"], value
+        return place_lonlat(place), place["properties"]["name"], value
     if isinstance(value, dict) and set(value) == {"lat", "lon"}:
         try:
             point = checked_lonlat(float(value["lon"]), float(value["lat"]))
@@ -111,14 +112,7 @@ def load_briefing(path, geodata):
         If the file is unreadable, not TOML, or names unknown things.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path}: briefing file not found") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+    text = read_text(path, what="briefing file")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

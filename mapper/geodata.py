@@ -7,11 +7,13 @@ validates; :func:`read_geodata` only reads, for ``mapper validate``.
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 from mapper.errors import DataError
+from mapper.points import LonLat
 
 FILES = {
     "sources": "sources.json",
@@ -36,12 +38,11 @@ class Geodata:
     data_dir: Path
     raw: dict
     articles_dir: Path | None = None
-    _places_by_id: dict = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def sources(self):
-        """Source articles by id."""
-        return {s["id"]: s for s in self.raw["sources"].get("sources", [])}
+        """Source articles by id (entries without an id are left to validation)."""
+        return _by_id(self.raw["sources"].get("sources"))
 
     @property
     def places(self):
@@ -53,10 +54,10 @@ class Geodata:
         """Route features (GeoJSON dicts)."""
         return self.raw["routes"].get("features", [])
 
-    @property
+    @cached_property
     def systems(self):
         """Weapon systems by id."""
-        return {s["id"]: s for s in self.raw["systems"].get("systems", [])}
+        return _by_id(self.raw["systems"].get("systems"))
 
     @property
     def claims(self):
@@ -68,10 +69,16 @@ class Geodata:
         """Dated events, each tied to a place id."""
         return self.raw["events"].get("events", [])
 
+    @cached_property
+    def _places_by_id(self):
+        return {
+            f["properties"]["id"]: f for f in self.places
+            if isinstance(f, dict) and isinstance(f.get("properties"), dict)
+            and isinstance(f["properties"].get("id"), str)
+        }
+
     def place(self, place_id):
-        """The place feature with id ``place_id``."""
-        if not self._places_by_id:
-            self._places_by_id = {f["properties"]["id"]: f for f in self.places}
+        """The place feature with id ``place_id``; KeyError if there is none."""
         return self._places_by_id[place_id]
 
     def article_text(self, source_id):
@@ -84,6 +91,31 @@ class Geodata:
             return path.read_text(encoding="utf-8")
         except OSError:
             return None
+
+
+def _by_id(records):
+    """Map each record's ``id`` to the record, skipping malformed entries."""
+    if not isinstance(records, list):
+        return {}
+    return {r["id"]: r for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+
+def place_lonlat(place):
+    """The (lon, lat) of a place feature, as a LonLat."""
+    lon, lat = place["geometry"]["coordinates"][:2]
+    return LonLat(lon, lat)
+
+
+def read_text(path, what="file"):
+    """Read a UTF-8 file, raising DataError that names it and what went wrong."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: {what} not found") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def default_data_dir():
@@ -110,14 +142,7 @@ def find_articles_dir(data_dir):
 
 def read_json(path):
     """Decode one JSON file, raising DataError that names the file and line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+    text = read_text(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from mapper import geodesy
+from mapper.geodata import place_lonlat
 from mapper.geojson import feature as _feature
 from mapper.geojson import point_feature as _point
 from mapper.points import LonLat
@@ -38,11 +39,6 @@ class PlaceInRange:
     distance_m: float
 
 
-def _lonlat(feature):
-    lon, lat = feature["geometry"]["coordinates"][:2]
-    return LonLat(lon, lat)
-
-
 def places_in_range(geodata, centre, radius_m, exclude=()):
     """Places within ``radius_m`` of ``centre`` by geodesic distance, nearest first."""
     inside = []
@@ -50,7 +46,7 @@ def places_in_range(geodata, centre, radius_m, exclude=()):
         props = place["properties"]
         if props["id"] in exclude:
             continue
-        distance_m = geodesy.inverse(centre, _lonlat(place)).distance_m
+        distance_m = geodesy.inverse(centre, place_lonlat(place)).distance_m
         if distance_m <= radius_m:
             inside.append(PlaceInRange(props["id"], props["name"], distance_m))
     return sorted(inside, key=lambda p: p.distance_m)
@@ -113,7 +109,7 @@ def _event_features(geodata):
     for place_id, events in by_place.items():
         place = geodata.place(place_id)
         events = sorted(events, key=lambda e: e["date"])
-        features.append(_point(_lonlat(place), {
+        features.append(_point(place_lonlat(place), {
             "id": f"events-at-{place_id}",
             "name": f"Events at {place['properties']['name']}",
             "kind": "event",

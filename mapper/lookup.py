@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from mapper.errors import UnknownPlaceError
+from mapper.geodata import place_lonlat
 from mapper.points import LonLat, looks_like_latlon, parse_latlon
 
 
@@ -63,5 +64,4 @@ def resolve_point(geodata, text):
         point = parse_latlon(text)
         return NamedPoint(label=f"{point.lat:.5f},{point.lon:.5f}", point=point)
     place = find_place(geodata, text)
-    lon, lat = place["geometry"]["coordinates"][:2]
-    return NamedPoint(label=place["properties"]["name"], point=LonLat(lon, lat), place_id=place["properties"]["id"])
+    return NamedPoint(label=place["properties"]["name"], point=place_lonlat(place), place_id=place["properties"]["id"])

@@ -74,3 +74,10 @@ def test_broken_briefing_is_named(data_copy):
                                                               'centre = "kyiv"\n', encoding="utf-8")
     report = check_folder(data_copy)
     assert any("iran-russia.toml: ranges[0].system: unknown weapon system 'fath-999'" in p for p in report.problems)
+
+
+def test_source_without_id_is_reported_not_crashed(data_copy):
+    _edit(data_copy, "sources.json", lambda d: d["sources"][0].pop("id"))
+    report = check_folder(data_copy)
+    assert any(p.startswith("sources.json: #0: id: missing or not kebab-case") for p in report.problems)
+    assert any("unknown source 'cnn-2024-06-21'" in p for p in report.problems)

@@ -3,7 +3,7 @@
 import click
 
 from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors
-from mapper.geodata import load_geodata
+from mapper.geodata import load_geodata, place_lonlat
 
 
 def _provenance(props):
@@ -28,9 +28,9 @@ def places(ctx, as_json):
     rows = []
     for place in geodata.places:
         props = place["properties"]
-        lon, lat = place["geometry"]["coordinates"][:2]
+        point = place_lonlat(place)
         rows.append({
-            "id": props["id"], "name": props["name"], "kind": props["kind"], "lat": lat, "lon": lon,
+            "id": props["id"], "name": props["name"], "kind": props["kind"], "lat": point.lat, "lon": point.lon,
             "aliases": props.get("aliases", []), "provenance": _provenance(props),
         })
     if as_json:
