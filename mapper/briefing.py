@@ -38,6 +38,7 @@ class Briefing:
     subtitle: str
     layers: tuple
     ranges: tuple
+    stamp: bool = False  # show a "generated on" line
 
     @property
     def name(self):
@@ -123,10 +124,14 @@ def load_briefing(path, geodata):
     unknown = [x for x in layers if x not in LAYER_TITLES]
     if unknown:
         _fail(path, "layers", f"unknown layer {unknown[0]!r}; use {', '.join(LAYER_TITLES)}")
+    stamp = doc.get("stamp", False)
+    if not isinstance(stamp, bool):
+        _fail(path, "stamp", "must be true or false")
     return Briefing(
         path=path,
         title=_string(path, doc, "title"),
         subtitle=_string(path, doc, "subtitle", required=False),
         layers=tuple(layers),
         ranges=_ranges(path, doc, geodata),
+        stamp=stamp,
     )

@@ -1,15 +1,16 @@
 """Headless Chromium for screenshots and browser tests (optional: Playwright).
 
 Chromium comes from the system (Debian's ``chromium`` package); Playwright
-from PyPI drives it.  Until maps inline their assets, pages ask for Leaflet
-from its CDN; :func:`serve_leaflet_locally` answers those requests from the
-identical files in PyPI's XStatic-Leaflet, and refuses everything else.
+from PyPI drives it.  :func:`route_network` keeps pages off the network:
+offline maps must ask for nothing, and an online map's CDN requests are
+answered from the identical pinned files on disk.
 """
 
 import os
 import shutil
 from pathlib import Path
 
+from mapper import assets
 from mapper.errors import MapperError
 
 CHROMIUM_ENV = "MAPPER_CHROMIUM"
@@ -24,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-LEAFLET_CDN_PREFIX = "https://cdn.jsdelivr.net/npm/leaflet@{version}/dist/"
+
 
 
 def find_chromium():
@@ -52,30 +53,28 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
 
 
-def leaflet_dist_dir():
-    """Folder holding leaflet.js, leaflet.css and images/ from XStatic-Leaflet."""
-    import xstatic.pkg.leaflet as xleaflet
+def route_network(page_or_context, requests=None, serve_assets=True):
+    """Route every request: ``file:``/``data:`` through, the rest answered locally or aborted.
 
-    return Path(xleaflet.BASE_DIR), xleaflet.VERSION
-
-
-def serve_leaflet_locally(page_or_context, blocked=None):
-    """Route every request: Leaflet's CDN files from disk, ``file:``/``data:`` through, the rest aborted.
-
-    ``blocked``, if a list, collects the URLs that were aborted.
+    With ``serve_assets``, requests for a pinned asset's CDN URL get the
+    pinned file (with the CORS header that Subresource Integrity needs);
+    everything else is aborted.  ``requests``, if a list, collects the URL
+    of every request that was not ``file:`` or ``data:``, served or not.
     """
-    dist_dir, version = leaflet_dist_dir()
-    prefix = LEAFLET_CDN_PREFIX.format(version=version)
+    served = {asset.cdn_url: asset for asset in assets.ALL} if serve_assets else {}
 
     def handle(route):
         url = route.request.url
         if url.startswith(("file:", "data:")):
             route.continue_()
-        elif url.startswith(prefix) and (dist_dir / url[len(prefix):].split("?")[0]).is_file():
-            route.fulfill(path=str(dist_dir / url[len(prefix):].split("?")[0]))
-        else:
-            if blocked is not None:
-                blocked.append(url)
+            return
+        if requests is not None:
+            requests.append(url)
+        asset = served.get(url)
+        if asset is None:
             route.abort()
+        else:
+            route.fulfill(body=assets.read_asset(asset), content_type=asset.media_type,
+                          headers={"Access-Control-Allow-Origin": "*"})
 
     page_or_context.route("**/*", handle)

@@ -28,3 +28,7 @@ class OutputError(MapperError):
 
 class OutputExistsError(OutputError):
     """The output file exists and overwriting was not asked for."""
+
+
+class AssetError(MapperError):
+    """A pinned browser asset (Leaflet, GeographicLib) is missing or altered."""

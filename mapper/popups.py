@@ -111,10 +111,11 @@ def events_popup(props, sources_by_id):
     return f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4><ol class="mapper-events">{items}</ol></div>'
 
 
-def title_html(title, subtitle):
-    """The map's title block."""
+def title_html(title, subtitle, stamp=""):
+    """The map's title block; ``stamp`` is an optional "generated on" line."""
     sub = f'<div class="mapper-subtitle">{esc(subtitle)}</div>' if subtitle else ""
-    return f'<div class="mapper-title-text">{esc(title)}</div>{sub}'
+    stamp_line = f'<div class="mapper-stamp">{esc(stamp)}</div>' if stamp else ""
+    return f'<div class="mapper-title-text">{esc(title)}</div>{sub}{stamp_line}'
 
 
 def legend_html(entries, assumption_dash):

@@ -3,27 +3,39 @@
 This is the one place where coordinates meet folium's (lat, lon) order: the
 layers stay GeoJSON (lon, lat) and are drawn by ``L.geoJSON``; only the
 fitted bounds are swapped, in :func:`_fit`.
+
+An offline map is one self-contained file: pinned assets inlined, a Natural
+Earth basemap, and a Content-Security-Policy that allows no network.  An
+online map loads the same assets from a CDN (with Subresource Integrity) and
+may use a tile basemap.  Either way the output is byte-for-byte reproducible:
+element ids are derived from content and coordinates have fixed precision.
 """
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from mapper import popups
+from mapper import __version__, assets, popups
 from mapper.briefing import default_briefing_path, load_briefing
+from mapper.csp import lock_down
+from mapper.errors import InputError
 from mapper.geodata import load_geodata, read_json
+from mapper.geojson import rounded
 from mapper.layers import build_layers, layer_bounds
 from mapper.output import write_atomic
-from mapper.style import ASSUMPTION_DASH, BORDER_COLOR, LAND_COLOR, SEA_COLOR, STYLES, style_key
+from mapper.style import ASSUMPTION_DASH, BASEMAP_STYLES, SEA_COLOR, STYLES, style_key
+from mapper.tiles import find_tile_provider
 
-LEAFLET_VERSION = "1.9.3"
-LEAFLET_JS = ("leaflet", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js")
-LEAFLET_CSS = ("leaflet_css", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css")
-BASEMAP_FILE = Path("basemap") / "countries-110m.geojson"
+BASEMAP_FILE = Path("basemap") / "natural-earth-50m.geojson"
+BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
+COORD_DIGITS = 6  # 0.11 m at most
 
 # Places labelled permanently; minor labels show only when zoomed in.
 LABELLED_KINDS = ("capital", "industrial-zone", "sea", "port", "city", "town")
@@ -39,6 +51,8 @@ class RenderResult:
 
     path: Path
     size_bytes: int
+    sha256: str
+    offline: bool
     feature_counts: dict
 
 
@@ -96,7 +110,8 @@ def _collection(layer_key, features, sources_by_id):
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "geometry": f["geometry"], "properties": _draw_props(layer_key, f, sources_by_id)}
+            {"type": "Feature", "geometry": rounded(f["geometry"], COORD_DIGITS),
+             "properties": _draw_props(layer_key, f, sources_by_id)}
             for f in features
         ],
     }
@@ -122,34 +137,91 @@ def _fit(fmap, layers):
     """Fit the view to the content; the one place (lon, lat) turns into Leaflet's (lat, lon)."""
     bounds = layer_bounds(layers)
     if bounds:
-        west, south, east, north = bounds
+        west, south, east, north = (round(value, COORD_DIGITS) for value in bounds)
         fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
 
 
-def build_map(geodata, briefing, layers=None):
+def _add_assets(root, offline):
+    """Leaflet and GeographicLib: inlined offline, from the CDN with SRI online."""
+    if offline:
+        root.header.add_child(Element(f"<style>{assets.leaflet_css_inline()}</style>"), name="leaflet_css")
+        for n, script in enumerate(assets.SCRIPTS):
+            root.header.add_child(Element(f"<script>{assets.asset_text(script)}</script>"), name=f"asset_js_{n}")
+        return
+    for n, sheet in enumerate(assets.STYLESHEETS):
+        root.header.add_child(Element(f'<link rel="stylesheet" href="{sheet.cdn_url}" '
+                                      f'integrity="{assets.integrity(sheet)}" crossorigin="anonymous"/>'),
+                              name=f"asset_css_{n}")
+    for n, script in enumerate(assets.SCRIPTS):
+        root.header.add_child(Element(f'<script src="{script.cdn_url}" integrity="{assets.integrity(script)}" '
+                                      'crossorigin="anonymous"></script>'), name=f"asset_js_{n}")
+
+
+def _stable_ids(fmap, seed):
+    """Replace branca's random element ids with ids derived from ``seed`` and tree position."""
+    def walk(element, path):
+        element._id = hashlib.sha256(f"{seed}/{path}".encode()).hexdigest()[:16]
+        for n, child in enumerate(element._children.values()):
+            walk(child, f"{path}/{n}.{type(child).__name__}")
+
+    walk(fmap.get_root(), "root")
+
+
+def generated_at():
+    """Now, in UTC, or ``$SOURCE_DATE_EPOCH`` for reproducible stamped builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise InputError(f"SOURCE_DATE_EPOCH={epoch!r}: not a Unix time in seconds") from None
+    return datetime.now(timezone.utc)
+
+
+def stamp_text(when):
+    """The visible "generated on" line."""
+    return f"Generated {when:%Y-%m-%d %H:%M} UTC by mapper {__version__}"
+
+
+def build_map(geodata, briefing, layers=None, offline=True, tiles=None, stamp=""):
     """Build the folium Map for ``briefing`` (``layers`` if already built).
+
+    Parameters
+    ----------
+    offline : bool
+        Inline every asset (else load them from the CDN).
+    tiles : xyzservices.TileProvider, optional
+        Tile basemap, online only; without it the Natural Earth basemap is drawn.
+    stamp : str
+        A "generated on" line for the title block, or "".
 
     Returns
     -------
     folium.Map
     """
+    if offline and tiles is not None:
+        raise InputError("tiles come from the network, so an offline map cannot have them")
     layers = layers if layers is not None else build_layers(geodata, briefing)
     # Canvas, not SVG: it scales to many features, and headless Chromium
     # here paints large SVG layers only in part.
     fmap = folium.Map(location=None, tiles=None, zoom_control=False, control_scale=True, prefer_canvas=True)
     # Plain Leaflet is all the map uses: no jQuery, Bootstrap or icon fonts.
-    fmap.default_js = [LEAFLET_JS]
-    fmap.default_css = [LEAFLET_CSS]
+    fmap.default_js = []
+    fmap.default_css = []
     root = fmap.get_root()
     root.title = popups.esc(briefing.title)  # branca's template does not escape
+    _add_assets(root, offline)
     root.header.add_child(Element(f"<style>{_RUNTIME_CSS}</style>"), name="mapper_css")
     root.header.add_child(Element(f"<script>{_RUNTIME_JS}</script>"), name="mapper_js")
-    root.header.add_child(Element(f"<style>.folium-map.leaflet-container {{ background: {SEA_COLOR}; }}</style>"),
-                          name="mapper_sea")
 
-    fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle)))
-    basemap = read_json(geodata.data_dir / BASEMAP_FILE)
-    fmap.add_child(_Script("mapperBasemap", basemap, {"fillColor": LAND_COLOR, "color": BORDER_COLOR}))
+    fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
+    if tiles is None:
+        root.header.add_child(Element(f"<style>.folium-map.leaflet-container {{ background: {SEA_COLOR}; }}</style>"),
+                              name="mapper_sea")
+        basemap = read_json(geodata.data_dir / BASEMAP_FILE)
+        fmap.add_child(_Script("mapperBasemap", basemap, BASEMAP_STYLES, BASEMAP_ATTRIBUTION))
+    else:
+        folium.TileLayer(tiles, name=tiles.name, control=False).add_to(fmap)
     sources_by_id = geodata.sources
     for layer in layers:
         group = folium.FeatureGroup(name=layer.title, show=True)
@@ -161,12 +233,21 @@ def build_map(geodata, briefing, layers=None):
     return fmap
 
 
-def render_html(geodata, briefing, layers=None):
-    """The complete HTML page for ``briefing``, as a string."""
-    return build_map(geodata, briefing, layers).get_root().render()
+def render_html(geodata, briefing, layers=None, offline=True, tiles=None, stamp=""):
+    """The complete HTML page for ``briefing``, as a string (see :func:`build_map`)."""
+    layers = layers if layers is not None else build_layers(geodata, briefing)
+    fmap = build_map(geodata, briefing, layers, offline=offline, tiles=tiles, stamp=stamp)
+    # Ids from content: the same inputs give the same bytes, and two
+    # different maps get different ids.
+    content = json.dumps([briefing.title, briefing.subtitle, stamp, offline, tiles and tiles.name,
+                          [(layer.key, layer.features) for layer in layers]], sort_keys=True, default=str)
+    _stable_ids(fmap, hashlib.sha256(content.encode("utf-8")).hexdigest())
+    html = fmap.get_root().render()
+    return lock_down(html) if offline else html
 
 
-def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwrite=False):
+def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwrite=False,
+                    offline=None, tiles=None, stamp=None):
     """Load geodata and a briefing, render it, and write the HTML atomically.
 
     Parameters
@@ -180,18 +261,37 @@ def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwri
         Geodata folder; default the bundled one.
     overwrite : bool
         Replace an existing output.
+    offline : bool, optional
+        One self-contained, locked-down file; default: offline unless
+        ``tiles`` is given.
+    tiles : str, optional
+        xyzservices provider name of an online tile basemap.
+    stamp : bool, optional
+        Show a "generated on" line; default: the briefing's ``stamp``.
 
     Returns
     -------
     RenderResult
+
+    Raises
+    ------
+    InputError
+        For an unknown tile provider, or tiles asked for offline.
+    AssetError
+        If an asset of an offline map is missing or altered.
     """
+    provider = find_tile_provider(tiles) if tiles else None
+    if offline is None:
+        offline = provider is None
     geodata = load_geodata(data_dir)
     briefing = load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)
+    stamp_line = stamp_text(generated_at()) if (briefing.stamp if stamp is None else stamp) else ""
     if output_path is None:
         output_path = Path("outputs") / f"{briefing.name}.html"
         output_path.parent.mkdir(parents=True, exist_ok=True)
     layers = build_layers(geodata, briefing)
-    html = render_html(geodata, briefing, layers)
-    path = write_atomic(output_path, html, overwrite=overwrite)
+    data = render_html(geodata, briefing, layers, offline=offline, tiles=provider, stamp=stamp_line).encode("utf-8")
+    path = write_atomic(output_path, data, overwrite=overwrite)
     counts = {layer.key: len(layer.features) for layer in layers}
-    return RenderResult(path=Path(path), size_bytes=len(html.encode("utf-8")), feature_counts=counts)
+    return RenderResult(path=Path(path), size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                        offline=offline, feature_counts=counts)

@@ -21,7 +21,18 @@ ASSUMPTION_DOTS = "2 3"  # for the outline of small point markers
 
 LAND_COLOR = "#f3efe6"
 SEA_COLOR = "#cfe2ee"
+RIVER_COLOR = "#6fa8d0"
 BORDER_COLOR = "#a8a294"
+
+# Leaflet styles of the Natural Earth basemap's layers (the "layer" property
+# written by scripts/make_basemap.py).  Solid lines only: dashes mean
+# "assumption" on these maps.
+BASEMAP_STYLES = {
+    "land": {"stroke": False, "fillColor": LAND_COLOR, "fillOpacity": 1},
+    "lake": {"stroke": False, "fillColor": SEA_COLOR, "fillOpacity": 1},
+    "river": {"color": RIVER_COLOR, "weight": 1.5, "opacity": 1, "fill": False},
+    "border": {"color": BORDER_COLOR, "weight": 1, "opacity": 1, "fill": False},
+}
 
 
 @dataclass(frozen=True)

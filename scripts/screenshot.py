@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from mapper.browser import launch, serve_leaflet_locally
+from mapper.browser import launch, route_network
 
 
 def main(html_path, png_path, size="1600x1000"):
@@ -16,7 +16,7 @@ def main(html_path, png_path, size="1600x1000"):
     with sync_playwright() as playwright:
         browser = launch(playwright)
         page = browser.new_page(viewport={"width": width, "height": height})
-        serve_leaflet_locally(page)
+        route_network(page)
         page.goto(Path(html_path).resolve().as_uri())
         page.wait_for_selector("[data-mapper-ready]")
         page.wait_for_timeout(500)

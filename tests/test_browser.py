@@ -1,21 +1,36 @@
-"""The default map in a real headless Chromium (Debian's), driven by Playwright.
+"""Maps in a real headless Chromium (Debian's), driven by Playwright.
 
-The test machines have no internet: Leaflet's CDN URLs are answered from
-PyPI's XStatic-Leaflet (the same files), every other request is aborted and
-counted.
+Every request that is not ``file:`` or ``data:`` is counted.  The offline
+map must make none; the online map's CDN requests are answered with the
+pinned asset files (its tests have no internet either) and everything else
+is aborted.  Console messages, page errors, dialogs and CSP violations are
+all recorded.
 """
+
+import re
 
 import pytest
 from playwright.sync_api import sync_playwright
+from pyproj import Geod
 
-from mapper.browser import launch, serve_leaflet_locally
+from mapper import assets
+from mapper.browser import launch, route_network
 from mapper.render import render_briefing
+from mapper.style import LAND_COLOR
 from hostile import HOSTILE_QUOTE, PAYLOADS, make_hostile_copy
 from conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
 
 LAYER_NAMES = ["Weapon ranges", "Sea routes", "River routes", "Supply flows", "Dated events", "Places"]
+GEOD = Geod(ellps="WGS84")
+
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+MAP = "window[document.querySelector('.folium-map').id]"
 
 COUNT_LAYERS = """() => {
   const control = Object.keys(window).find(k => k.startsWith('layer_control_') && k.endsWith('_layers'));
@@ -30,7 +45,7 @@ COUNT_LAYERS = """() => {
 }"""
 
 PLACE_POINT = """(name) => {
-  const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+  const map = %s;
   let found = null;
   map.eachLayer(l => {
     if (l.getTooltip && l.getTooltip() && l.getLatLng && l.getTooltip().getContent() === name) found = l;
@@ -38,7 +53,20 @@ PLACE_POINT = """(name) => {
   const p = map.latLngToContainerPoint(found.getLatLng());
   const box = map.getContainer().getBoundingClientRect();
   return [box.left + p.x, box.top + p.y];
-}"""
+}""" % MAP
+
+# The basemap canvas's pixel at a (lat, lon): [r, g, b, alpha].
+BASEMAP_PIXEL = """([lat, lon]) => {
+  const map = %s;
+  const canvas = document.querySelector('.leaflet-mapper-basemap-pane canvas');
+  const box = canvas.getBoundingClientRect();
+  const p = map.latLngToContainerPoint([lat, lon]);
+  const mapBox = map.getContainer().getBoundingClientRect();
+  const scale = canvas.width / box.width;
+  const x = Math.round((p.x + mapBox.left - box.left) * scale);
+  const y = Math.round((p.y + mapBox.top - box.top) * scale);
+  return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
+}""" % MAP
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +78,27 @@ def browser():
 
 
 class OpenedMap:
-    def __init__(self, browser, path):
+    """A map page with everything it does recorded."""
+
+    def __init__(self, browser, path, serve_assets=False):
         self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.blocked, self.errors, self.dialogs = [], [], []
-        serve_leaflet_locally(self.page, self.blocked)
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
+        self.requests, self.console, self.errors, self.dialogs = [], [], [], []
+        route_network(self.page, self.requests, serve_assets=serve_assets)
+        self.page.add_init_script(RECORD_VIOLATIONS)
+        self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.goto(path.resolve().as_uri())
         self.page.wait_for_selector("[data-mapper-ready]")
+
+    def _on_console(self, message):
+        self.console.append(message.text)
+        if message.type in ("error", "warning"):
+            self.errors.append(message.text)
+
+    @property
+    def csp_violations(self):
+        return self.page.evaluate("window.cspViolations")
 
     def click_place(self, name):
         x, y = self.page.evaluate(PLACE_POINT, name)
@@ -66,13 +106,39 @@ class OpenedMap:
         self.page.wait_for_selector(".leaflet-popup-content")
         return self.page.inner_text(".leaflet-popup-content")
 
+    def close(self):
+        self.page.close()
+
+
+@pytest.fixture(scope="module", params=["offline", "online"])
+def default_map(request, browser, tmp_path_factory):
+    offline = request.param == "offline"
+    path = render_briefing(output_path=tmp_path_factory.mktemp("map") / "iran-russia.html", offline=offline).path
+    opened = OpenedMap(browser, path, serve_assets=not offline)
+    opened.offline = offline
+    yield opened
+    opened.close()
+
 
 @pytest.fixture(scope="module")
-def default_map(browser, tmp_path_factory):
-    path = render_briefing(output_path=tmp_path_factory.mktemp("map") / "iran-russia.html").path
+def offline_map(browser, tmp_path_factory):
+    path = render_briefing(output_path=tmp_path_factory.mktemp("offline") / "iran-russia.html").path
     opened = OpenedMap(browser, path)
     yield opened
-    opened.page.close()
+    opened.close()
+
+
+def test_network_requests(default_map):
+    if default_map.offline:
+        assert default_map.requests == []
+    else:
+        assert sorted(default_map.requests) == sorted(a.cdn_url for a in assets.SCRIPTS + assets.STYLESHEETS)
+
+
+def test_no_console_errors_dialogs_or_csp_violations(default_map):
+    assert default_map.errors == []
+    assert default_map.dialogs == []
+    assert default_map.csp_violations == []
 
 
 def test_leaflet_map_with_every_layer(default_map):
@@ -81,6 +147,14 @@ def test_leaflet_map_with_every_layer(default_map):
     assert all(n > 0 for n in counts.values()), counts
     labels = default_map.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [label.strip() for label in labels] == LAYER_NAMES
+
+
+def test_basemap_drawn_with_the_caspian_as_water(default_map):
+    land = [int(LAND_COLOR[i:i + 2], 16) for i in (1, 3, 5)]
+    # Steppe between the Don and the Volga; the middle of the Caspian.
+    assert default_map.page.evaluate(BASEMAP_PIXEL, [50.0, 42.0]) == land + [255]
+    assert default_map.page.evaluate(BASEMAP_PIXEL, [42.0, 50.5])[3] == 0
+    assert "Natural Earth" in default_map.page.inner_text(".leaflet-control-attribution")
 
 
 def test_legend_title_and_scale(default_map):
@@ -92,34 +166,99 @@ def test_legend_title_and_scale(default_map):
     assert default_map.page.locator(".leaflet-control-scale-line").count() == 2
 
 
-def test_no_javascript_errors_and_no_network(default_map):
-    assert default_map.errors == []
-    assert default_map.blocked == []
-
-
 def test_popup_cites_outlet_date_and_quote(default_map):
     text = default_map.click_place("Alabuga special economic zone")
     assert "about 600 miles east of Moscow" in text
     assert "CNN, Friday, June 21, 2024" in text
+    default_map.page.keyboard.press("Escape")
 
 
 def test_toggling_a_layer_hides_it(default_map):
     page = default_map.page
-    page.locator(".leaflet-control-layers-overlays label", has_text="Sea routes").locator("input").uncheck()
-    hidden = page.evaluate("""() => {
-      const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+    checkbox = page.locator(".leaflet-control-layers-overlays label", has_text="Sea routes").locator("input")
+    checkbox.uncheck()
+    shown = page.evaluate("""() => {
       const control = Object.keys(window).find(k => k.startsWith('layer_control_') && k.endsWith('_layers'));
-      return map.hasLayer(window[control].overlays['Sea routes']);
+      return %s.hasLayer(window[control].overlays['Sea routes']);
+    }""" % MAP)
+    assert shown is False
+    checkbox.check()
+
+
+def test_fullscreen_button(default_map):
+    page = default_map.page
+    page.click(".mapper-fullscreen a")
+    page.wait_for_function("document.fullscreenElement !== null")
+    assert page.evaluate("document.fullscreenElement.classList.contains('folium-map')")
+    page.click(".mapper-fullscreen a")
+    page.wait_for_function("document.fullscreenElement === null")
+
+
+@pytest.mark.parametrize("a, b", [
+    ((55.7558, 37.6173), (55.8328, 52.0372)),  # Moscow to Alabuga
+    ((-33.0, 179.5), (-20.0, -178.0)),  # across the antimeridian
+    ((0.0, 0.0), (0.5, 179.7)),  # nearly antipodal: where Vincenty's method fails
+    ((89.9, 10.0), (89.9, -170.0)),  # over the pole
+])
+def test_measure_tool_is_ellipsoidal(offline_map, a, b):
+    """The page's GeographicLib gives pyproj's geodesic distances, to the millimetre."""
+    got = offline_map.page.evaluate("([a, b]) => mapperInverse(L.latLng(a), L.latLng(b))", [a, b])
+    azimuth_deg, _, distance_m = GEOD.inv(a[1], a[0], b[1], b[0])
+    assert got["distance_m"] == pytest.approx(distance_m, abs=1e-3)
+    assert got["azimuth_deg"] == pytest.approx(azimuth_deg, abs=1e-6)
+    path = offline_map.page.evaluate("([a, b]) => mapperGeodesicPath(L.latLng(a), L.latLng(b))", [a, b])
+    assert path[0] == pytest.approx(list(a)) and GEOD.inv(path[-1][1], path[-1][0], b[1], b[0])[2] < 1e-3
+    for lat, lon in path:  # every drawn vertex lies on the geodesic from a to b
+        via_m = GEOD.inv(a[1], a[0], lon, lat)[2] + GEOD.inv(lon, lat, b[1], b[0])[2]
+        assert via_m == pytest.approx(distance_m, abs=1e-3)
+
+
+def test_measure_tool_clicks(offline_map):
+    """Clicks on places and on empty map alike add points, and open no popups."""
+    page = offline_map.page
+    clicks = [offline_map.page.evaluate(PLACE_POINT, name) for name in ("Moscow", "Alabuga special economic zone")]
+    page.click(".mapper-measure a")
+    box = page.locator(".folium-map").bounding_box()
+    clicks.append((box["x"] + 700, box["y"] + 600))
+    for x, y in clicks:
+        page.mouse.click(x, y)
+    readout = page.inner_text(".mapper-measure-total")
+    latlngs = page.evaluate("(points) => points.map(p => %s.mouseEventToLatLng({clientX: p[0], clientY: p[1]}))"
+                            % MAP, clicks)
+    total_m = sum(GEOD.inv(p["lng"], p["lat"], q["lng"], q["lat"])[2] for p, q in zip(latlngs, latlngs[1:]))
+    km = float(re.match(r"([\d,.]+) km", readout).group(1).replace(",", ""))
+    assert km == pytest.approx(total_m / 1000, abs=0.051)
+    assert f"{total_m / 1852:,.1f} nmi" in readout
+    assert page.locator(".leaflet-popup").count() == 0  # clicks measure; they open no popups
+    page.keyboard.press("Escape")
+    assert page.locator(".mapper-measure-readout").count() == 0
+
+
+def test_csp_blocks_script_injected_after_load(offline_map):
+    """The lock works in the browser: injected markup cannot run script or fetch."""
+    page = offline_map.page
+    page.evaluate("""() => {
+      document.body.insertAdjacentHTML('beforeend',
+        '<img id="probe" src="https://example.invalid/x.png" onerror="console.log(\\'ran\\')">');
+      const s = document.createElement('script');
+      s.textContent = "console.log('ran')";
+      document.body.appendChild(s);
     }""")
-    assert hidden is False
-    page.locator(".leaflet-control-layers-overlays label", has_text="Sea routes").locator("input").check()
+    page.wait_for_function("window.cspViolations.length >= 3")
+    directives = " ".join(offline_map.csp_violations)
+    assert "script-src" in directives and "img-src" in directives
+    assert "ran" not in offline_map.console
+    assert offline_map.requests == []
+    page.evaluate("window.cspViolations.length = 0; document.getElementById('probe').remove()")
 
 
-def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path, articles_dir, monkeypatch):
+@pytest.mark.parametrize("mode", ["offline", "online"])
+def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path, articles_dir, monkeypatch, mode):
     data_copy, articles_copy = make_hostile_copy(DATA_DIR, articles_dir, tmp_path)
     monkeypatch.setenv("MAPPER_ARTICLES_DIR", str(articles_copy))
-    path = render_briefing(output_path=tmp_path / "hostile.html", data_dir=data_copy).path
-    opened = OpenedMap(browser, path)
+    path = render_briefing(output_path=tmp_path / "hostile.html", data_dir=data_copy,
+                           offline=mode == "offline").path
+    opened = OpenedMap(browser, path, serve_assets=mode == "online")
     hostile_label = opened.page.evaluate("""() => {
       const labels = Array.from(document.querySelectorAll('.leaflet-tooltip')).map(t => t.textContent);
       return labels.find(t => t.startsWith('Port <img')) || null;
@@ -136,4 +275,6 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path, articles_d
     assert opened.page.locator(".leaflet-popup-content img, .leaflet-popup-content svg").count() == 0
     assert opened.dialogs == []
     assert opened.errors == []
-    opened.page.close()
+    assert opened.csp_violations == []
+    assert not any(name in message for message in opened.console for name in ("img", "script", "template", "svg"))
+    opened.close()

@@ -1,5 +1,6 @@
 """Every command through click's CliRunner: exit codes, messages, outputs."""
 
+import hashlib
 import json
 import os
 import stat
@@ -178,3 +179,63 @@ def test_invalid_data_file_is_one_line_error(run, data_copy):
     result = run("--data-dir", str(data_copy), "places")
     assert result.exit_code == 1
     assert result.stderr.strip().startswith(f"Error: {data_copy / 'places.geojson'}: invalid JSON at line 1")
+
+
+def test_render_is_offline_by_default_and_says_so(run, tmp_path):
+    result = run("render", "-o", "map.html")
+    assert result.exit_code == 0, result.output
+    digest = hashlib.sha256((tmp_path / "map.html").read_bytes()).hexdigest()
+    assert "(offline, " in result.stderr and f"sha256 {digest}" in result.stderr
+    assert '<meta http-equiv="Content-Security-Policy"' in (tmp_path / "map.html").read_text(encoding="utf-8")
+
+
+def test_render_with_tiles_is_online(run, tmp_path):
+    result = run("render", "--tiles", "openstreetmap.mapnik", "-o", "map.html")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
+    assert "mapperBasemap" not in html.split("</script>")[-2]  # tiles replace the vector basemap
+    assert "(online, " in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--offline", "--tiles", "OpenStreetMap.Mapnik"],
+     "Error: --offline and --tiles: tiles come from the network; drop one of the two\n"),
+    (["--tiles", "OpenStreetMap.Mapnk"],
+     "Error: tile provider 'OpenStreetMap.Mapnk': not an xyzservices provider; did you mean OpenStreetMap.Mapnik, "
+     "OpenStreetMap.France, OpenStreetMap.DE?\n"),
+    (["--tiles", "Thunderforest.OpenCycleMap"],
+     "Error: tile provider 'Thunderforest.OpenCycleMap': needs an API key, which mapper does not pass on; "
+     "pick another\n"),
+])
+def test_render_tile_errors_are_usage_errors(run, tmp_path, args, message):
+    result = run("render", *args, "-o", "map.html")
+    assert result.exit_code == 2
+    assert result.stderr == message
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_render_stamp(run, tmp_path):
+    result = run("render", "--stamp", "-o", "stamped.html", env={"SOURCE_DATE_EPOCH": "1725926400"})
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "stamped.html").read_text(encoding="utf-8")
+    assert "Generated 2024-09-10 00:00 UTC by mapper " + __version__ in html
+    run("render", "-o", "plain.html")
+    assert "Generated " not in (tmp_path / "plain.html").read_text(encoding="utf-8")
+
+
+def test_render_stamp_from_briefing_and_bad_epoch(run, tmp_path, data_copy):
+    briefing = data_copy / "briefings" / "iran-russia.toml"
+    original = briefing.read_text(encoding="utf-8")
+    briefing.write_text("stamp = true\n" + original, encoding="utf-8")
+    result = run("--data-dir", str(data_copy), "render", "-o", "a.html", env={"SOURCE_DATE_EPOCH": "0"})
+    assert "Generated 1970-01-01 00:00 UTC" in (tmp_path / "a.html").read_text(encoding="utf-8")
+    result = run("--data-dir", str(data_copy), "render", "--no-stamp", "-o", "b.html")
+    assert "Generated " not in (tmp_path / "b.html").read_text(encoding="utf-8")
+    result = run("--data-dir", str(data_copy), "render", "-o", "c.html", env={"SOURCE_DATE_EPOCH": "soon"})
+    assert result.exit_code == 2
+    assert result.stderr == "Error: SOURCE_DATE_EPOCH='soon': not a Unix time in seconds\n"
+    briefing.write_text("stamp = 'yes'\n" + original, encoding="utf-8")
+    result = run("--data-dir", str(data_copy), "render", "-o", "d.html")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {briefing}: stamp: must be true or false\n"

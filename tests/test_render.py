@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from mapper.assets import GEOGRAPHICLIB_JS, LEAFLET_CSS, LEAFLET_JS, integrity
 from mapper.briefing import default_briefing_path, load_briefing
 from mapper.geodata import load_geodata
 from mapper.layers import build_layers
@@ -17,11 +18,17 @@ def default_html(geodata):
     return render_html(geodata, load_briefing(default_briefing_path(DATA_DIR), geodata))
 
 
-def test_loads_only_leaflet(default_html):
-    urls = set(re.findall(r'(?:src|href)="(https?://[^"]+)"', default_html))
-    assert urls == {"https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
-                    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"}
-    for unused in ("jquery", "bootstrap", "font-awesome", "awesome-markers"):
+def test_online_map_loads_pinned_assets_with_integrity(geodata):
+    html = render_html(geodata, load_briefing(default_briefing_path(DATA_DIR), geodata), offline=False)
+    loaded = re.findall(r'<(?:script src|link rel="stylesheet" href)="([^"]+)" integrity="([^"]+)"', html)
+    assert loaded == [(LEAFLET_CSS.cdn_url, integrity(LEAFLET_CSS)), (LEAFLET_JS.cdn_url, integrity(LEAFLET_JS)),
+                      (GEOGRAPHICLIB_JS.cdn_url, integrity(GEOGRAPHICLIB_JS))]
+    assert len(re.findall(r'(?:src|href)="https?:', html)) == 3
+    assert "<meta http-equiv=\"Content-Security-Policy\"" not in html
+
+
+def test_loads_only_what_it_uses(default_html):
+    for unused in ("jquery", "bootstrap", "font-awesome", "awesome-markers", "glyphicon"):
         assert unused not in default_html.lower()
 
 

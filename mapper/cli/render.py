@@ -2,29 +2,46 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, log, overwrite_option, reports_errors
+from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option, reports_errors
 
 
 @click.command()
 @click.argument("briefing", required=False, type=click.Path(dir_okay=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="HTML file to write [default: outputs/BRIEFING-NAME.html].")
+@click.option("--offline/--online", default=None,
+              help="Offline: one self-contained file that needs no network, locked down by a "
+                   "Content-Security-Policy (the default without --tiles). Online: Leaflet loads from its CDN.")
+@click.option("--tiles", metavar="PROVIDER",
+              help="Online tile basemap by xyzservices name, e.g. OpenStreetMap.Mapnik "
+                   "[default: the built-in Natural Earth basemap].")
+@click.option("--stamp/--no-stamp", default=None,
+              help="Show a 'generated on' line (UTC; $SOURCE_DATE_EPOCH if set) [default: the briefing's "
+                   "'stamp' key, else no].")
 @click.option("--open", "open_after", is_flag=True, help="Open the map in the default browser.")
 @overwrite_option
 @click.pass_context
 @reports_errors
-def render(ctx, briefing, output, open_after, overwrite):
+def render(ctx, briefing, output, offline, tiles, stamp, open_after, overwrite):
     """Render BRIEFING (a TOML file) to an HTML map; default: the Iran–Russia briefing.
+
+    The same inputs give a byte-identical file, so maps can be diffed and
+    checked by hash.
 
     \b
     Example:
-        mapper render                         # outputs/iran-russia.html
-        mapper render my-briefing.toml -o map.html --overwrite
+        mapper render                         # offline: outputs/iran-russia.html
+        mapper render my-briefing.toml -o map.html --overwrite --stamp
+        mapper render --tiles OpenStreetMap.Mapnik -o online.html
     """
     from mapper.render import render_briefing
 
-    result = render_briefing(briefing, output, data_dir=data_dir_of(ctx), overwrite=overwrite)
+    if offline and tiles:
+        raise InputFailure("--offline and --tiles: tiles come from the network; drop one of the two")
+    result = render_briefing(briefing, output, data_dir=data_dir_of(ctx), overwrite=overwrite,
+                             offline=offline, tiles=tiles, stamp=stamp)
     features = sum(result.feature_counts.values())
-    log.info("wrote %s (%s bytes, %d features)", result.path, f"{result.size_bytes:,}", features)
+    log.info("wrote %s (%s, %s bytes, %d features, sha256 %s)", result.path,
+             "offline" if result.offline else "online", f"{result.size_bytes:,}", features, result.sha256)
     if open_after:
         click.launch(str(result.path))

@@ -1,5 +1,8 @@
-/* mapper runtime: draws mapper's GeoJSON layers with plain Leaflet.
-   Every string it puts into the page was HTML-escaped by mapper in Python. */
+/* mapper runtime: draws mapper's GeoJSON layers with plain Leaflet, and adds
+   full-screen and geodesic measuring controls.
+   Every string it puts into the page was HTML-escaped by mapper in Python;
+   it sets no inline style attributes and no event-handler attributes, so it
+   runs under a strict Content-Security-Policy. */
 var mapperMinorLabelZoom = 6;
 var mapperPanes = [
   ["mapper-basemap", 250],
@@ -27,6 +30,8 @@ function mapperSetup(map, titleHtml) {
   });
   mapperPanel(map, "topleft", "mapper-title", titleHtml);
   L.control.zoom({position: "topleft"}).addTo(map);
+  mapperFullscreen(map);
+  mapperMeasure(map);
   // Minor labels (ports, cities) crowd the overview; show them from zoom 6.
   var container = map.getContainer();
   function toggleMinorLabels() {
@@ -49,14 +54,150 @@ function mapperFit(map, bounds) {
   });
 }
 
-function mapperBasemap(map, collection, style) {
+function mapperBasemap(map, collection, styles, attribution) {
   L.geoJSON(collection, {
     pane: "mapper-basemap",
     interactive: false,
-    style: function () {
-      return {color: style.color, weight: 0.8, fillColor: style.fillColor, fillOpacity: 1};
+    attribution: attribution,
+    style: function (feature) {
+      return styles[feature.properties.layer];
     }
   }).addTo(map);
+}
+
+// A control button holding an icon drawn with SVG presentation attributes.
+function mapperButton(map, title, className, svg, onClick) {
+  var control = L.control({position: "topleft"});
+  control.onAdd = function () {
+    var bar = L.DomUtil.create("div", "leaflet-bar mapper-tool " + className);
+    var link = L.DomUtil.create("a", "", bar);
+    link.href = "#";
+    link.title = title;
+    link.setAttribute("role", "button");
+    link.setAttribute("aria-label", title);
+    link.innerHTML = svg;
+    L.DomEvent.disableClickPropagation(bar);
+    L.DomEvent.on(link, "click", function (event) {
+      L.DomEvent.preventDefault(event);
+      onClick();
+    });
+    return bar;
+  };
+  control.addTo(map);
+  return control;
+}
+
+function mapperFullscreen(map) {
+  var container = map.getContainer();
+  var icon = '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#111827" stroke-width="2">' +
+    '<path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>';
+  mapperButton(map, "Full screen", "mapper-fullscreen", icon, function () {
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (container.requestFullscreen) {
+      container.requestFullscreen();
+    }
+  });
+  document.addEventListener("fullscreenchange", function () {
+    container.classList.toggle("mapper-is-fullscreen", document.fullscreenElement === container);
+    map.invalidateSize();
+  });
+}
+
+/* Geodesic measuring: distances and the drawn path come from GeographicLib
+   (Karney's algorithms on the WGS84 ellipsoid), the same geodesics as
+   mapper's Python side, not from Leaflet's spherical distance. */
+var mapperMetresPer = {km: 1000, mi: 1609.344, nmi: 1852};
+var mapperMeasureStepM = 10000;  // densify drawn geodesics every 10 km
+
+function mapperInverse(a, b) {
+  var r = geodesic.Geodesic.WGS84.Inverse(a.lat, a.lng, b.lat, b.lng);
+  return {distance_m: r.s12, azimuth_deg: r.azi1};
+}
+
+function mapperGeodesicPath(a, b) {
+  var G = geodesic.Geodesic;
+  var line = G.WGS84.InverseLine(a.lat, a.lng, b.lat, b.lng, G.LATITUDE | G.LONGITUDE | G.DISTANCE_IN);
+  var steps = Math.min(500, Math.max(1, Math.ceil(line.s13 / mapperMeasureStepM)));
+  var points = [];
+  for (var i = 0; i <= steps; i++) {
+    // Unrolled longitudes keep a path across the antimeridian continuous.
+    var p = line.Position(line.s13 * i / steps, G.LATITUDE | G.LONGITUDE | G.LONG_UNROLL);
+    points.push([p.lat2, p.lon2]);
+  }
+  return points;
+}
+
+function mapperFormatLength(metres) {
+  return ["km", "mi", "nmi"].map(function (unit) {
+    return (metres / mapperMetresPer[unit]).toLocaleString("en-US", {
+      minimumFractionDigits: 1, maximumFractionDigits: 1
+    }) + " " + unit;
+  }).join(" · ");
+}
+
+function mapperMeasure(map) {
+  var points = [];
+  var drawn = L.layerGroup();
+  var readout = L.control({position: "bottomleft"});
+  readout.onAdd = function () {
+    return L.DomUtil.create("div", "mapper-measure-readout");
+  };
+  var measuring = false;
+
+  function show(html) {
+    readout.getContainer().innerHTML = html;
+  }
+  function update() {
+    drawn.clearLayers();
+    var total = 0;
+    var last = null;
+    for (var i = 1; i < points.length; i++) {
+      last = mapperInverse(points[i - 1], points[i]);
+      total += last.distance_m;
+      L.polyline(mapperGeodesicPath(points[i - 1], points[i]),
+                 {pane: "mapper-lines", interactive: false, color: "#111827", weight: 2.5}).addTo(drawn);
+    }
+    points.forEach(function (p) {
+      L.circleMarker(p, {pane: "mapper-points", interactive: false, radius: 4, color: "#111827",
+                         weight: 2, fillColor: "#ffffff", fillOpacity: 1}).addTo(drawn);
+    });
+    if (points.length < 2) {
+      show("<b>Measure</b>: click points on the map. Esc or the ruler ends.");
+      return;
+    }
+    var azimuth = (last.azimuth_deg + 360) % 360;
+    show("<b>Geodesic distance</b>: <span class=\"mapper-measure-total\">" + mapperFormatLength(total) +
+         "</span><br>Last leg starts at bearing " + azimuth.toFixed(1) + "°");
+  }
+  function onClick(event) {
+    points.push(event.latlng);
+    update();
+  }
+  function onKey(event) {
+    if (event.originalEvent.key === "Escape") setMeasuring(false);
+  }
+  function setMeasuring(on) {
+    measuring = on;
+    points = [];
+    drawn.clearLayers();
+    var method = on ? "addTo" : "remove";
+    drawn[method](map);
+    readout[method](map);
+    if (on) {
+      update();
+      map.closePopup();
+    }
+    map.doubleClickZoom[on ? "disable" : "enable"]();
+    map[on ? "on" : "off"]({click: onClick, keydown: onKey});
+    map.getContainer().classList.toggle("mapper-measuring", on);
+    bar.classList.toggle("mapper-tool-active", on);
+  }
+  var icon = '<svg width="18" height="18" viewBox="0 0 18 18" fill="none" stroke="#111827" stroke-width="1.6">' +
+    '<path d="M1.5 12.5l11-11 4 4-11 11z"/><path d="M5 9l1.5 1.5M7.5 6.5l1.5 1.5M10 4l1.5 1.5"/></svg>';
+  var bar = mapperButton(map, "Measure geodesic distance", "mapper-measure", icon, function () {
+    setMeasuring(!measuring);
+  }).getContainer();
 }
 
 function mapperPaneFor(feature) {

@@ -1,0 +1,55 @@
+"""Lock a self-contained page down with a Content-Security-Policy.
+
+The policy allows no network at all and only the page's own inline scripts
+and styles, by hash.  The browser then enforces both "offline" and "no
+injected script": a ``<script>`` or ``onerror=`` that slipped in would not
+match a hash and would not run.
+"""
+
+import base64
+import hashlib
+import re
+
+from mapper.errors import MapperError
+
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.S)
+_EXTERNAL = re.compile(r"<(?:script|link|img|iframe|object|embed)\b[^>]*\b(?:src|href|data)\s*=", re.I)
+
+
+def _hash(text):
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def policy_for(html):
+    """The CSP for ``html``: its inline ``<script>``/``<style>`` hashes and nothing else.
+
+    Raises
+    ------
+    MapperError
+        If the page loads anything by URL, or has a script or style element
+        with attributes (which could not be hashed here).
+    """
+    external = _EXTERNAL.search(html)
+    if external:
+        raise MapperError(f"offline page refers to an outside resource: {external.group(0)[:80]}")
+    inline = _INLINE.findall(html)
+    for tag in ("script", "style"):
+        if html.count(f"<{tag}") != sum(1 for kind, _ in inline if kind == tag):
+            raise MapperError(f"offline page has a <{tag}> element that cannot be hashed")
+    hashes = {tag: sorted({_hash(body) for kind, body in inline if kind == tag}) for tag in ("script", "style")}
+    return "; ".join([
+        "default-src 'none'",
+        "script-src " + " ".join(hashes["script"]),
+        "style-src " + " ".join(hashes["style"]),
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+
+
+def lock_down(html):
+    """``html`` with a CSP ``<meta>`` as the first element of its head."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
+    if html.count("<head>") != 1:
+        raise MapperError("page has no single <head> to hold its security policy")
+    return html.replace("<head>", f"<head>\n{meta}", 1)

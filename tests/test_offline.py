@@ -1,0 +1,154 @@
+"""Offline maps: self-contained, locked down, reproducible, built only from pinned assets."""
+
+import base64
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from mapper import assets
+from mapper.briefing import default_briefing_path, load_briefing
+from mapper.csp import lock_down, policy_for
+from mapper.errors import AssetError, MapperError
+from mapper.render import render_html
+from conftest import DATA_DIR, REPO
+
+BUDGET_BYTES = 2_000_000
+
+
+@pytest.fixture(scope="module")
+def offline_html(geodata):
+    return render_html(geodata, load_briefing(default_briefing_path(DATA_DIR), geodata))
+
+
+def csp_of(html):
+    return re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html).group(1)
+
+
+def test_references_nothing_by_url(offline_html):
+    assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=", offline_html)
+    assert re.findall(r"url\((?!data:|#)", offline_html) == []
+    assert "@import" not in offline_html
+
+
+def test_inlines_exactly_the_pinned_assets(offline_html):
+    for script in assets.SCRIPTS:
+        assert f"<script>{assets.asset_text(script)}</script>" in offline_html
+    css = assets.leaflet_css_inline()
+    assert f"<style>{css}</style>" in offline_html
+    for image in assets.LEAFLET_IMAGES:
+        assert assets.data_uri(image) in css
+
+
+def test_csp_is_first_and_allows_no_network(offline_html):
+    head = offline_html.split("<head>", 1)[1].lstrip()
+    assert head.startswith('<meta http-equiv="Content-Security-Policy"')
+    directives = dict(d.strip().split(" ", 1) for d in csp_of(offline_html).split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["img-src"] == "data:"
+    assert "unsafe" not in csp_of(offline_html)
+    assert "connect-src" not in directives  # falls back to 'none'
+
+
+def test_csp_hashes_every_inline_script_and_nothing_else(offline_html):
+    scripts = re.findall(r"<script>(.*?)</script>", offline_html, re.S)
+    expected = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+                       for s in scripts})
+    directives = dict(d.strip().split(" ", 1) for d in csp_of(offline_html).split(";"))
+    assert directives["script-src"].split() == expected
+    assert len(scripts) == offline_html.count("<script")
+
+
+def test_lock_down_refuses_what_it_cannot_hash():
+    page = "<html><head><script>ok()</script></head><body>{}</body></html>"
+    assert "script-src 'sha256-" in lock_down(page.format(""))
+    with pytest.raises(MapperError, match="outside resource"):
+        policy_for(page.format('<script src="https://cdn.example/x.js"></script>'))
+    with pytest.raises(MapperError, match="cannot be hashed"):
+        policy_for(page.format('<script type="module">x()</script>'))
+
+
+def test_size_budget(offline_html):
+    assert len(offline_html.encode("utf-8")) < BUDGET_BYTES
+
+
+def render_in_new_process(tmp_path, name, hash_seed, *args):
+    out = tmp_path / name
+    env = dict(os.environ, PYTHONHASHSEED=str(hash_seed))
+    subprocess.run([sys.executable, "-c", "from mapper.cli.main import main; main()", "render", "-o", str(out),
+                    *args], check=True, env=env, cwd=tmp_path, capture_output=True)
+    return hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def test_two_processes_render_identical_bytes(tmp_path):
+    first = render_in_new_process(tmp_path, "a.html", 1)
+    second = render_in_new_process(tmp_path, "b.html", 2)
+    assert first == second
+
+
+def test_element_ids_come_from_content(geodata, data_copy):
+    briefing = load_briefing(default_briefing_path(DATA_DIR), geodata)
+    ids = set(re.findall(r"\b(?:map|feature_group|layer_control)_[0-9a-f]{16}\b", render_html(geodata, briefing)))
+    assert len(ids) == 8  # the map, six layers, the layer control
+    other = data_copy / "briefings" / "other.toml"
+    other.write_text(default_briefing_path(data_copy).read_text(encoding="utf-8").replace("Iran–Russia", "Other"),
+                     encoding="utf-8")
+    other_ids = set(re.findall(r"\b(?:map|feature_group|layer_control)_[0-9a-f]{16}\b",
+                               render_html(geodata, load_briefing(other, geodata))))
+    assert ids.isdisjoint(other_ids)  # two maps can share a page
+
+
+def test_coordinates_have_fixed_precision(offline_html):
+    data_calls = re.findall(r"mapperAddFeatures\(\w+, (.*)\);", offline_html)
+    decimals = [len(n.split(".")[1]) for call in data_calls for n in re.findall(r'(?<![\w".])-?\d+\.\d+', call)]
+    assert decimals and max(decimals) <= 6
+
+
+@pytest.fixture
+def vendor_copy(tmp_path, monkeypatch):
+    folder = tmp_path / "vendor"
+    shutil.copytree(assets.VENDOR_DIR, folder)
+    monkeypatch.setattr(assets, "VENDOR_DIR", folder)
+    return folder
+
+
+def test_refuses_a_missing_asset(vendor_copy, run, tmp_path):
+    (vendor_copy / assets.GEOGRAPHICLIB_JS.path).unlink()
+    with pytest.raises(AssetError, match="missing; run `make assets`"):
+        assets.read_asset(assets.GEOGRAPHICLIB_JS)
+    result = run("render", "-o", "map.html")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "geographiclib-geodesic.min.js: offline asset from geographiclib-geodesic 2.2.0 (npm) is missing" \
+        in result.stderr
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_refuses_an_altered_asset(vendor_copy, run, tmp_path):
+    path = vendor_copy / assets.GEOGRAPHICLIB_JS.path
+    path.write_bytes(path.read_bytes().replace(b"6378137", b"6378138"))
+    result = run("render", "-o", "map.html")
+    assert result.exit_code == 1
+    assert f"{path}: SHA-256" in result.stderr and "is not the pinned 06e3512904b34657" in result.stderr
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_online_map_needs_no_local_npm_asset(vendor_copy, run, tmp_path):
+    (vendor_copy / assets.GEOGRAPHICLIB_JS.path).unlink()
+    result = run("render", "--online", "-o", "map.html")
+    assert result.exit_code == 0, result.output
+    assert "(online," in result.stderr
+
+
+def test_pins_match_the_installed_files():
+    for asset in assets.ALL:
+        assert hashlib.sha256(assets.read_asset(asset)).hexdigest() == asset.sha256
+
+
+def test_npm_lockfile_pins_the_vendored_version():
+    lock = (REPO / "package-lock.json").read_text(encoding="utf-8")
+    assert f'"node_modules/geographiclib-geodesic": {{\n      "version": "{assets.GEOGRAPHICLIB_VERSION}"' in lock
