@@ -28,7 +28,11 @@ assets: $(VENDOR)/.fetched
 
 # From the npm registry, as locked in package-lock.json (integrity-checked).
 $(VENDOR)/.fetched: package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "make: npm is needed to fetch mapper's browser assets (Debian: apt-get install npm)" >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Debian's npm to fetch mapper's browser assets"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp $(NPM_ASSETS) $(VENDOR)/
