@@ -20,6 +20,7 @@ VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
 LEAFLET_VERSION = "1.9.3"
 GEOGRAPHICLIB_VERSION = "2.2.0"
 _LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/"
+_XSTATIC_PACKAGE = "XStatic-Leaflet 1.9.3.0 (PyPI)"
 _XSTATIC_HINT = "install it with `pip install XStatic-Leaflet==1.9.3.0` (a mapper requirement)"
 _VENDOR_HINT = "run `make assets` in the mapper checkout (npm ci, then a copy into mapper/static/vendor)"
 
@@ -36,14 +37,14 @@ class Asset:
     media_type: str = "text/javascript"
 
 
-LEAFLET_JS = Asset("leaflet.js", "XStatic-Leaflet 1.9.3.0 (PyPI)",
+LEAFLET_JS = Asset("leaflet.js", _XSTATIC_PACKAGE,
                    "5819285cec137b229c94e1ee5ad73e8b6b84345a4367d60f75fe477fe0fb7b03",
                    _LEAFLET_CDN + "leaflet.js", "xstatic-leaflet")
-LEAFLET_CSS = Asset("leaflet.css", "XStatic-Leaflet 1.9.3.0 (PyPI)",
+LEAFLET_CSS = Asset("leaflet.css", _XSTATIC_PACKAGE,
                     "90b693d86392a4779c861b28cf307e7e59c3fb35328c4d8b95f58f814d38c722",
                     _LEAFLET_CDN + "leaflet.css", "xstatic-leaflet", "text/css")
 LEAFLET_IMAGES = tuple(
-    Asset(f"images/{name}", "XStatic-Leaflet 1.9.3.0 (PyPI)", digest, _LEAFLET_CDN + f"images/{name}",
+    Asset(f"images/{name}", _XSTATIC_PACKAGE, digest, _LEAFLET_CDN + f"images/{name}",
           "xstatic-leaflet", "image/png")
     for name, digest in (
         ("layers.png", "1dbbe9d028e292f36fcba8f8b3a28d5e8932754fc2215b9ac69e4cdecf5107c6"),

@@ -27,7 +27,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
 def find_chromium():
     """Path of a Chromium binary: ``$MAPPER_CHROMIUM`` or one on PATH.
 

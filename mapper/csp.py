@@ -12,6 +12,7 @@ import re
 
 from mapper.errors import MapperError
 
+BRANCA_CHARSET = '<meta http-equiv="content-type" content="text/html; charset=UTF-8" />'
 _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.S)
 _EXTERNAL = re.compile(r"<(?:script|link|img|iframe|object|embed)\b[^>]*\b(?:src|href|data)\s*=", re.I)
 
@@ -45,6 +46,16 @@ def policy_for(html):
         "base-uri 'none'",
         "form-action 'none'",
     ])
+
+
+def charset_first(html):
+    """``html`` declaring UTF-8 as the first thing in its head.
+
+    Browsers look for the charset in the first 1024 bytes only; the policy
+    and a long title must not push it out.
+    """
+    html = html.replace(BRANCA_CHARSET, "", 1)
+    return html.replace("<head>", '<head>\n<meta charset="utf-8">', 1)
 
 
 def lock_down(html):

@@ -144,9 +144,17 @@ def read_json(path):
     """Decode one JSON file, raising DataError that names the file and line."""
     text = read_text(path)
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    try:
+        # A "\ud800"-style escape decodes to a lone surrogate, which is not text
+        # and could not be written out again.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DataError(f"{path}: a string holds a lone surrogate escape "
+                        f"(\\u{ord(exc.object[exc.start]):04x}), which is not text") from None
+    return data
 
 
 def read_geodata(data_dir=None):

@@ -24,9 +24,9 @@ from folium.template import Template
 
 from mapper import __version__, assets, popups
 from mapper.briefing import default_briefing_path, load_briefing
-from mapper.csp import lock_down
+from mapper.csp import charset_first, lock_down
 from mapper.errors import InputError
-from mapper.geodata import load_geodata, read_json
+from mapper.geodata import default_data_dir, load_geodata, read_json
 from mapper.geojson import rounded
 from mapper.layers import build_layers, layer_bounds
 from mapper.output import write_atomic
@@ -141,6 +141,12 @@ def _fit(fmap, layers):
         fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
 
 
+def _basemap_path(data_dir):
+    """The data folder's own basemap if it has one, else the bundled one."""
+    own = Path(data_dir) / BASEMAP_FILE
+    return own if own.is_file() else default_data_dir() / BASEMAP_FILE
+
+
 def _add_assets(root, offline):
     """Leaflet and GeographicLib: inlined offline, from the CDN with SRI online."""
     if offline:
@@ -158,7 +164,11 @@ def _add_assets(root, offline):
 
 
 def _stable_ids(fmap, seed):
-    """Replace branca's random element ids with ids derived from ``seed`` and tree position."""
+    """Replace branca's random element ids with ids derived from ``seed`` and tree position.
+
+    branca has no public hook for this: it keeps the id in ``_id`` and the
+    children in ``_children`` (tests render twice and compare the bytes).
+    """
     def walk(element, path):
         element._id = hashlib.sha256(f"{seed}/{path}".encode()).hexdigest()[:16]
         for n, child in enumerate(element._children.values()):
@@ -183,14 +193,14 @@ def stamp_text(when):
     return f"Generated {when:%Y-%m-%d %H:%M} UTC by mapper {__version__}"
 
 
-def build_map(geodata, briefing, layers=None, offline=True, tiles=None, stamp=""):
+def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp=""):
     """Build the folium Map for ``briefing`` (``layers`` if already built).
 
     Parameters
     ----------
     offline : bool
         Inline every asset (else load them from the CDN).
-    tiles : xyzservices.TileProvider, optional
+    tile_provider : xyzservices.TileProvider, optional
         Tile basemap, online only; without it the Natural Earth basemap is drawn.
     stamp : str
         A "generated on" line for the title block, or "".
@@ -199,7 +209,7 @@ def build_map(geodata, briefing, layers=None, offline=True, tiles=None, stamp=""
     -------
     folium.Map
     """
-    if offline and tiles is not None:
+    if offline and tile_provider is not None:
         raise InputError("tiles come from the network, so an offline map cannot have them")
     layers = layers if layers is not None else build_layers(geodata, briefing)
     # Canvas, not SVG: it scales to many features, and headless Chromium
@@ -215,13 +225,13 @@ def build_map(geodata, briefing, layers=None, offline=True, tiles=None, stamp=""
     root.header.add_child(Element(f"<script>{_RUNTIME_JS}</script>"), name="mapper_js")
 
     fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
-    if tiles is None:
+    if tile_provider is None:
         root.header.add_child(Element(f"<style>.folium-map.leaflet-container {{ background: {SEA_COLOR}; }}</style>"),
                               name="mapper_sea")
-        basemap = read_json(geodata.data_dir / BASEMAP_FILE)
+        basemap = read_json(_basemap_path(geodata.data_dir))
         fmap.add_child(_Script("mapperBasemap", basemap, BASEMAP_STYLES, BASEMAP_ATTRIBUTION))
     else:
-        folium.TileLayer(tiles, name=tiles.name, control=False).add_to(fmap)
+        folium.TileLayer(tile_provider, name=tile_provider.name, control=False).add_to(fmap)
     sources_by_id = geodata.sources
     for layer in layers:
         group = folium.FeatureGroup(name=layer.title, show=True)
@@ -233,17 +243,17 @@ def build_map(geodata, briefing, layers=None, offline=True, tiles=None, stamp=""
     return fmap
 
 
-def render_html(geodata, briefing, layers=None, offline=True, tiles=None, stamp=""):
+def render_html(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp=""):
     """The complete HTML page for ``briefing``, as a string (see :func:`build_map`)."""
     layers = layers if layers is not None else build_layers(geodata, briefing)
-    fmap = build_map(geodata, briefing, layers, offline=offline, tiles=tiles, stamp=stamp)
-    # Ids from content: the same inputs give the same bytes, and two
-    # different maps get different ids.
-    content = json.dumps([briefing.title, briefing.subtitle, stamp, offline, tiles and tiles.name,
+    fmap = build_map(geodata, briefing, layers, offline=offline, tile_provider=tile_provider, stamp=stamp)
+    # Ids from content: the same inputs give the same bytes, and maps whose
+    # title or features differ get different ids.
+    content = json.dumps([briefing.title, briefing.subtitle, stamp, offline, tile_provider and tile_provider.name,
                           [(layer.key, layer.features) for layer in layers]], sort_keys=True, default=str)
     _stable_ids(fmap, hashlib.sha256(content.encode("utf-8")).hexdigest())
     html = fmap.get_root().render()
-    return lock_down(html) if offline else html
+    return charset_first(lock_down(html) if offline else html)
 
 
 def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwrite=False,
@@ -280,7 +290,7 @@ def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwri
     AssetError
         If an asset of an offline map is missing or altered.
     """
-    provider = find_tile_provider(tiles) if tiles else None
+    provider = find_tile_provider(tiles) if tiles is not None else None
     if offline is None:
         offline = provider is None
     geodata = load_geodata(data_dir)
@@ -290,7 +300,8 @@ def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwri
         output_path = Path("outputs") / f"{briefing.name}.html"
         output_path.parent.mkdir(parents=True, exist_ok=True)
     layers = build_layers(geodata, briefing)
-    data = render_html(geodata, briefing, layers, offline=offline, tiles=provider, stamp=stamp_line).encode("utf-8")
+    data = render_html(geodata, briefing, layers, offline=offline, tile_provider=provider,
+                       stamp=stamp_line).encode("utf-8")
     path = write_atomic(output_path, data, overwrite=overwrite)
     counts = {layer.key: len(layer.features) for layer in layers}
     return RenderResult(path=Path(path), size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),

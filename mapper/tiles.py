@@ -15,6 +15,8 @@ def find_tile_provider(name):
     """
     import xyzservices.providers as providers
 
+    if not name.strip():
+        raise InputError("tile provider '': give a name such as OpenStreetMap.Mapnik")
     try:
         provider = providers.query_name(name)
     except ValueError:

@@ -189,10 +189,10 @@ def test_toggling_a_layer_hides_it(default_map):
 def test_fullscreen_button(default_map):
     page = default_map.page
     page.click(".mapper-fullscreen a")
-    page.wait_for_function("document.fullscreenElement !== null")
+    page.wait_for_selector(".folium-map.mapper-is-fullscreen")
     assert page.evaluate("document.fullscreenElement.classList.contains('folium-map')")
     page.click(".mapper-fullscreen a")
-    page.wait_for_function("document.fullscreenElement === null")
+    page.wait_for_function("() => !document.fullscreenElement && !document.querySelector('.mapper-is-fullscreen')")
 
 
 @pytest.mark.parametrize("a, b", [
@@ -231,8 +231,24 @@ def test_measure_tool_clicks(offline_map):
     assert km == pytest.approx(total_m / 1000, abs=0.051)
     assert f"{total_m / 1852:,.1f} nmi" in readout
     assert page.locator(".leaflet-popup").count() == 0  # clicks measure; they open no popups
+    page.click(".mapper-measure-readout")  # e.g. to select the distance: adds no point
+    assert page.inner_text(".mapper-measure-total") == readout
     page.keyboard.press("Escape")
     assert page.locator(".mapper-measure-readout").count() == 0
+
+
+def test_offline_page_asks_for_nothing_even_without_its_csp(browser, offline_map):
+    """The CSP would block requests before they reach the router; bypass it to see what the page asks for."""
+    context = browser.new_context(bypass_csp=True)
+    requests = []
+    route_network(context, requests, serve_assets=False)
+    page = context.new_page()
+    page.goto(offline_map.page.url)
+    page.wait_for_selector("[data-mapper-ready]")
+    page.click(".mapper-measure a")  # open the tools too
+    page.wait_for_timeout(200)
+    context.close()
+    assert requests == []
 
 
 def test_csp_blocks_script_injected_after_load(offline_map):
@@ -245,7 +261,7 @@ def test_csp_blocks_script_injected_after_load(offline_map):
       s.textContent = "console.log('ran')";
       document.body.appendChild(s);
     }""")
-    page.wait_for_function("window.cspViolations.length >= 3")
+    page.wait_for_function("() => window.cspViolations.length >= 3")
     directives = " ".join(offline_map.csp_violations)
     assert "script-src" in directives and "img-src" in directives
     assert "ran" not in offline_map.console
@@ -260,22 +276,24 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path, articles_d
     path = render_briefing(output_path=tmp_path / "hostile.html", data_dir=data_copy,
                            offline=mode == "offline").path
     opened = OpenedMap(browser, path, serve_assets=mode == "online")
-    hostile_label = opened.page.evaluate("""() => {
-      const labels = Array.from(document.querySelectorAll('.leaflet-tooltip')).map(t => t.textContent);
-      return labels.find(t => t.startsWith('Port <img')) || null;
-    }""")
-    assert hostile_label is not None and all(p in hostile_label for p in PAYLOADS)
-    x, y = opened.page.evaluate(PLACE_POINT.replace("getContent() === name", "getContent().startsWith(name)"),
-                                "Port &lt;img")
-    opened.page.mouse.click(x, y)
-    opened.page.wait_for_selector(".leaflet-popup-content")
-    popup = opened.page.inner_text(".leaflet-popup-content")
-    assert HOSTILE_QUOTE in popup
-    assert PAYLOADS[2] + " title" in popup  # the poisoned article title, shown literally
-    assert opened.page.title() == PAYLOADS[1] + PAYLOADS[0]
-    assert opened.page.locator(".leaflet-popup-content img, .leaflet-popup-content svg").count() == 0
-    assert opened.dialogs == []
-    assert opened.errors == []
-    assert opened.csp_violations == []
-    assert opened.console == []  # not one message, from a payload or anything else
-    opened.close()
+    try:
+        hostile_label = opened.page.evaluate("""() => {
+          const labels = Array.from(document.querySelectorAll('.leaflet-tooltip')).map(t => t.textContent);
+          return labels.find(t => t.startsWith('Port <img')) || null;
+        }""")
+        assert hostile_label is not None and all(p in hostile_label for p in PAYLOADS)
+        x, y = opened.page.evaluate(PLACE_POINT.replace("getContent() === name", "getContent().startsWith(name)"),
+                                    "Port &lt;img")
+        opened.page.mouse.click(x, y)
+        opened.page.wait_for_selector(".leaflet-popup-content")
+        popup = opened.page.inner_text(".leaflet-popup-content")
+        assert HOSTILE_QUOTE in popup
+        assert PAYLOADS[2] + " title" in popup  # the poisoned article title, shown literally
+        assert opened.page.title() == PAYLOADS[1] + PAYLOADS[0]
+        assert opened.page.locator(".leaflet-popup-content img, .leaflet-popup-content svg").count() == 0
+        assert opened.dialogs == []
+        assert opened.errors == []
+        assert opened.csp_violations == []
+        assert opened.console == []  # not one message, from a payload or anything else
+    finally:
+        opened.close()

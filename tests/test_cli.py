@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -194,24 +195,33 @@ def test_render_with_tiles_is_online(run, tmp_path):
     assert result.exit_code == 0, result.output
     html = (tmp_path / "map.html").read_text(encoding="utf-8")
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
-    assert "mapperBasemap" not in html.split("</script>")[-2]  # tiles replace the vector basemap
+    assert "mapperBasemap(map_" not in html  # tiles replace the vector basemap
     assert "(online, " in result.stderr
+
+
+def keyed_tile_provider():
+    """A provider that needs an API key, whichever xyzservices is installed."""
+    import xyzservices.providers as providers
+
+    return next(name for name, provider in providers.flatten().items() if provider.requires_token())
 
 
 @pytest.mark.parametrize("args, message", [
     (["--offline", "--tiles", "OpenStreetMap.Mapnik"],
      "Error: --offline and --tiles: tiles come from the network; drop one of the two\n"),
+    (["--tiles", ""], "Error: tile provider '': give a name such as OpenStreetMap.Mapnik\n"),
     (["--tiles", "OpenStreetMap.Mapnk"],
-     "Error: tile provider 'OpenStreetMap.Mapnk': not an xyzservices provider; did you mean OpenStreetMap.Mapnik, "
-     "OpenStreetMap.France, OpenStreetMap.DE?\n"),
-    (["--tiles", "Thunderforest.OpenCycleMap"],
-     "Error: tile provider 'Thunderforest.OpenCycleMap': needs an API key, which mapper does not pass on; "
-     "pick another\n"),
+     "Error: tile provider 'OpenStreetMap.Mapnk': not an xyzservices provider; did you mean OpenStreetMap.Mapnik"),
+    (["--tiles", "KEYED"], "Error: tile provider 'KEYED': needs an API key, which mapper does not pass on; "
+                           "pick another\n"),
 ])
 def test_render_tile_errors_are_usage_errors(run, tmp_path, args, message):
+    if "KEYED" in args:
+        keyed = keyed_tile_provider()
+        args, message = [a.replace("KEYED", keyed) for a in args], message.replace("KEYED", keyed)
     result = run("render", *args, "-o", "map.html")
     assert result.exit_code == 2
-    assert result.stderr == message
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
     assert not (tmp_path / "map.html").exists()
 
 
@@ -239,3 +249,23 @@ def test_render_stamp_from_briefing_and_bad_epoch(run, tmp_path, data_copy):
     result = run("--data-dir", str(data_copy), "render", "-o", "d.html")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {briefing}: stamp: must be true or false\n"
+
+
+def test_render_own_data_without_basemap_uses_the_bundled_one(run, tmp_path, data_copy):
+    shutil.rmtree(data_copy / "basemap")
+    result = run("--data-dir", str(data_copy), "render", "-o", "map.html")
+    assert result.exit_code == 0, result.output
+    assert "mapperBasemap(map_" in (tmp_path / "map.html").read_text(encoding="utf-8")
+
+
+def test_lone_surrogate_is_a_one_line_data_error(run, data_copy):
+    places = data_copy / "places.geojson"
+    places.write_text(places.read_text(encoding="utf-8").replace('"name": "Tehran"', '"name": "Tehran\\ud800"'),
+                      encoding="utf-8")
+    message = f"{places}: a string holds a lone surrogate escape (\\ud800), which is not text"
+    result = run("--data-dir", str(data_copy), "render")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n"
+    result = run("validate", str(data_copy))
+    assert result.exit_code == 1
+    assert message in result.stdout

@@ -11,7 +11,8 @@ from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option,
               help="HTML file to write [default: outputs/BRIEFING-NAME.html].")
 @click.option("--offline/--online", default=None,
               help="Offline: one self-contained file that needs no network, locked down by a "
-                   "Content-Security-Policy (the default without --tiles). Online: Leaflet loads from its CDN.")
+                   "Content-Security-Policy (the default without --tiles). Online: Leaflet and GeographicLib "
+                   "load from their CDN.")
 @click.option("--tiles", metavar="PROVIDER",
               help="Online tile basemap by xyzservices name, e.g. OpenStreetMap.Mapnik "
                    "[default: the built-in Natural Earth basemap].")
@@ -25,8 +26,8 @@ from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option,
 def render(ctx, briefing, output, offline, tiles, stamp, open_after, overwrite):
     """Render BRIEFING (a TOML file) to an HTML map; default: the Iran–Russia briefing.
 
-    The same inputs give a byte-identical file, so maps can be diffed and
-    checked by hash.
+    The same inputs and mapper version give a byte-identical file, so maps
+    can be diffed and checked by hash (with --stamp, set SOURCE_DATE_EPOCH).
 
     \b
     Example:
@@ -36,7 +37,7 @@ def render(ctx, briefing, output, offline, tiles, stamp, open_after, overwrite):
     """
     from mapper.render import render_briefing
 
-    if offline and tiles:
+    if offline and tiles is not None:
         raise InputFailure("--offline and --tiles: tiles come from the network; drop one of the two")
     result = render_briefing(briefing, output, data_dir=data_dir_of(ctx), overwrite=overwrite,
                              offline=offline, tiles=tiles, stamp=stamp)

@@ -88,15 +88,14 @@ function mapperButton(map, title, className, svg, onClick) {
 }
 
 function mapperFullscreen(map) {
+  // Not offered where the page may not go full screen (e.g. some iframes).
+  if (!document.fullscreenEnabled) return;
   var container = map.getContainer();
   var icon = '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#111827" stroke-width="2">' +
     '<path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>';
   mapperButton(map, "Full screen", "mapper-fullscreen", icon, function () {
-    if (document.fullscreenElement) {
-      document.exitFullscreen();
-    } else if (container.requestFullscreen) {
-      container.requestFullscreen();
-    }
+    var request = document.fullscreenElement ? document.exitFullscreen() : container.requestFullscreen();
+    request.catch(function () {});  // refused (no user gesture, policy): stay as we are
   });
   document.addEventListener("fullscreenchange", function () {
     container.classList.toggle("mapper-is-fullscreen", document.fullscreenElement === container);
@@ -141,7 +140,11 @@ function mapperMeasure(map) {
   var drawn = L.layerGroup();
   var readout = L.control({position: "bottomleft"});
   readout.onAdd = function () {
-    return L.DomUtil.create("div", "mapper-measure-readout");
+    var div = L.DomUtil.create("div", "mapper-measure-readout");
+    // Selecting the distance to copy it must not add a point.
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
   };
   var measuring = false;
 
