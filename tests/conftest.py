@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from mapper import assets
 from mapper.cli.main import cli
+from mapper.errors import AssetError
 from mapper.geodata import ARTICLES_ENV, load_geodata
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,6 +25,16 @@ def articles_dir():
         pytest.exit(f"seed articles not found at {folder}; set {ARTICLES_ENV}", returncode=1)
     os.environ[ARTICLES_ENV] = str(folder)
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_assets():
+    """Offline maps need every pinned asset; say how to get them, once."""
+    try:
+        for asset in assets.ALL:
+            assets.read_asset(asset)
+    except AssetError as exc:
+        pytest.exit(str(exc), returncode=1)
 
 
 @pytest.fixture(scope="session")
