@@ -47,3 +47,8 @@ def rounded(geometry, digits):
         return [walk(c) for c in coords]
 
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def flat_properties(props):
+    """Properties as scalars: lists and tables become JSON text (for GPKG, KML, CSV)."""
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in props.items()}

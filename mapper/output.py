@@ -2,16 +2,19 @@
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from mapper.errors import OutputError, OutputExistsError
 
 
-def write_atomic(path, data, overwrite=False):
-    """Write ``data`` (str or bytes) to ``path`` through a temporary file.
+@contextmanager
+def atomic_path(path, overwrite=False):
+    """A temporary path beside ``path``, moved into place if the block succeeds.
 
     The temporary file lives in the target folder and is renamed into place,
-    so readers see the old file or the new one, never half of one.
+    so readers see the old file or the new one, never half of one.  If the
+    block raises, the temporary file is removed and ``path`` is untouched.
 
     Raises
     ------
@@ -21,8 +24,6 @@ def write_atomic(path, data, overwrite=False):
         If the folder is missing or not writable.
     """
     path = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder, not a file")
     if path.exists() and not overwrite:
@@ -30,26 +31,41 @@ def write_atomic(path, data, overwrite=False):
     folder = path.parent
     if not folder.is_dir():
         raise OutputError(f"{path}: folder {folder} does not exist")
-    tmp_name = None
     try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False) as tmp:
-            tmp_name = tmp.name
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, 0o644)
+        handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=path.suffix or ".tmp")
+        os.close(handle)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+    tmp = Path(tmp_name)
+    try:
+        # Writers such as GDAL want to create the file themselves.
+        tmp.unlink()
+        yield tmp
+        if not tmp.is_file():
+            raise OutputError(f"{path}: nothing was written")
+        os.chmod(tmp, 0o644)
         if overwrite:
-            os.replace(tmp_name, path)
+            os.replace(tmp, path)
         else:
             # link() fails if the name appeared meanwhile: no silent clobber.
-            os.link(tmp_name, path)
-            os.unlink(tmp_name)
-        tmp_name = None
+            os.link(tmp, path)
+            tmp.unlink()
     except FileExistsError:
         raise OutputExistsError(f"{path}: already exists") from None
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     finally:
-        if tmp_name is not None and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-    return path
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_atomic(path, data, overwrite=False):
+    """Write ``data`` (str or bytes) to ``path`` through a temporary file (see :func:`atomic_path`)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with atomic_path(path, overwrite) as tmp:
+        with open(tmp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    return Path(path)

@@ -3,7 +3,7 @@
 import click
 
 from mapper import __version__
-from mapper.cli import distance, places, render, ring, validate
+from mapper.cli import distance, export, places, render, ring, validate
 from mapper.cli.options import configure_logging
 
 
@@ -35,6 +35,7 @@ def cli(ctx, data_dir, verbose, quiet):
 
 
 cli.add_command(render.render)
+cli.add_command(export.export)
 cli.add_command(places.places)
 cli.add_command(distance.distance)
 cli.add_command(ring.ring)

@@ -1,0 +1,207 @@
+"""Export a briefing's layers as files for GIS tools, Google Earth and spreadsheets.
+
+Every format carries the same features as the map, minus drawing aids
+(direction arrows, ring-centre markers), with their provenance.  Dated
+events become one feature per event.  All writes are atomic.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from mapper import geodesy
+from mapper.errors import InputError, OutputError
+from mapper.geodata import place_lonlat
+from mapper.geojson import dumps, feature_collection, flat_properties
+from mapper.kml import kml_document
+from mapper.output import atomic_path, write_atomic
+from mapper.units import metres_to
+
+FORMATS = {"geojson": ".geojson", "kml": ".kml", "gpkg": ".gpkg", "csv": ".csv", "distances": ".csv"}
+_DRAWING_AIDS = ("arrow", "centre")
+_DRAWING_PROPS = ("legend_label",)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    format: str
+    feature_counts: dict
+
+
+def format_for(path, fmt=None):
+    """The export format: ``fmt`` if given, else from ``path``'s suffix."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise InputError(f"format {fmt!r}: unknown; use one of {', '.join(FORMATS)}")
+        return fmt
+    suffix = Path(path).suffix.lower() if path else ""
+    for name, ext in FORMATS.items():
+        if suffix == ext:
+            return name
+    raise InputError(f"{path}: cannot tell the format from the suffix; give --format ({', '.join(FORMATS)})")
+
+
+def export_layers(layers):
+    """``{layer key: [features]}`` for export: drawing aids dropped, events one per feature."""
+    exported = {}
+    for layer in layers:
+        features = []
+        for feature in layer.features:
+            props = feature["properties"]
+            if props.get("marker") in _DRAWING_AIDS:
+                continue
+            if layer.key == "events":
+                features.extend(_event_features(feature))
+                continue
+            clean = {k: v for k, v in props.items() if k not in _DRAWING_PROPS}
+            features.append({"type": "Feature", "geometry": feature["geometry"], "properties": clean})
+        exported[layer.key] = features
+    return exported
+
+
+def _event_features(grouped):
+    return [{"type": "Feature", "geometry": grouped["geometry"],
+             "properties": {"kind": "event", "place": grouped["properties"]["place"], **event}}
+            for event in grouped["properties"]["events"]]
+
+
+def select_layers(layers, keys):
+    """``layers`` limited to ``keys`` (all if empty), checked against the briefing."""
+    if not keys:
+        return layers
+    known = {layer.key for layer in layers}
+    for key in keys:
+        if key not in known:
+            raise InputError(f"layer {key!r}: not in this briefing; choose from {', '.join(sorted(known))}")
+    return [layer for layer in layers if layer.key in keys]
+
+
+def to_geojson(exported):
+    features = [{**f, "properties": {"layer": key, **f["properties"]}} for key, fs in exported.items() for f in fs]
+    return dumps(feature_collection(features), indent=1) + "\n"
+
+
+def to_places_csv(geodata):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "name", "kind", "lat", "lon", "basis", "aliases", "quotes", "sources", "location_source"])
+    for place in geodata.places:
+        props = place["properties"]
+        point = place_lonlat(place)
+        cites = props.get("sources", [])
+        writer.writerow([props["id"], props["name"], props["kind"], f"{point.lat:.6f}", f"{point.lon:.6f}",
+                         props.get("basis", "sources"), "; ".join(props.get("aliases", [])),
+                         " | ".join(c["quote"] for c in cites), "; ".join(c["source"] for c in cites),
+                         props.get("location_source", "")])
+    return out.getvalue()
+
+
+def to_distances_csv(named_points):
+    """Every pair of :class:`~mapper.lookup.NamedPoint`: geodesic distance and bearings."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["from", "to", "distance_m", "distance_km", "distance_mi", "distance_nmi",
+                     "initial_bearing_deg", "final_bearing_deg"])
+    for a, b in combinations(named_points, 2):
+        bearing = geodesy.inverse(a.point, b.point)
+        writer.writerow([a.label, b.label, f"{bearing.distance_m:.3f}",
+                         *(f"{metres_to(bearing.distance_m, unit):.3f}" for unit in ("km", "mi", "nmi")),
+                         f"{bearing.azimuth_deg % 360:.3f}", f"{(bearing.back_azimuth_deg + 180) % 360:.3f}"])
+    return out.getvalue()
+
+
+def write_gpkg(exported, path, overwrite=False):
+    """One table per layer, named by its key (``sea_routes``), with flat properties."""
+    import geopandas
+    import pyogrio
+    from shapely.geometry import shape
+
+    with atomic_path(path, overwrite) as tmp:
+        for key, features in exported.items():
+            if not features:
+                continue
+            rows = [flat_properties(f["properties"]) for f in features]
+            frame = geopandas.GeoDataFrame(rows, geometry=[shape(f["geometry"]) for f in features], crs="EPSG:4326")
+            try:
+                # One geometry type per table: Multi* only where the layer has some.
+                promote = any(f["geometry"]["type"].startswith("Multi") for f in features)
+                pyogrio.write_dataframe(frame, tmp, layer=key.replace("-", "_"), driver="GPKG",
+                                        promote_to_multi=promote, append=tmp.exists())
+            except Exception as exc:  # GDAL's errors are not OSError; report them in one line
+                raise OutputError(f"{path}: GeoPackage layer {key}: {exc}") from None
+    return Path(path)
+
+
+def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named_points=()):
+    """Write ``layers`` (from :func:`mapper.layers.build_layers`) to ``path`` as ``fmt``.
+
+    Parameters
+    ----------
+    named_points : sequence of NamedPoint
+        For ``distances``: the places to tabulate, pairwise.
+
+    Returns
+    -------
+    ExportResult
+    """
+    exported = export_layers(layers)
+    counts = {key: len(features) for key, features in exported.items()}
+    if fmt == "geojson":
+        write_atomic(path, to_geojson(exported), overwrite)
+    elif fmt == "kml":
+        write_atomic(path, kml_document(briefing.title, exported, geodata.sources), overwrite)
+    elif fmt == "gpkg":
+        write_gpkg(exported, path, overwrite)
+    elif fmt == "csv":
+        write_atomic(path, to_places_csv(geodata), overwrite)
+        counts = {"places": len(geodata.places)}
+    elif fmt == "distances":
+        if len(named_points) < 2:
+            raise InputError("distances: name at least two places")
+        write_atomic(path, to_distances_csv(named_points), overwrite)
+        counts = {"pairs": len(named_points) * (len(named_points) - 1) // 2}
+    else:
+        raise InputError(f"format {fmt!r}: unknown; use one of {', '.join(FORMATS)}")
+    return ExportResult(Path(path), fmt, counts)
+
+
+
+def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwrite=False,
+                layer_keys=(), places=()):
+    """Load geodata and a briefing, and export it: the one call behind ``mapper export``.
+
+    Parameters
+    ----------
+    output_path : path, optional
+        Default ``outputs/<briefing name><suffix of fmt>``.
+    fmt : str, optional
+        One of FORMATS; default from ``output_path``'s suffix, else geojson.
+    layer_keys : sequence of str
+        Layers to export (default all of the briefing's).
+    places : sequence of str
+        For ``distances``: place names, ids or LAT,LON (default every place).
+
+    Returns
+    -------
+    ExportResult
+    """
+    from mapper.briefing import default_briefing_path, load_briefing
+    from mapper.geodata import load_geodata
+    from mapper.layers import build_layers
+    from mapper.lookup import resolve_point
+
+    fmt = format_for(output_path, fmt) if output_path or fmt else "geojson"
+    geodata = load_geodata(data_dir)
+    briefing = load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)
+    if output_path is None:
+        output_path = Path("outputs") / f"{briefing.name}{'-distances' if fmt == 'distances' else ''}{FORMATS[fmt]}"
+        output_path.parent.mkdir(parents=True, exist_ok=True)
+    layers = select_layers(build_layers(geodata, briefing), layer_keys)
+    queries = places or [place["properties"]["id"] for place in geodata.places]
+    named_points = [resolve_point(geodata, query) for query in queries] if fmt == "distances" else ()
+    return export_briefing(geodata, briefing, layers, output_path, fmt, overwrite, named_points)
