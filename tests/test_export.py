@@ -147,3 +147,10 @@ def test_export_never_clobbers_and_leaves_no_temporary_files(run, tmp_path, suff
     assert out.read_text() == "keep me"
     assert run("export", "-o", out.name, "--overwrite").exit_code == 0
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def test_cli_lists_every_export_format():
+    from mapper.cli.export import FORMAT_NAMES
+    from mapper.export import FORMATS
+
+    assert FORMAT_NAMES == tuple(FORMATS)
