@@ -19,7 +19,8 @@ from mapper.kml import kml_document
 from mapper.output import atomic_path, write_atomic
 from mapper.units import metres_to
 
-FORMATS = {"geojson": ".geojson", "kml": ".kml", "gpkg": ".gpkg", "csv": ".csv", "distances": ".csv"}
+FORMATS = {"geojson": ".geojson", "kml": ".kml", "gpkg": ".gpkg", "csv": ".csv", "distances": ".csv",
+           "fragment": ".html"}
 _DRAWING_AIDS = ("arrow", "centre")
 _DRAWING_PROPS = ("legend_label",)
 
@@ -137,13 +138,16 @@ def write_gpkg(exported, path, overwrite=False):
     return Path(path)
 
 
-def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named_points=()):
+def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named_points=(), offline=True,
+                    height_px=None):
     """Write ``layers`` (from :func:`mapper.layers.build_layers`) to ``path`` as ``fmt``.
 
     Parameters
     ----------
     named_points : sequence of NamedPoint
         For ``distances``: the places to tabulate, pairwise.
+    offline, height_px
+        For ``fragment``: inline the assets (else CDN), and the map's height.
 
     Returns
     -------
@@ -160,6 +164,11 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
     elif fmt == "csv":
         write_atomic(path, to_places_csv(geodata), overwrite)
         counts = {"places": len(geodata.places)}
+    elif fmt == "fragment":
+        from mapper.render import FRAGMENT_HEIGHT_PX, render_fragment
+
+        html = render_fragment(geodata, briefing, layers, offline=offline, height_px=height_px or FRAGMENT_HEIGHT_PX)
+        write_atomic(path, html, overwrite)
     elif fmt == "distances":
         if len(named_points) < 2:
             raise InputError("distances: name at least two places")
@@ -172,7 +181,7 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
 
 
 def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwrite=False,
-                layer_keys=(), places=()):
+                layer_keys=(), places=(), offline=True, height_px=None):
     """Load geodata and a briefing, and export it: the one call behind ``mapper export``.
 
     Parameters
@@ -185,6 +194,8 @@ def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, o
         Layers to export (default all of the briefing's).
     places : sequence of str
         For ``distances``: place names, ids or LAT,LON (default every place).
+    offline, height_px
+        For ``fragment``: see :func:`export_briefing`.
 
     Returns
     -------
@@ -204,4 +215,4 @@ def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, o
     layers = select_layers(build_layers(geodata, briefing), layer_keys)
     queries = places or [place["properties"]["id"] for place in geodata.places]
     named_points = [resolve_point(geodata, query) for query in queries] if fmt == "distances" else ()
-    return export_briefing(geodata, briefing, layers, output_path, fmt, overwrite, named_points)
+    return export_briefing(geodata, briefing, layers, output_path, fmt, overwrite, named_points, offline, height_px)

@@ -14,6 +14,7 @@ from playwright.sync_api import sync_playwright
 from pyproj import Geod
 
 from mapper import assets
+from mapper.briefing import default_briefing_path
 from mapper.browser import launch, route_network
 from mapper.render import render_briefing
 from mapper.style import LAND_COLOR
@@ -295,5 +296,51 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path, articles_d
         assert opened.errors == []
         assert opened.csp_violations == []
         assert opened.console == []  # not one message, from a payload or anything else
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize("mode", ["offline", "online"])
+def test_two_fragments_side_by_side(browser, tmp_path, data_copy, mode):
+    """Two different maps pasted into one report page: both draw, ids do not clash, Leaflet loads once."""
+    from mapper.export import export_file
+
+    other = data_copy / "briefings" / "other.toml"
+    other.write_text(default_briefing_path(data_copy).read_text(encoding="utf-8")
+                     .replace("Iran–Russia military supply", "Fath-360 reach only")
+                     .replace('layers = ["places", "sea-routes", "river-routes", "supply-flows", "ranges", "events"]',
+                              'layers = ["places", "ranges"]'), encoding="utf-8")
+    offline = mode == "offline"
+    fragments = [
+        export_file(None, tmp_path / "a.html", "fragment", data_dir=data_copy, offline=offline).path,
+        export_file(other, tmp_path / "b.html", "fragment", data_dir=data_copy, offline=offline, height_px=400).path,
+    ]
+    page_path = tmp_path / "report.html"
+    page_path.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title></head><body>"
+                         "<h1>Report</h1><p>First map:</p>" + fragments[0].read_text(encoding="utf-8") +
+                         "<p>Second map:</p>" + fragments[1].read_text(encoding="utf-8") + "</body></html>",
+                         encoding="utf-8")
+    opened = OpenedMap(browser, page_path, serve_assets=not offline)
+    try:
+        opened.page.wait_for_function("() => document.querySelectorAll('[data-mapper-ready]').length === 2")
+        ids = opened.page.evaluate("() => Array.from(document.querySelectorAll('.folium-map')).map(e => e.id)")
+        assert len(set(ids)) == 2
+        state = opened.page.evaluate("""(ids) => ({
+          maps: ids.map(id => window[id] instanceof L.Map),
+          heights: ids.map(id => document.getElementById(id).getBoundingClientRect().height),
+          titles: Array.from(document.querySelectorAll('.mapper-title-text')).map(e => e.textContent),
+          loaded: Object.keys(window.mapperLoaded).length,
+        })""", ids)
+        assert state["maps"] == [True, True]
+        assert state["heights"] == [600, 400]
+        assert state["titles"] == ["Iran–Russia military supply, 2023–2024", "Fath-360 reach only, 2023–2024"]
+        assert state["loaded"] == 5  # Leaflet, GeographicLib and three stylesheets, once each
+        assert opened.errors == [] and opened.dialogs == []
+        if offline:
+            assert opened.requests == []
+        else:
+            assert sorted(opened.requests) == sorted(a.cdn_url for a in assets.SCRIPTS + assets.STYLESHEETS)
+        text = opened.click_place("Alabuga special economic zone")
+        assert "about 600 miles east of Moscow" in text
     finally:
         opened.close()
