@@ -165,7 +165,7 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
         write_atomic(path, to_places_csv(geodata), overwrite)
         counts = {"places": len(geodata.places)}
     elif fmt == "fragment":
-        from mapper.render import FRAGMENT_HEIGHT_PX, render_fragment
+        from mapper.fragment import FRAGMENT_HEIGHT_PX, render_fragment
 
         html = render_fragment(geodata, briefing, layers, offline=offline, height_px=height_px or FRAGMENT_HEIGHT_PX)
         write_atomic(path, html, overwrite)

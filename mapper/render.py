@@ -41,8 +41,8 @@ COORD_DIGITS = 6  # 0.11 m at most
 LABELLED_KINDS = ("capital", "industrial-zone", "sea", "port", "city", "town")
 MINOR_LABEL_KINDS = ("port", "city", "town")
 
-_RUNTIME_JS = (Path(__file__).parent / "static" / "mapper.js").read_text(encoding="utf-8")
-_RUNTIME_CSS = (Path(__file__).parent / "static" / "mapper.css").read_text(encoding="utf-8")
+RUNTIME_JS = (Path(__file__).parent / "static" / "mapper.js").read_text(encoding="utf-8")
+RUNTIME_CSS = (Path(__file__).parent / "static" / "mapper.css").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,15 @@ def _add_assets(root, offline):
                                       'crossorigin="anonymous"></script>'), name=f"asset_js_{n}")
 
 
-def _stable_ids(fmap, seed):
+def content_seed(briefing, layers, *extra):
+    """A digest of what a map shows: the same inputs give the same ids, and
+    maps whose title or features differ get different ones."""
+    content = json.dumps([briefing.title, briefing.subtitle, *extra, [(layer.key, layer.features) for layer in layers]],
+                         sort_keys=True, default=str)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def stable_ids(fmap, seed):
     """Replace branca's random element ids with ids derived from ``seed`` and tree position.
 
     branca has no public hook for this: it keeps the id in ``_id`` and the
@@ -221,8 +229,8 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     root = fmap.get_root()
     root.title = popups.esc(briefing.title)  # branca's template does not escape
     _add_assets(root, offline)
-    root.header.add_child(Element(f"<style>{_RUNTIME_CSS}</style>"), name="mapper_css")
-    root.header.add_child(Element(f"<script>{_RUNTIME_JS}</script>"), name="mapper_js")
+    root.header.add_child(Element(f"<style>{RUNTIME_CSS}</style>"), name="mapper_css")
+    root.header.add_child(Element(f"<script>{RUNTIME_JS}</script>"), name="mapper_js")
 
     fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
     if tile_provider is None:
@@ -247,85 +255,9 @@ def render_html(geodata, briefing, layers=None, offline=True, tile_provider=None
     """The complete HTML page for ``briefing``, as a string (see :func:`build_map`)."""
     layers = layers if layers is not None else build_layers(geodata, briefing)
     fmap = build_map(geodata, briefing, layers, offline=offline, tile_provider=tile_provider, stamp=stamp)
-    # Ids from content: the same inputs give the same bytes, and maps whose
-    # title or features differ get different ids.
-    content = json.dumps([briefing.title, briefing.subtitle, stamp, offline, tile_provider and tile_provider.name,
-                          [(layer.key, layer.features) for layer in layers]], sort_keys=True, default=str)
-    _stable_ids(fmap, hashlib.sha256(content.encode("utf-8")).hexdigest())
+    stable_ids(fmap, content_seed(briefing, layers, "page", stamp, offline, tile_provider and tile_provider.name))
     html = fmap.get_root().render()
     return charset_first(lock_down(html) if offline else html)
-
-
-# Pasted twice into one page, a fragment's shared assets must install once:
-# a second Leaflet would replace ``L`` under the first map.
-_LOAD_ONCE = """window.mapperLoadOnce = window.mapperLoadOnce || function (key, install) {
-  var done = window.mapperLoaded = window.mapperLoaded || {};
-  if (!done[key]) { done[key] = true; install(); }
-};
-window.mapperRequire = window.mapperRequire || function (scripts, ready) {
-  var pending = window.mapperPending = window.mapperPending || {};
-  Promise.all(scripts.map(function (script) {
-    mapperLoadOnce(script.src, function () {
-      pending[script.src] = new Promise(function (resolve, reject) {
-        var e = document.createElement("script");
-        e.src = script.src; e.integrity = script.integrity; e.crossOrigin = "anonymous";
-        e.onload = resolve; e.onerror = reject;
-        document.head.appendChild(e);
-      });
-    });
-    return pending[script.src];
-  })).then(ready);
-};"""
-FRAGMENT_HEIGHT_PX = 600
-
-
-def _once(key, body):
-    return f"<script>mapperLoadOnce({safe_json(key)}, function () {{\n{body}\n}});</script>"
-
-
-def _fragment_assets(offline):
-    """The shared assets of a fragment, each behind a load-once guard."""
-    parts = [f"<script>{_LOAD_ONCE}</script>"]
-    sheets = [("leaflet.css", assets.leaflet_css_inline() if offline else None, assets.LEAFLET_CSS),
-              ("mapper.css", _RUNTIME_CSS, None),
-              ("mapper-sea.css", f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}", None)]
-    for name, css, asset in sheets:
-        if css is not None:
-            make = f"var e = document.createElement('style'); e.textContent = {safe_json(css)};"
-        else:
-            make = (f"var e = document.createElement('link'); e.rel = 'stylesheet'; e.href = {safe_json(asset.cdn_url)};"
-                    f" e.integrity = {safe_json(assets.integrity(asset))}; e.crossOrigin = 'anonymous';")
-        parts.append(_once(f"{name}@{__version__}", f"{make} document.head.appendChild(e);"))
-    if offline:
-        for script in assets.SCRIPTS:
-            parts.append(_once(f"{script.path}@{script.sha256[:16]}", assets.asset_text(script)))
-    parts.append(f"<script>{_RUNTIME_JS}</script>")
-    return "\n".join(parts)
-
-
-def render_fragment(geodata, briefing, layers=None, offline=True, height_px=FRAGMENT_HEIGHT_PX):
-    """An HTML fragment for ``briefing``: a ``<div>`` with its scripts, to paste into a page.
-
-    Two fragments of different maps work side by side: element ids come from
-    content, and shared assets install once.  The fragment has no page-wide
-    styles and no security policy of its own (the host page owns those).
-    """
-    layers = layers if layers is not None else build_layers(geodata, briefing)
-    fmap = build_map(geodata, briefing, layers, offline=offline)
-    content = json.dumps(["fragment", briefing.title, briefing.subtitle, offline,
-                          [(layer.key, layer.features) for layer in layers]], sort_keys=True, default=str)
-    _stable_ids(fmap, hashlib.sha256(content.encode("utf-8")).hexdigest())
-    root = fmap.get_root()
-    root.render()
-    map_id = fmap.get_name()
-    script = root.script.render()
-    if not offline:
-        # Wait for the CDN scripts, which load once per page; keep the map reachable as window[id].
-        needed = [{"src": a.cdn_url, "integrity": assets.integrity(a)} for a in assets.SCRIPTS]
-        script = f"mapperRequire({safe_json(needed)}, function () {{\n{script}\nwindow.{map_id} = {map_id};\n}});"
-    return (f'<div class="mapper-fragment">\n{_fragment_assets(offline)}\n'
-            f"<style>#{map_id} {{ position: relative; width: 100%; height: {int(height_px)}px; }}</style>\n"
-            f"{root.html.render().strip()}\n<script>{script}</script>\n</div>\n")
 
 
 def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwrite=False,
