@@ -12,10 +12,13 @@ from itertools import combinations
 from pathlib import Path
 
 from mapper import geodesy
+from mapper.briefing import default_briefing_path, load_briefing
 from mapper.errors import InputError, OutputError
-from mapper.geodata import place_lonlat
+from mapper.geodata import load_geodata, place_lonlat
 from mapper.geojson import dumps, feature_collection, flat_properties
 from mapper.kml import kml_document
+from mapper.layers import build_layers
+from mapper.lookup import resolve_point
 from mapper.output import atomic_path, write_atomic
 from mapper.units import metres_to
 
@@ -179,7 +182,6 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
     return ExportResult(Path(path), fmt, counts)
 
 
-
 def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwrite=False,
                 layer_keys=(), places=(), offline=True, height_px=None):
     """Load geodata and a briefing, and export it: the one call behind ``mapper export``.
@@ -201,11 +203,6 @@ def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, o
     -------
     ExportResult
     """
-    from mapper.briefing import default_briefing_path, load_briefing
-    from mapper.geodata import load_geodata
-    from mapper.layers import build_layers
-    from mapper.lookup import resolve_point
-
     fmt = format_for(output_path, fmt) if output_path or fmt else "geojson"
     geodata = load_geodata(data_dir)
     briefing = load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)

@@ -6,8 +6,7 @@ come from content, and the shared assets install once per page.
 
 from mapper import __version__, assets
 from mapper.layers import build_layers
-from mapper.render import RUNTIME_CSS, RUNTIME_JS, build_map, content_seed, safe_json, stable_ids
-from mapper.style import SEA_COLOR
+from mapper.render import RUNTIME_CSS, RUNTIME_JS, SEA_CSS, build_map, content_seed, safe_json, stable_ids
 
 # Pasted twice into one page, a fragment's shared assets must install once:
 # a second Leaflet would replace ``L`` under the first map.
@@ -41,7 +40,7 @@ def _fragment_assets(offline):
     parts = [f"<script>{_LOAD_ONCE}</script>"]
     sheets = [("leaflet.css", assets.leaflet_css_inline() if offline else None, assets.LEAFLET_CSS),
               ("mapper.css", RUNTIME_CSS, None),
-              ("mapper-sea.css", f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}", None)]
+              ("mapper-sea.css", SEA_CSS, None)]
     for name, css, asset in sheets:
         if css is not None:
             make = f"var e = document.createElement('style'); e.textContent = {safe_json(css)};"
@@ -64,7 +63,8 @@ def render_fragment(geodata, briefing, layers=None, offline=True, height_px=FRAG
     styles and no security policy of its own (the host page owns those).
     """
     layers = layers if layers is not None else build_layers(geodata, briefing)
-    fmap = build_map(geodata, briefing, layers, offline=offline)
+    # The page head that build_map fills is not used here, so skip inlining assets into it.
+    fmap = build_map(geodata, briefing, layers, offline=False)
     stable_ids(fmap, content_seed(briefing, layers, "fragment", offline))
     root = fmap.get_root()
     root.render()

@@ -36,6 +36,7 @@ from mapper.tiles import find_tile_provider
 BASEMAP_FILE = Path("basemap") / "natural-earth-50m.geojson"
 BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
 COORD_DIGITS = 6  # 0.11 m at most
+SEA_CSS = f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}"
 
 # Places labelled permanently; minor labels show only when zoomed in.
 LABELLED_KINDS = ("capital", "industrial-zone", "sea", "port", "city", "town")
@@ -234,8 +235,7 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
 
     fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
     if tile_provider is None:
-        root.header.add_child(Element(f"<style>.folium-map.leaflet-container {{ background: {SEA_COLOR}; }}</style>"),
-                              name="mapper_sea")
+        root.header.add_child(Element(f"<style>{SEA_CSS}</style>"), name="mapper_sea")
         basemap = read_json(_basemap_path(geodata.data_dir))
         fmap.add_child(_Script("mapperBasemap", basemap, BASEMAP_STYLES, BASEMAP_ATTRIBUTION))
     else:
