@@ -47,10 +47,11 @@ chromium:
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The README figure: render, then screenshot in headless Chromium.
+# The README's pictures: the interactive map in headless Chromium, and the
+# print figure (drawn offline with matplotlib).
 screenshot: $(VENV)/.installed-test chromium
-	$(BIN)/mapper render --overwrite
-	$(BIN)/python scripts/screenshot.py outputs/iran-russia.html docs/iran-russia.png
+	$(BIN)/mapper export -f screenshot --overwrite -o docs/iran-russia.png
+	$(BIN)/mapper export -f png --dpi 110 --overwrite -o docs/iran-russia-figure.png
 
 clean:
 	rm -rf $(VENV) build *.egg-info node_modules $(VENDOR)

@@ -1,8 +1,10 @@
-"""Export a briefing's layers as files for GIS tools, Google Earth and spreadsheets.
+"""Export a briefing for other tools and for reports.
 
-Every format carries the same features as the map, minus drawing aids
-(direction arrows, ring-centre markers), with their provenance.  Dated
-events become one feature per event.  All writes are atomic.
+Data formats (GeoJSON, KML, GeoPackage, CSV) carry the same features as the
+map, minus drawing aids (direction arrows, ring-centre markers), with their
+provenance; dated events become one feature per event.  Report formats are
+an HTML fragment, a static figure (PNG, SVG, PDF) and a screenshot of the
+interactive map.  All writes are atomic.
 """
 
 import csv
@@ -20,10 +22,13 @@ from mapper.kml import kml_document
 from mapper.layers import build_layers
 from mapper.lookup import resolve_point
 from mapper.output import atomic_path, write_atomic
+from mapper.stamp import stamp_line
 from mapper.units import metres_to
 
+# Format name to file suffix; a suffix shared by two formats means the first.
 FORMATS = {"geojson": ".geojson", "kml": ".kml", "gpkg": ".gpkg", "csv": ".csv", "distances": ".csv",
-           "fragment": ".html"}
+           "fragment": ".html", "png": ".png", "svg": ".svg", "pdf": ".pdf", "screenshot": ".png"}
+FIGURE_FORMATS = ("png", "svg", "pdf")
 _DRAWING_AIDS = ("arrow", "centre")
 _DRAWING_PROPS = ("legend_label",)
 
@@ -35,6 +40,19 @@ class ExportResult:
     path: Path
     format: str
     feature_counts: dict
+
+
+@dataclass(frozen=True)
+class FigureOptions:
+    """How a figure or screenshot looks; None means the format's default.
+
+    See :func:`mapper.figure.draw_figure` and :func:`mapper.screenshot.viewport_px`.
+    """
+
+    projection: str | None = None
+    size: str | None = None
+    dpi: int | None = None
+    stamp: bool | None = None  # None: the briefing's ``stamp``
 
 
 def format_for(path, fmt=None):
@@ -142,7 +160,7 @@ def write_gpkg(exported, path, overwrite=False):
 
 
 def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named_points=(), offline=True,
-                    height_px=None):
+                    height_px=None, figure=None):
     """Write ``layers`` (from :func:`mapper.layers.build_layers`) to ``path`` as ``fmt``.
 
     Parameters
@@ -151,6 +169,8 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
         For ``distances``: the places to tabulate, pairwise.
     offline, height_px
         For ``fragment``: inline the assets (else CDN), and the map's height.
+    figure : FigureOptions, optional
+        For ``png``, ``svg``, ``pdf`` and ``screenshot``.
 
     Returns
     -------
@@ -172,6 +192,8 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
 
         html = render_fragment(geodata, briefing, layers, offline=offline, height_px=height_px or FRAGMENT_HEIGHT_PX)
         write_atomic(path, html, overwrite)
+    elif fmt in FIGURE_FORMATS or fmt == "screenshot":
+        _write_picture(geodata, briefing, layers, path, fmt, figure or FigureOptions(), overwrite)
     elif fmt == "distances":
         if len(named_points) < 2:
             raise InputError("distances: name at least two places")
@@ -182,8 +204,22 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
     return ExportResult(Path(path), fmt, counts)
 
 
+def _write_picture(geodata, briefing, layers, path, fmt, options, overwrite):
+    stamp = stamp_line(briefing.stamp if options.stamp is None else options.stamp)
+    if fmt == "screenshot":
+        from mapper.screenshot import DEFAULT_SCREEN_DPI, render_screenshot
+
+        render_screenshot(geodata, briefing, layers, path, options.size, options.dpi or DEFAULT_SCREEN_DPI, stamp,
+                          overwrite)
+        return
+    from mapper.figure import DEFAULT_DPI, render_figure
+
+    render_figure(geodata, briefing, layers, path, fmt, options.projection, options.size, options.dpi or DEFAULT_DPI,
+                  stamp, overwrite)
+
+
 def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwrite=False,
-                layer_keys=(), places=(), offline=True, height_px=None):
+                layer_keys=(), places=(), offline=True, height_px=None, figure=None):
     """Load geodata and a briefing, and export it: the one call behind ``mapper export``.
 
     Parameters
@@ -196,8 +232,8 @@ def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, o
         Layers to export (default all of the briefing's).
     places : sequence of str
         For ``distances``: place names, ids or LAT,LON (default every place).
-    offline, height_px
-        For ``fragment``: see :func:`export_briefing`.
+    offline, height_px, figure
+        For ``fragment`` and the pictures: see :func:`export_briefing`.
 
     Returns
     -------
@@ -207,9 +243,11 @@ def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, o
     geodata = load_geodata(data_dir)
     briefing = load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)
     if output_path is None:
-        output_path = Path("outputs") / f"{briefing.name}{'-distances' if fmt == 'distances' else ''}{FORMATS[fmt]}"
+        qualifier = f"-{fmt}" if fmt in ("distances", "screenshot") else ""
+        output_path = Path("outputs") / f"{briefing.name}{qualifier}{FORMATS[fmt]}"
         output_path.parent.mkdir(parents=True, exist_ok=True)
     layers = select_layers(build_layers(geodata, briefing), layer_keys)
     queries = places or [place["properties"]["id"] for place in geodata.places]
     named_points = [resolve_point(geodata, query) for query in queries] if fmt == "distances" else ()
-    return export_briefing(geodata, briefing, layers, output_path, fmt, overwrite, named_points, offline, height_px)
+    return export_briefing(geodata, briefing, layers, output_path, fmt, overwrite, named_points, offline, height_px,
+                           figure)

@@ -25,6 +25,8 @@ FILES = {
 }
 
 ARTICLES_ENV = "MAPPER_ARTICLES_DIR"
+BASEMAP_FILE = Path("basemap") / "natural-earth-50m.geojson"
+BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
 
 
 @dataclass
@@ -124,6 +126,12 @@ def default_data_dir():
     if bundled.is_dir():
         return Path(str(bundled))
     return Path(__file__).resolve().parent.parent / "data" / "geo"
+
+
+def basemap_path(data_dir):
+    """The data folder's own basemap if it has one, else the bundled one."""
+    own = Path(data_dir) / BASEMAP_FILE
+    return own if own.is_file() else default_data_dir() / BASEMAP_FILE
 
 
 def find_articles_dir(data_dir):

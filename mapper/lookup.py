@@ -8,7 +8,6 @@ from mapper.errors import UnknownPlaceError
 from mapper.geodata import place_lonlat
 from mapper.points import LonLat, looks_like_latlon, parse_latlon
 
-
 # Text made only of digits and separators was meant as a coordinate.
 _COORDINATE_CHARS = re.compile(r"[\d\s.,;:+-]+")
 

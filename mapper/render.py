@@ -13,34 +13,37 @@ element ids are derived from content and coordinates have fixed precision.
 
 import hashlib
 import json
-import os
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 
 import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from mapper import __version__, assets, popups
+from mapper import assets, popups
 from mapper.briefing import default_briefing_path, load_briefing
 from mapper.csp import charset_first, lock_down
 from mapper.errors import InputError
-from mapper.geodata import default_data_dir, load_geodata, read_json
+from mapper.geodata import BASEMAP_ATTRIBUTION, basemap_path, load_geodata, read_json
 from mapper.geojson import rounded
 from mapper.layers import build_layers, layer_bounds
 from mapper.output import write_atomic
-from mapper.style import ASSUMPTION_DASH, BASEMAP_STYLES, SEA_COLOR, STYLES, style_key
+from mapper.stamp import stamp_line
+from mapper.style import (
+    ASSUMPTION_DASH,
+    BASEMAP_STYLES,
+    LABELLED_KINDS,
+    MINOR_LABEL_KINDS,
+    SEA_COLOR,
+    STYLES,
+    legend_entries,
+    style_key,
+)
 from mapper.tiles import find_tile_provider
 
-BASEMAP_FILE = Path("basemap") / "natural-earth-50m.geojson"
-BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
 COORD_DIGITS = 6  # 0.11 m at most
 SEA_CSS = f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}"
 
-# Places labelled permanently; minor labels show only when zoomed in.
-LABELLED_KINDS = ("capital", "industrial-zone", "sea", "port", "city", "town")
-MINOR_LABEL_KINDS = ("port", "city", "town")
 
 RUNTIME_JS = (Path(__file__).parent / "static" / "mapper.js").read_text(encoding="utf-8")
 RUNTIME_CSS = (Path(__file__).parent / "static" / "mapper.css").read_text(encoding="utf-8")
@@ -119,19 +122,7 @@ def _collection(layer_key, features, sources_by_id):
 
 
 def _legend(layers):
-    entries = []
-    for layer in layers:
-        seen = {}
-        for feature in layer.features:
-            props = feature["properties"]
-            style = STYLES[style_key(layer.key, props)]
-            if props.get("legend_label"):
-                style = replace(style, label=props["legend_label"])
-            seen.setdefault(style, feature["geometry"]["type"] == "Point")
-        items = list(seen.items())
-        # Places draw minor-first; the legend reads better major-first.
-        entries.append((layer.title, items[::-1] if layer.key == "places" else items))
-    return popups.legend_html(entries, ASSUMPTION_DASH)
+    return popups.legend_html(legend_entries(layers), ASSUMPTION_DASH)
 
 
 def _fit(fmap, layers):
@@ -140,12 +131,6 @@ def _fit(fmap, layers):
     if bounds:
         west, south, east, north = (round(value, COORD_DIGITS) for value in bounds)
         fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
-
-
-def _basemap_path(data_dir):
-    """The data folder's own basemap if it has one, else the bundled one."""
-    own = Path(data_dir) / BASEMAP_FILE
-    return own if own.is_file() else default_data_dir() / BASEMAP_FILE
 
 
 def _add_assets(root, offline):
@@ -186,22 +171,6 @@ def stable_ids(fmap, seed):
     walk(fmap.get_root(), "root")
 
 
-def generated_at():
-    """Now, in UTC, or ``$SOURCE_DATE_EPOCH`` for reproducible stamped builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise InputError(f"SOURCE_DATE_EPOCH={epoch!r}: not a Unix time in seconds") from None
-    return datetime.now(timezone.utc)
-
-
-def stamp_text(when):
-    """The visible "generated on" line."""
-    return f"Generated {when:%Y-%m-%d %H:%M} UTC by mapper {__version__}"
-
-
 def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp=""):
     """Build the folium Map for ``briefing`` (``layers`` if already built).
 
@@ -236,7 +205,7 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
     if tile_provider is None:
         root.header.add_child(Element(f"<style>{SEA_CSS}</style>"), name="mapper_sea")
-        basemap = read_json(_basemap_path(geodata.data_dir))
+        basemap = read_json(basemap_path(geodata.data_dir))
         fmap.add_child(_Script("mapperBasemap", basemap, BASEMAP_STYLES, BASEMAP_ATTRIBUTION))
     else:
         folium.TileLayer(tile_provider, name=tile_provider.name, control=False).add_to(fmap)
@@ -299,13 +268,13 @@ def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwri
         offline = provider is None
     geodata = load_geodata(data_dir)
     briefing = load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)
-    stamp_line = stamp_text(generated_at()) if (briefing.stamp if stamp is None else stamp) else ""
+    stamp_text = stamp_line(briefing.stamp if stamp is None else stamp)
     if output_path is None:
         output_path = Path("outputs") / f"{briefing.name}.html"
         output_path.parent.mkdir(parents=True, exist_ok=True)
     layers = build_layers(geodata, briefing)
     data = render_html(geodata, briefing, layers, offline=offline, tile_provider=provider,
-                       stamp=stamp_line).encode("utf-8")
+                       stamp=stamp_text).encode("utf-8")
     path = write_atomic(output_path, data, overwrite=overwrite)
     counts = {layer.key: len(layer.features) for layer in layers}
     return RenderResult(path=Path(path), size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),

@@ -1,6 +1,6 @@
 """The one style table: it styles the map's features and builds its legend."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Layer keys in drawing and legend order, with the title shown for each.
 LAYER_TITLES = {
@@ -15,6 +15,11 @@ LAYER_TITLES = {
 # Every place kind, in drawing order: major places last, so they draw on top
 # of (and win clicks over) minor ones nearby.
 PLACE_KINDS = ("town", "site", "city", "port", "sea", "capital", "industrial-zone")
+
+# Places labelled permanently; minor labels show only when zoomed in (on
+# figures: only where they fit).
+LABELLED_KINDS = ("capital", "industrial-zone", "sea", "port", "city", "town")
+MINOR_LABEL_KINDS = ("port", "city", "town")
 
 ASSUMPTION_DASH = "7 6"
 ASSUMPTION_DOTS = "2 3"  # for the outline of small point markers
@@ -96,3 +101,24 @@ def style_key(layer_key, props):
     if layer_key == "events":
         return "event"
     return props["kind"]
+
+
+def legend_entries(layers):
+    """``[(layer title, [(Style, is_point)])]``: each style a layer uses, once, in drawing order.
+
+    A feature's ``legend_label`` (say, a ring's system and radius) overrides
+    its style's label.
+    """
+    entries = []
+    for layer in layers:
+        seen = {}
+        for feature in layer.features:
+            props = feature["properties"]
+            style = STYLES[style_key(layer.key, props)]
+            if props.get("legend_label"):
+                style = replace(style, label=props["legend_label"])
+            seen.setdefault(style, feature["geometry"]["type"] == "Point")
+        items = list(seen.items())
+        # Places draw minor-first; the legend reads better major-first.
+        entries.append((layer.title, items[::-1] if layer.key == "places" else items))
+    return entries

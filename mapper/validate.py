@@ -8,7 +8,6 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from mapper.errors import DataError

@@ -116,7 +116,7 @@ def test_distances_csv_is_geodesic(run, tmp_path, geodata):
 
 @pytest.mark.parametrize("args, message", [
     (["-o", "x.shp"], "Error: x.shp: cannot tell the format from the suffix; give --format "
-                      "(geojson, kml, gpkg, csv, distances, fragment)\n"),
+                      "(geojson, kml, gpkg, csv, distances, fragment, png, svg, pdf, screenshot)\n"),
     (["-f", "distances", "-p", "moscow", "-o", "d.csv"], "Error: distances: name at least two places\n"),
     (["-f", "distances", "-p", "moscow", "-p", "atlantis", "-o", "d.csv"], "Error: unknown place 'atlantis'"),
 ])

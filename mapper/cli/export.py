@@ -1,11 +1,12 @@
-"""``mapper export``: a briefing's layers as GeoJSON, KML, GeoPackage or CSV."""
+"""``mapper export``: a briefing as data files, a report figure, a fragment or a screenshot."""
 
 import click
 
-from mapper.cli.options import data_dir_of, log, overwrite_option, reports_errors
+from mapper.cli.options import data_dir_of, log, overwrite_option, reports_errors, stamp_option
 from mapper.style import LAYER_TITLES
 
-FORMAT_NAMES = ("geojson", "kml", "gpkg", "csv", "distances", "fragment")  # mapper.export.FORMATS, without importing it
+# mapper.export.FORMATS, without importing it (a test keeps them equal).
+FORMAT_NAMES = ("geojson", "kml", "gpkg", "csv", "distances", "fragment", "png", "svg", "pdf", "screenshot")
 
 
 @click.command()
@@ -15,8 +16,9 @@ FORMAT_NAMES = ("geojson", "kml", "gpkg", "csv", "distances", "fragment")  # map
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES),
               help="geojson (RFC 7946, provenance as properties), kml (Google Earth), gpkg (a table per "
                    "layer), csv (places), distances (CSV of geodesic distances between places), fragment "
-                   "(an HTML <div> and its scripts to paste into a report) "
-                   "[default: from the output's suffix, else geojson].")
+                   "(an HTML <div> and its scripts to paste into a report), png/svg/pdf (a print figure, "
+                   "drawn offline), screenshot (PNG of the interactive map in headless Chromium) "
+                   "[default: from the output's suffix (.png means png), else geojson].")
 @click.option("-l", "--layer", "layers", multiple=True, type=click.Choice(list(LAYER_TITLES)),
               help="Export only this layer; repeat for more [default: all].")
 @click.option("-p", "--place", "places", multiple=True, metavar="PLACE",
@@ -26,14 +28,29 @@ FORMAT_NAMES = ("geojson", "kml", "gpkg", "csv", "distances", "fragment")  # map
                    "[default: offline].")
 @click.option("--height", "height_px", type=click.IntRange(100, 5000), metavar="PX",
               help="For fragment: the map's height in pixels [default: 600].")
+@click.option("--projection", metavar="NAME",
+              help="For figures: lcc (Lambert conformal conic fitted to the map), aeqd:PLACE (azimuthal "
+                   "equidistant on a place: its range rings are true circles), aeqd, mercator, lonlat, or a "
+                   "CRS such as EPSG:3035 [default: lcc].")
+@click.option("--size", metavar="SIZE",
+              help="For figures: a4, a3, a5, letter or legal (landscape; add -portrait), or WIDTHxHEIGHT "
+                   "in in, cm, mm or px, e.g. 8x6in [default: a4]. For screenshot: the window "
+                   "[default: 1600x1000px].")
+@click.option("--dpi", type=int, metavar="N",
+              help="For png: pixels per inch [default: 200]. For screenshot: 96 per CSS pixel, so 192 "
+                   "doubles the detail [default: 96].")
+@stamp_option
 @overwrite_option
 @click.pass_context
 @reports_errors
-def export(ctx, briefing, output, fmt, layers, places, offline, height_px, overwrite):
-    """Export BRIEFING's layers (default: the Iran–Russia briefing) for other tools.
+def export(ctx, briefing, output, fmt, layers, places, offline, height_px, projection, size, dpi, stamp,
+           overwrite):
+    """Export BRIEFING (default: the Iran–Russia briefing) for other tools and for reports.
 
     Range rings and geodesic routes are exported as computed; direction
-    arrows and ring centres, which only help drawing, are left out.
+    arrows and ring centres, which only help drawing, are left out of the
+    data formats.  Figures carry a title, legend, scale bar, north arrow and
+    the sources; they need no browser and no network.
 
     \b
     Example:
@@ -42,10 +59,14 @@ def export(ctx, briefing, output, fmt, layers, places, offline, height_px, overw
         mapper export -o layers.gpkg
         mapper export -f distances -p moscow -p alabuga -p tehran -o distances.csv
         mapper export -f fragment --height 500 -o map-fragment.html
+        mapper export -o figure.pdf --size a4 --stamp
+        mapper export -o rings.png --projection aeqd:belgorod --size 8x6in --dpi 300
+        mapper export -f screenshot -o interactive.png
     """
-    from mapper.export import export_file
+    from mapper.export import FigureOptions, export_file
 
     result = export_file(briefing, output, fmt, data_dir=data_dir_of(ctx), overwrite=overwrite,
-                         layer_keys=layers, places=places, offline=offline, height_px=height_px)
+                         layer_keys=layers, places=places, offline=offline, height_px=height_px,
+                         figure=FigureOptions(projection, size, dpi, stamp))
     counts = ", ".join(f"{n} {key}" for key, n in result.feature_counts.items())
     log.info("wrote %s (%s: %s)", result.path, result.format, counts)

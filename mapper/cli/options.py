@@ -51,6 +51,9 @@ def reports_errors(command):
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
+stamp_option = click.option("--stamp/--no-stamp", default=None,
+                            help="Show a 'generated on' line (UTC; $SOURCE_DATE_EPOCH if set) [default: the "
+                                 "briefing's 'stamp' key, else no].")
 
 
 def echo_json(value):

@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option, reports_errors
+from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option, reports_errors, stamp_option
 
 
 @click.command()
@@ -16,9 +16,7 @@ from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option,
 @click.option("--tiles", metavar="PROVIDER",
               help="Online tile basemap by xyzservices name, e.g. OpenStreetMap.Mapnik "
                    "[default: the built-in Natural Earth basemap].")
-@click.option("--stamp/--no-stamp", default=None,
-              help="Show a 'generated on' line (UTC; $SOURCE_DATE_EPOCH if set) [default: the briefing's "
-                   "'stamp' key, else no].")
+@stamp_option
 @click.option("--open", "open_after", is_flag=True, help="Open the map in the default browser.")
 @overwrite_option
 @click.pass_context
