@@ -12,10 +12,18 @@ from mapper import geodesy
 from mapper.geodata import place_lonlat
 from mapper.geojson import feature as _feature
 from mapper.geojson import point_feature as _point
+from mapper.lookup import NamedPoint
 from mapper.points import LonLat
+from mapper.routing import route as water_route
+from mapper.routing import sailing_time_h
 from mapper.style import LAYER_TITLES, PLACE_KINDS
+from mapper.units import M_S_PER_SPEED_UNIT
 
 ROUTE_LAYERS = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
+
+# Sailing times assume this speed unless a route says otherwise: a typical
+# coaster or river-sea ship's service speed (an assumption, shown as such).
+DEFAULT_SPEED_KN = 10.0
 
 # Flows bow to their left, so the two directions between two places part.
 FLOW_BULGE_FRACTION = 0.10
@@ -52,7 +60,27 @@ def places_in_range(geodata, centre, radius_m, exclude=()):
     return sorted(inside, key=lambda p: p.distance_m)
 
 
-def _route_features(route):
+def _routed_features(geodata, route):
+    """A route the water router computes between its places, with its legs and sailing time."""
+    props = dict(route["properties"])
+    routing = props.pop("routing")
+    stop_ids = [props["from"], *routing.get("via", []), props["to"]]
+    stops = [NamedPoint(geodata.place(i)["properties"]["name"], place_lonlat(geodata.place(i)), i) for i in stop_ids]
+    routed = water_route(geodata.data_dir, stops, routing["mode"])
+    speed_kn = routing.get("speed_kn", DEFAULT_SPEED_KN)
+    props.update(
+        length_m=routed.length_m,
+        routing_mode=routing["mode"],
+        speed_kn=speed_kn,
+        sailing_time_h=sailing_time_h(routed.length_m, speed_kn * M_S_PER_SPEED_UNIT['kn']),
+        legs=[{"kind": leg.kind, "water": leg.water, "length_m": leg.length_m} for leg in routed.legs],
+    )
+    return [_feature(routed.line(), props)]
+
+
+def _route_features(geodata, route):
+    if "routing" in route["properties"]:
+        return _routed_features(geodata, route)
     props = dict(route["properties"])
     points = [LonLat(*c[:2]) for c in route["geometry"]["coordinates"]]
     if props["kind"] == "supply-flow" and len(points) == 2:
@@ -124,7 +152,7 @@ def build_layers(geodata, briefing):
     features = defaultdict(list)
     features["places"] = sorted(geodata.places, key=lambda p: PLACE_KINDS.index(p["properties"]["kind"]))
     for route in geodata.routes:
-        features[ROUTE_LAYERS[route["properties"]["kind"]]].extend(_route_features(route))
+        features[ROUTE_LAYERS[route["properties"]["kind"]]].extend(_route_features(geodata, route))
     for placement in briefing.ranges:
         features["ranges"].extend(_range_features(geodata, placement))
     features["events"] = _event_features(geodata)

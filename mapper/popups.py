@@ -64,13 +64,40 @@ def _provenance(props):
     return "".join(parts)
 
 
+LEG_LABELS = {
+    "port-snap": "Port to navigable water (straight; the port is assumed)",
+    "sea": "Open water: shortest path, computed",
+    "connection": "Delta channel to the river (drawn straight)",
+    "river": "River: Natural Earth centre line",
+    "great-circle": "Great circle (geodesic)",
+}
+
+
+def format_hours(hours):
+    """'2 d 3 h (51 h)' or '7.5 h'."""
+    if hours < 24:
+        return f"{hours:.1f} h"
+    return f"{int(hours // 24)} d {hours % 24:.0f} h ({hours:,.0f} h)"
+
+
+def _legs(props):
+    rows = "".join(f"<tr><td>{esc(LEG_LABELS.get(leg['kind'], leg['kind']))}</td>"
+                   f"<td>{metres_to(leg['length_m'], 'km'):,.1f} km</td>"
+                   f"<td>{metres_to(leg['length_m'], 'nmi'):,.1f} nmi</td></tr>" for leg in props["legs"])
+    return (f"<p><b>Length:</b> {format_length(props['length_m'])}. <b>Sailing time</b> at an assumed "
+            f"{props['speed_kn']:g} kn: {format_hours(props['sailing_time_h'])}.</p>"
+            f'<table class="mapper-legs"><tr><th>Leg</th><th>km</th><th>nmi</th></tr>{rows}</table>')
+
+
 def feature_popup(props, sources_by_id):
     """Popup HTML for a place, route or range feature's properties."""
     kind = KIND_LABELS.get(props.get("kind"), props.get("kind", ""))
     body = [f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4>', f'<p class="mapper-kind">{esc(kind)}</p>']
     if props.get("description"):
         body.append(f"<p>{esc(props['description'])}</p>")
-    if "length_m" in props:
+    if props.get("legs"):
+        body.append(_legs(props))
+    elif "length_m" in props:
         body.append(f"<p><b>Drawn length:</b> {format_length(props['length_m'])}</p>")
     if "radius_m" in props:
         stated = f" (stated: “{esc(props['range_stated'])}”)" if props.get("range_stated") else ""

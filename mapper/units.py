@@ -70,3 +70,33 @@ def parse_length_m(text):
 def metres_to(length_m, unit):
     """Convert ``length_m`` metres to ``unit`` (m, km, mi or nmi)."""
     return length_m / METRES_PER_UNIT[unit_name(unit)]
+
+
+# Speeds typed by people: ``12kn``, ``20 km/h``, ``15mph``, ``5m/s``.
+M_S_PER_SPEED_UNIT = {
+    "kn": 1852.0 / 3600,
+    "km/h": 1000.0 / 3600,
+    "mph": 1609.344 / 3600,
+    "m/s": 1.0,
+}
+_SPEED_ALIASES = {"kn": "kn", "kt": "kn", "kts": "kn", "knot": "kn", "knots": "kn",
+                  "km/h": "km/h", "kmh": "km/h", "kph": "km/h", "mph": "mph", "m/s": "m/s", "mps": "m/s"}
+_SPEED = re.compile(r"^\s*((?:\d+(?:\.\d*)?|\.\d+))\s*([A-Za-z/]*)\s*$")
+
+
+def parse_speed_m_s(text):
+    """Parse a speed such as ``"12kn"`` or ``"20 km/h"`` into metres per second (a bare number is knots).
+
+    Raises
+    ------
+    InputError
+        If the text is not a positive number with a known unit.
+    """
+    match = _SPEED.match(str(text))
+    unit = _SPEED_ALIASES.get((match.group(2) or "kn").lower()) if match else None
+    if not match or unit is None:
+        raise InputError(f"cannot read {text!r} as a speed; write it like 12kn, 20km/h, 15mph or 5m/s")
+    value = float(match.group(1))
+    if not value > 0:
+        raise InputError(f"speed {text!r} must be greater than zero")
+    return value * M_S_PER_SPEED_UNIT[unit]

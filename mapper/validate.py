@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mapper.errors import DataError
 from mapper.geodata import FILES, read_geodata
+from mapper.routing import MODES
 from mapper.style import PLACE_KINDS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -221,6 +222,7 @@ class _Checker:
             for end, point, field in ((ends[0], points[0], "from"), (ends[1], points[-1], "to")):
                 if end and point and not _same_position(point, coords_of[end]):
                     self.fault("routes", fid, field, f"line does not {'start' if field == 'from' else 'end'} at {end}")
+            self.routing(fid, props.get("routing"))
             waypoints = props.get("waypoints")
             if not isinstance(waypoints, list) or len(waypoints) != len(coords):
                 self.fault("routes", fid, "waypoints", "must name the source of every position, one entry each")
@@ -229,6 +231,21 @@ class _Checker:
                     self.fault("routes", fid, f"cargo[{n}]", "needs item and status")
                     continue
                 self.citations("routes", fid, f"cargo[{n}].sources", item.get("sources"))
+
+    def routing(self, fid, routing):
+        """A route the water router computes: its mode, and any places it must pass."""
+        if routing is None:
+            return
+        if not isinstance(routing, dict) or routing.get("mode") not in MODES:
+            self.fault("routes", fid, "routing.mode", f"must be one of {', '.join(MODES)}")
+            return
+        via = routing.get("via", [])
+        if not isinstance(via, list):
+            self.fault("routes", fid, "routing.via", "must be a list of place ids")
+            return
+        for n, place_id in enumerate(via):
+            if place_id not in self.place_ids:
+                self.fault("routes", fid, f"routing.via[{n}]", f"unknown place {place_id!r}")
 
     def systems(self):
         for fid, system in self.records("systems", "systems"):

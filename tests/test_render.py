@@ -44,7 +44,7 @@ def test_layers_have_content(geodata):
     briefing = load_briefing(default_briefing_path(DATA_DIR), geodata)
     layers = {layer.key: layer for layer in build_layers(geodata, briefing)}
     assert len(layers["ranges"].features) == 6  # three rings and their centres
-    assert len(layers["sea-routes"].features) == 3
+    assert len(layers["sea-routes"].features) == 4  # from each Iranian port
     assert len(layers["river-routes"].features) == 1
     belgorod = next(f for f in layers["ranges"].features if f["properties"]["id"] == "fath-360-belgorod")
     assert [p["name"] for p in belgorod["properties"]["places_inside"]] == ["Kharkiv"]
