@@ -133,6 +133,11 @@ def geodesic_line(points, max_segment_m=MAX_SEGMENT_M):
     shapely LineString or MultiLineString
         Split at ±180° where the line crosses it.
     """
+    return antimeridian.fix_line_string(LineString(geodesic_coords(points, max_segment_m)), great_circle=True)
+
+
+def geodesic_coords(points, max_segment_m=MAX_SEGMENT_M):
+    """(lon, lat) positions of ``points`` joined by geodesics densified to ``max_segment_m``, not split."""
     if len(points) < 2:
         raise InputError("a line needs at least two points")
     coords = [(points[0].lon, points[0].lat)]
@@ -142,7 +147,7 @@ def geodesic_line(points, max_segment_m=MAX_SEGMENT_M):
         if between:
             coords.extend(GEOD.npts(a.lon, a.lat, b.lon, b.lat, between))
         coords.append((b.lon, b.lat))
-    return antimeridian.fix_line_string(LineString(coords), great_circle=True)
+    return coords
 
 
 def line_length_m(geometry):

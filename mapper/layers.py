@@ -14,16 +14,12 @@ from mapper.geojson import feature as _feature
 from mapper.geojson import point_feature as _point
 from mapper.lookup import NamedPoint
 from mapper.points import LonLat
+from mapper.routing import DEFAULT_SPEED_KN, sailing_time_h
 from mapper.routing import route as water_route
-from mapper.routing import sailing_time_h
 from mapper.style import LAYER_TITLES, PLACE_KINDS
 from mapper.units import M_S_PER_SPEED_UNIT
 
 ROUTE_LAYERS = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
-
-# Sailing times assume this speed unless a route says otherwise: a typical
-# coaster or river-sea ship's service speed (an assumption, shown as such).
-DEFAULT_SPEED_KN = 10.0
 
 # Flows bow to their left, so the two directions between two places part.
 FLOW_BULGE_FRACTION = 0.10

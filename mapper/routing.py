@@ -11,6 +11,7 @@ line over land.  ``great-circle`` mode is the plain geodesic.
 import math
 from dataclasses import dataclass
 
+import antimeridian
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Point
@@ -18,10 +19,16 @@ from shapely.ops import nearest_points
 
 from mapper import geodesy
 from mapper.errors import InputError, MapperError
+from mapper.geojson import feature
+from mapper.lookup import resolve_point
 from mapper.points import LonLat
+from mapper.units import M_S_PER_SPEED_UNIT, metres_to
 from mapper.waternet import GRID_SPACING_M, load_registry, shortest_path, water_graph
 
 MODES = ("sea", "river", "great-circle")
+# Sailing times assume this speed unless told otherwise: a typical coaster's
+# or river-sea ship's service speed (an assumption, and labelled so).
+DEFAULT_SPEED_KN = 10.0
 MAX_SNAP_M = 25_000.0
 SNAP_MIN_M = 1.0  # closer than this, an end is already on the water
 NEAR_BOX_DEG = 0.5  # a water is a candidate for an end inside its box grown by this
@@ -64,13 +71,12 @@ class Route:
         return sum(leg.length_m for leg in self.legs)
 
     def line(self):
-        """The whole route as one (lon, lat) LineString, sea legs densified as geodesics."""
+        """The whole route as (lon, lat) geometry, geodesics densified, split at ±180° if it crosses."""
         coords = []
         for leg in self.legs:
-            part = list(geodesy.geodesic_line(leg.points).coords) if leg.kind != "river" else [
-                (p.lon, p.lat) for p in leg.points]
-            coords.extend(part[1:] if coords and part and coords[-1] == part[0] else part)
-        return LineString(coords)
+            part = geodesy.geodesic_coords(leg.points) if leg.kind != "river" else [(p.lon, p.lat) for p in leg.points]
+            coords.extend(part[1:] if coords and coords[-1] == part[0] else part)
+        return antimeridian.fix_line_string(LineString(coords), great_circle=True)
 
 
 def _length_m(points):
@@ -284,3 +290,27 @@ def route(data_dir, stops, mode):
 def sailing_time_h(length_m, speed_m_s):
     """Hours to cover ``length_m`` at ``speed_m_s``."""
     return length_m / speed_m_s / 3600
+
+
+def route_feature(geodata, queries, mode="sea", speed_m_s=None):
+    """A route through ``queries`` (place names, ids or LAT,LON) as a GeoJSON Feature.
+
+    Its properties give the length, the sailing time at ``speed_m_s``
+    (default DEFAULT_SPEED_KN), each leg and each end's snap to the water.
+    """
+    stops = [resolve_point(geodata, query) for query in queries]
+    routed = route(geodata.data_dir, stops, mode)
+    speed_m_s = speed_m_s or DEFAULT_SPEED_KN * M_S_PER_SPEED_UNIT["kn"]
+    return feature(routed.line(), {
+        "kind": "route",
+        "mode": mode,
+        "stops": [stop.label for stop in stops],
+        "length_m": routed.length_m,
+        "length_km": metres_to(routed.length_m, "km"),
+        "length_nmi": metres_to(routed.length_m, "nmi"),
+        "speed_m_s": speed_m_s,
+        "sailing_time_h": sailing_time_h(routed.length_m, speed_m_s),
+        "legs": [{"kind": leg.kind, "water": leg.water, "length_m": leg.length_m} for leg in routed.legs],
+        "snaps": [{"place": s.label, "water": s.water, "distance_m": s.distance_m,
+                   "at": [s.point.lon, s.point.lat]} for s in routed.snaps],
+    })

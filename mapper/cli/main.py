@@ -3,7 +3,7 @@
 import click
 
 from mapper import __version__
-from mapper.cli import distance, export, places, render, ring, validate
+from mapper.cli import distance, export, places, render, ring, route, validate
 from mapper.cli.options import configure_logging
 
 
@@ -39,6 +39,7 @@ cli.add_command(export.export)
 cli.add_command(places.places)
 cli.add_command(distance.distance)
 cli.add_command(ring.ring)
+cli.add_command(route.route)
 cli.add_command(validate.validate)
 
 
