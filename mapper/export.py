@@ -209,12 +209,12 @@ def _write_picture(geodata, briefing, layers, path, fmt, options, overwrite):
     if fmt == "screenshot":
         from mapper.screenshot import DEFAULT_SCREEN_DPI, render_screenshot
 
-        render_screenshot(geodata, briefing, layers, path, options.size, options.dpi or DEFAULT_SCREEN_DPI, stamp,
+        render_screenshot(geodata, briefing, layers, path, options.size, DEFAULT_SCREEN_DPI if options.dpi is None else options.dpi, stamp,
                           overwrite)
         return
     from mapper.figure import DEFAULT_DPI, render_figure
 
-    render_figure(geodata, briefing, layers, path, fmt, options.projection, options.size, options.dpi or DEFAULT_DPI,
+    render_figure(geodata, briefing, layers, path, fmt, options.projection, options.size, DEFAULT_DPI if options.dpi is None else options.dpi,
                   stamp, overwrite)
 
 

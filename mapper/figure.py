@@ -5,11 +5,12 @@ subtitle above; legend beside; sources (outlet, title, date), basemap and
 projection below, and the "generated on" stamp when asked for.  matplotlib's
 own fonts and the bundled Natural Earth basemap are all it needs: no browser
 and no network.  SVG and PDF stay vector, and the same inputs give the same
-bytes (no dates in the metadata unless ``SOURCE_DATE_EPOCH`` sets one).
+bytes (no dates in the metadata).
 """
 
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 from shapely.geometry import shape
 
 from mapper import __version__, figure_map
-from mapper.errors import InputError
+from mapper.errors import InputError, OutputExistsError
 from mapper.geodata import BASEMAP_ATTRIBUTION, basemap_path, read_json
 from mapper.layers import layer_bounds
 from mapper.output import atomic_path
@@ -60,11 +61,13 @@ def parse_size(text, dpi=DEFAULT_DPI):
     return size
 
 
-def check_dpi(dpi, size):
-    """Raise InputError unless ``dpi`` is in range and the PNG stays under MAX_PIXELS."""
+def check_dpi(dpi, size, fmt="png"):
+    """Raise InputError unless ``dpi`` is in range and a PNG stays under MAX_PIXELS."""
     low, high = DPI_RANGE
     if not low <= dpi <= high:
         raise InputError(f"dpi {dpi}: must be {low}–{high}")
+    if fmt != "png":
+        return
     pixels = size.width_in * dpi * size.height_in * dpi
     if pixels > MAX_PIXELS:
         raise InputError(f"dpi {dpi}: {size.width_in * dpi:,.0f} × {size.height_in * dpi:,.0f} px is more than "
@@ -173,7 +176,7 @@ def _place_legend(fig, entries, area):
     raise InputError("size: too small for the map and its legend; choose a larger --size")
 
 
-def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAULT_DPI, stamp=""):
+def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAULT_DPI, stamp="", fmt="png"):
     """The briefing as a matplotlib Figure with a print layout.
 
     Parameters
@@ -194,7 +197,7 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
     matplotlib.figure.Figure
     """
     page = parse_size(size, dpi)
-    check_dpi(dpi, page)
+    check_dpi(dpi, page, fmt)
     bounds = layer_bounds(layers)
     if bounds is None:
         raise InputError("figure: the briefing's layers have no features to draw")
@@ -208,9 +211,10 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
     text_w = width_in - 2 * MARGIN_IN
 
     top = MARGIN_IN
-    fig.text(MARGIN_IN / width_in, 1 - top / height_in, briefing.title, ha="left", va="top", fontsize=15,
-             fontweight="bold", color=TEXT_COLOR)
-    top += 0.34
+    title = _wrap(briefing.title, text_w, 15 * 1.1)  # bold runs wider
+    fig.text(MARGIN_IN / width_in, 1 - top / height_in, "\n".join(title), ha="left", va="top", fontsize=15,
+             fontweight="bold", color=TEXT_COLOR, linespacing=1.15)
+    top += 0.28 * len(title) + 0.06
     if briefing.subtitle:
         sub = _wrap(briefing.subtitle, text_w, 9)
         fig.text(MARGIN_IN / width_in, 1 - top / height_in, "\n".join(sub), ha="left", va="top", fontsize=9,
@@ -225,7 +229,7 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
              fontsize=6.8, color="#374151", linespacing=1.35)
 
     area = _Frame(MARGIN_IN, MARGIN_IN + footer_h + 0.1, width_in - MARGIN_IN, height_in - top)
-    frame = _place_legend(fig, legend_entries(layers), area)
+    frame = _place_legend(fig, [(title, styles) for title, styles in legend_entries(layers) if styles], area)
     # Room for the graticule's tick labels left of and below the frame.
     map_left, map_right, map_bottom, map_top = frame.left + 0.3, frame.right, frame.bottom + 0.1, frame.top
     if map_right - map_left < 2 or map_top - map_bottom < 1.5:
@@ -267,7 +271,9 @@ def write_figure(fig, path, fmt, title, overwrite=False):
 def render_figure(geodata, briefing, layers, path, fmt, projection=None, size=None, dpi=DEFAULT_DPI, stamp="",
                   overwrite=False):
     """Draw and save a figure (see :func:`draw_figure`); returns the path."""
+    if Path(path).exists() and not overwrite:  # before the drawing
+        raise OutputExistsError(f"{path}: already exists")
     with matplotlib.rc_context(RC):
-        fig = draw_figure(geodata, briefing, layers, projection, size, dpi, stamp)
+        fig = draw_figure(geodata, briefing, layers, projection, size, dpi, stamp, fmt)
     write_figure(fig, path, fmt, briefing.title, overwrite)
     return path

@@ -87,10 +87,12 @@ def fit_view(projector, geometries, aspect):
     xmin, ymin, xmax, ymax = shapely.total_bounds(geometries)
     if not np.isfinite([xmin, ymin, xmax, ymax]).all():
         raise InputError(f"projection {projector.crs.name}: cannot show this briefing's area")
-    # A lone point still gets a view of about 2° around it.
+    # A lone point still gets a view of about 2° of latitude around it.
     middle = projector.lonlat((xmin + xmax) / 2, (ymin + ymax) / 2)
-    east_x, _ = projector.point(middle.lon + 1, middle.lat)
-    min_span = abs(east_x - (xmin + xmax) / 2) * 2
+    _, away_y = projector.point(middle.lon, middle.lat - 1 if middle.lat > 0 else middle.lat + 1)
+    min_span = abs(away_y - (ymin + ymax) / 2) * 2
+    if not (np.isfinite(min_span) and min_span > 0):
+        raise InputError(f"projection {projector.crs.name}: cannot show this briefing's area")
     width = max(xmax - xmin, min_span) * (1 + 2 * PAD_FRACTION)
     height = max(ymax - ymin, min_span) * (1 + 2 * PAD_FRACTION)
     if width / height < aspect:
@@ -324,6 +326,8 @@ def _overlap(a, b):
 
 def _nice_length(limit):
     """The largest 1, 2 or 5 × 10ⁿ not above ``limit``."""
+    if not limit > 0:
+        raise InputError("figure: the map is too small to draw a scale bar")
     power = 10 ** np.floor(np.log10(limit))
     return max(m * power for m in (1, 2, 5) if m * power <= limit)
 
@@ -354,10 +358,11 @@ def draw_scale_bar(ax, projector, view):
     x0 = view.xmin + 14 * pt
     y = view.ymin + 34 * pt
     span = min(view.width * 0.22, 150 * pt)
-    metres_per_unit = ground_length_m(projector, x0, y, x0 + span) / span
     thickness = 3 * pt
     longest = 0.0
     for unit, unit_m, offset in (("km", 1000.0, 0.0), ("mi", 1609.344, -20 * pt)):
+        # Each bar is measured where it is drawn: the scale changes with y.
+        metres_per_unit = ground_length_m(projector, x0, y + offset, x0 + span) / span
         length = _nice_length(span * metres_per_unit / unit_m)
         bar = length * unit_m / metres_per_unit
         longest = max(longest, bar)

@@ -39,7 +39,10 @@ def _lcc(bounds):
     # Standard parallels at a sixth of the span from each edge: Kavrayskiy's rule.
     span = max(north - south, 1.0)
     lat_0 = (south + north) / 2
-    lat_1, lat_2 = lat_0 - span / 3, lat_0 + span / 3
+    lat_1, lat_2 = max(lat_0 - span / 3, -89.0), min(lat_0 + span / 3, 89.0)
+    if lat_1 < 0 < lat_2 or abs(lat_0) < 1.0:
+        # A cone cannot straddle the equator; near it Mercator is conformal too.
+        return Projection(pyproj.CRS.from_epsg(3857), "Web Mercator (the map spans the equator)")
     crs = pyproj.CRS.from_proj4(f"+proj=lcc +lat_0={lat_0} +lon_0={(west + east) / 2} +lat_1={lat_1} "
                                 f"+lat_2={lat_2} +ellps=WGS84 +units=m +no_defs")
     return Projection(crs, f"Lambert conformal conic, standard parallels {_lat(lat_1)} and {_lat(lat_2)}")
@@ -60,7 +63,7 @@ def figure_projection(spec, bounds, geodata=None):
         ``aeqd`` (azimuthal equidistant on the centre of ``bounds``),
         ``aeqd:PLACE`` (on a place name, id or LAT,LON), ``mercator`` (as
         the interactive map), ``lonlat`` (plate carrée), or any projected
-        CRS pyproj reads, such as ``EPSG:3035``.
+        or geographic CRS pyproj reads, such as ``EPSG:3035``.
     bounds : tuple
         (west, south, east, north) of what the figure shows, in degrees.
     geodata : Geodata, optional
@@ -81,7 +84,10 @@ def figure_projection(spec, bounds, geodata=None):
     middle = LonLat((west + east) / 2, (south + north) / 2)
     name = name.lower()
     if name == "lcc" and not argument:
-        return _lcc(bounds)
+        try:
+            return _lcc(bounds)
+        except pyproj.exceptions.CRSError as exc:
+            raise InputError(f"projection lcc: cannot fit this briefing's area ({exc}); try aeqd") from None
     if name == "aeqd":
         if not argument:
             return _aeqd(middle, f"{_lat(middle.lat)} {_lon(middle.lon)}")

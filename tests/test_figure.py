@@ -224,3 +224,32 @@ def test_cli_refuses_to_overwrite_a_figure(run, tmp_path):
     assert result.exit_code == 1
     assert "fig.svg: already exists; use --overwrite" in result.output
     assert (tmp_path / "fig.svg").read_text() == "mine"
+
+
+def test_lcc_falls_back_to_mercator_across_the_equator():
+    assert figure_projection("lcc", (30, -5, 40, 5)).crs.to_epsg() == 3857
+    assert "Lambert" in figure_projection("lcc", (30, 35, 55, 56)).label
+
+
+def test_mile_bar_is_measured_where_it_is_drawn(geodata, briefing, layers):
+    fig = figure.draw_figure(geodata, briefing, layers, projection="mercator", dpi=72)
+    ax = fig.axes[0]
+    projector = figure_map.Projector(figure_projection("mercator", (30, 35, 55, 56)).crs)
+    bars = {}
+    for patch in ax.patches:
+        if type(patch).__name__ == "Rectangle" and patch.get_zorder() == 12:
+            bars.setdefault(round(patch.get_y()), []).append(patch)
+    labels = {t.get_text(): t for t in ax.texts if t.get_text() in ("km", "mi")}
+    for unit, unit_m in (("km", 1000.0), ("mi", 1609.344)):
+        y = min(bars, key=lambda key: abs(key - labels[unit].get_position()[1]))
+        x0 = min(p.get_x() for p in bars[y])
+        x1 = max(p.get_x() + p.get_width() for p in bars[y])
+        values = [float(t.get_text()) for t in ax.texts
+                  if t.get_text().replace(".", "").isdigit() and abs(t.get_position()[0] - x1) < 1]
+        ground_m = figure_map.ground_length_m(projector, x0, bars[y][0].get_y(), x1)
+        assert ground_m / unit_m == pytest.approx(max(values), rel=0.002), unit
+
+
+def test_cli_dpi_zero_is_refused(run, tmp_path):
+    result = run("export", "-o", "fig.png", "--dpi", "0")
+    assert result.exit_code == 2 and "dpi 0: must be 50–1200" in result.output
