@@ -19,6 +19,7 @@ from shapely.geometry import shape
 
 from mapper import __version__, figure_map
 from mapper.errors import InputError, OutputExistsError
+from mapper.export import FIGURE_FORMATS
 from mapper.geodata import BASEMAP_ATTRIBUTION, basemap_path, read_json
 from mapper.layers import layer_bounds
 from mapper.output import atomic_path
@@ -26,7 +27,6 @@ from mapper.paper import page_size
 from mapper.projection import figure_projection
 from mapper.style import legend_entries
 
-FIGURE_FORMATS = ("png", "svg", "pdf")
 DEFAULT_SIZE = "a4"
 DEFAULT_DPI = 200
 DPI_RANGE = (50, 1200)
@@ -245,7 +245,7 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
 
     figure_map.draw_basemap(ax, projector, view, read_json(basemap_path(geodata.data_dir)))
     figure_map.draw_graticule(ax, projector, view)
-    figure_map.draw_layers(ax, projector, layers, projected)
+    figure_map.draw_layers(ax, layers, projected)
     obstacles = [figure_map.draw_scale_bar(ax, projector, view), figure_map.draw_north_arrow(ax, projector, view)]
     figure_map.draw_labels(ax, layers, projected, obstacles)
     return fig

@@ -252,7 +252,7 @@ def _draw_direction(ax, line, style, zorder):
                                  color=style.color, linewidth=0, zorder=zorder + 0.01))
 
 
-def draw_layers(ax, projector, layers, projected):
+def draw_layers(ax, layers, projected):
     """Every feature in the map's style; ``projected`` maps id(feature) to its projected geometry."""
     for n, layer in enumerate(layers):
         for feature in layer.features:

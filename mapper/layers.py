@@ -69,7 +69,7 @@ def _routed_features(geodata, route):
         routing_mode=routing["mode"],
         speed_kn=speed_kn,
         sailing_time_h=sailing_time_h(routed.length_m, speed_kn * M_S_PER_SPEED_UNIT['kn']),
-        legs=[{"kind": leg.kind, "water": leg.water, "length_m": leg.length_m} for leg in routed.legs],
+        legs=routed.leg_summary(),
     )
     return [_feature(routed.line(), props)]
 

@@ -78,6 +78,10 @@ class Route:
             coords.extend(part[1:] if coords and coords[-1] == part[0] else part)
         return antimeridian.fix_line_string(LineString(coords), great_circle=True)
 
+    def leg_summary(self):
+        """Each leg as ``{kind, water, length_m}``, for feature properties."""
+        return [{"kind": leg.kind, "water": leg.water, "length_m": leg.length_m} for leg in self.legs]
+
 
 def _length_m(points):
     return sum(geodesy.inverse(a, b).distance_m for a, b in zip(points, points[1:]))
@@ -99,8 +103,7 @@ def _snap_to(water, point):
             return point
         near = nearest_points(water.geometry, xy)[0]
         return water.projector.lonlat(near.x, near.y)
-    segment, at = _nearest_segment(water, point)
-    return at
+    return _nearest_segment(water, point)[1]
 
 
 def _local_xy(points, lat0):
@@ -111,8 +114,8 @@ def _local_xy(points, lat0):
 
 def _nearest_segment(water, point):
     """The river segment (a, b) nearest ``point``, and the nearest point on it."""
-    pairs = [(a, b) for a, nbrs in water.edges.items() for b in nbrs if a < b]
-    ends = np.array([[_local_xy([water.nodes[a], water.nodes[b]], point.lat)] for a, b in pairs]).reshape(-1, 2, 2)
+    pairs = water.segments
+    ends = np.array([_local_xy([water.nodes[a], water.nodes[b]], point.lat) for a, b in pairs])
     lines = shapely.linestrings(ends)
     (x, y), = _local_xy([point], point.lat)
     best = int(np.argmin(shapely.distance(lines, Point(x, y))))
@@ -214,7 +217,7 @@ def _junction(data_dir, connection, from_id):
     if sea is None or river is None:
         raise NoRouteError(f"connection {connection['id']}: only sea–river connections are supported")
     # The river node nearest to the sea's open water is where the river meets it.
-    nodes = [n for n in river.edges]
+    nodes = list(river.edges)
     xy = [Point(sea.projector.xy(river.nodes[n])) for n in nodes]
     gaps = shapely.distance(sea.geometry, xy)
     mouth = river.nodes[nodes[int(np.argmin(gaps))]]
@@ -227,16 +230,7 @@ def _junction(data_dir, connection, from_id):
 
 def _chain(registry, a, b):
     """Waters from ``a`` to ``b`` through allowed connections, with the connection used at each step."""
-    previous = {a: None}
-    todo = [a]
-    while todo:
-        here = todo.pop(0)
-        for connection in registry.connections:
-            if here in connection["between"]:
-                there = next(w for w in connection["between"] if w != here)
-                if there not in previous:
-                    previous[there] = (here, connection)
-                    todo.append(there)
+    previous = registry.reachable(a)
     steps = []
     here = b
     while previous[here] is not None:
@@ -256,7 +250,7 @@ def route_pair(data_dir, start, end, mode):
     kinds = ("sea", "river") if mode == "sea" else ("river",)
     snap_a, snap_b = snap(data_dir, start.label, start.point, kinds), snap(data_dir, end.label, end.point, kinds)
     registry = load_registry(data_dir)
-    if not registry.connected(snap_a.water, snap_b.water):
+    if snap_b.water not in registry.reachable(snap_a.water):
         raise NoRouteError(f"{start.label} is on the {registry.waters[snap_a.water]['name']} and {end.label} on the "
                            f"{registry.waters[snap_b.water]['name']}: no allowed connection joins them "
                            f"(see {registry.data_dir / 'waterways.json'})")
@@ -310,7 +304,7 @@ def route_feature(geodata, queries, mode="sea", speed_m_s=None):
         "length_nmi": metres_to(routed.length_m, "nmi"),
         "speed_m_s": speed_m_s,
         "sailing_time_h": sailing_time_h(routed.length_m, speed_m_s),
-        "legs": [{"kind": leg.kind, "water": leg.water, "length_m": leg.length_m} for leg in routed.legs],
+        "legs": routed.leg_summary(),
         "snaps": [{"place": s.label, "water": s.water, "distance_m": s.distance_m,
                    "at": [s.point.lon, s.point.lat]} for s in routed.snaps],
     })

@@ -50,6 +50,7 @@ class Water:
     geometry: object = None  # sea: navigable polygon (projected); river: MultiLineString (lon, lat)
     projector: object = None  # sea only
     reach: object = None  # sea only: ``geometry`` a few metres wider, for the round trip through (lon, lat)
+    segments: list = field(default_factory=list)  # river only: node pairs (a < b) of its centre lines
 
     def add_node(self, lonlat):
         self.nodes.append(lonlat)
@@ -80,11 +81,12 @@ class Gnomonic:
         return LonLat(float(lon), float(lat))
 
 
-def _land(data_dir):
+@lru_cache(maxsize=8)
+def basemap_layer(data_dir, layer):
+    """The geometries of one layer (land, river, ...) of the basemap, read once per process."""
     basemap = read_json(basemap_path(data_dir))
-    parts = [shape(f["geometry"]) for f in basemap.get("features", [])
-             if f.get("properties", {}).get("layer") == "land"]
-    return unary_union(parts)
+    return tuple(shape(f["geometry"]) for f in basemap.get("features", [])
+                 if f.get("properties", {}).get("layer") == layer)
 
 
 def _component_at(geometry, seed):
@@ -140,12 +142,10 @@ def build_sea(entry, land):
 
 def build_river(entry, data_dir):
     """A river system's graph: Natural Earth centre lines joined to the seed, in (lon, lat)."""
-    basemap = read_json(basemap_path(data_dir))
     lines = []
-    for feature in basemap.get("features", []):
-        if feature.get("properties", {}).get("layer") == "river":
-            clipped = shapely.clip_by_rect(shape(feature["geometry"]), *entry["bbox"])
-            lines.extend(part for part in getattr(clipped, "geoms", [clipped]) if isinstance(part, LineString))
+    for river in basemap_layer(data_dir, "river"):
+        clipped = shapely.clip_by_rect(river, *entry["bbox"])
+        lines.extend(part for part in getattr(clipped, "geoms", [clipped]) if isinstance(part, LineString))
     water = Water(entry["id"], entry["name"], "river", entry.get("note", ""))
     at = {}
 
@@ -165,9 +165,9 @@ def build_river(entry, data_dir):
     keep = _reachable(water, start)
     water.nodes = [water.nodes[n] if n in keep else None for n in range(len(water.nodes))]
     water.edges = {n: nbrs for n, nbrs in water.edges.items() if n in keep}
-    water.geometry = MultiLineString([
-        [(water.nodes[a].lon, water.nodes[a].lat), (water.nodes[b].lon, water.nodes[b].lat)]
-        for a, nbrs in water.edges.items() for b in nbrs if a < b])
+    water.segments = [(a, b) for a, nbrs in water.edges.items() for b in nbrs if a < b]
+    water.geometry = MultiLineString([[(water.nodes[a].lon, water.nodes[a].lat),
+                                       (water.nodes[b].lon, water.nodes[b].lat)] for a, b in water.segments])
     return water
 
 
@@ -193,22 +193,24 @@ class Registry:
     waters: dict
     connections: tuple
 
-    def connected(self, a, b):
-        """Whether water ``a`` reaches water ``b`` through allowed connections."""
-        seen, todo = {a}, [a]
+    def reachable(self, start):
+        """``{water: (previous water, connection)}`` for every water ``start`` reaches (``start``: None)."""
+        previous = {start: None}
+        todo = [start]
         while todo:
-            here = todo.pop()
+            here = todo.pop(0)
             for connection in self.connections:
                 if here in connection["between"]:
-                    for there in connection["between"]:
-                        if there not in seen:
-                            seen.add(there)
-                            todo.append(there)
-        return b in seen
+                    there = next(w for w in connection["between"] if w != here)
+                    if there not in previous:
+                        previous[there] = (here, connection)
+                        todo.append(there)
+        return previous
 
 
+@lru_cache(maxsize=8)
 def load_registry(data_dir):
-    """Read and check ``waterways.json`` in ``data_dir``."""
+    """Read and check ``waterways.json`` in ``data_dir`` (once per process)."""
     path = Path(data_dir) / WATERWAYS_FILE
     doc = read_json(path)
     waters = {}
@@ -240,12 +242,7 @@ def water_graph(data_dir, water_id):
     entry = registry.waters[water_id]
     if entry["kind"] == "river":
         return build_river(entry, data_dir)
-    return build_sea(entry, _cached_land(data_dir))
-
-
-@lru_cache(maxsize=2)
-def _cached_land(data_dir):
-    return _land(data_dir)
+    return build_sea(entry, unary_union(basemap_layer(data_dir, "land")))
 
 
 def shortest_path(edges, sources, targets):

@@ -180,3 +180,9 @@ def test_waterways_registry_faults_are_named(data_copy):
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(DataError, match=r"waterways.json: connections\[0\]: between must name two listed waters"):
         waternet.load_registry(data_copy)
+
+
+def test_cli_offers_every_mode():
+    from mapper.cli.route import MODE_NAMES
+
+    assert MODE_NAMES == routing.MODES
