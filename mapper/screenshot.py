@@ -19,6 +19,7 @@ CSS_PX_PER_INCH = 96
 DEFAULT_VIEWPORT = "1600x1000px"
 DEFAULT_SCREEN_DPI = CSS_PX_PER_INCH
 VIEWPORT_RANGE_PX = (320, 8000)
+SCREEN_DPI_RANGE = (CSS_PX_PER_INCH // 2, 4 * CSS_PX_PER_INCH)  # half to four device pixels per CSS pixel
 LOAD_TIMEOUT_MS = 30_000
 
 
@@ -34,8 +35,9 @@ def viewport_px(size, dpi):
     low, high = VIEWPORT_RANGE_PX
     if not (low <= width <= high and low <= height <= high):
         raise InputError(f"size {text!r}: a {width} × {height} px window; each side must be {low}–{high} px")
-    if not 48 <= dpi <= 4 * CSS_PX_PER_INCH:
-        raise InputError(f"dpi {dpi}: a screenshot takes {48}–{4 * CSS_PX_PER_INCH} (96 is one device pixel per "
+    low_dpi, high_dpi = SCREEN_DPI_RANGE
+    if not low_dpi <= dpi <= high_dpi:
+        raise InputError(f"dpi {dpi}: a screenshot takes {low_dpi}–{high_dpi} (96 is one device pixel per "
                          "CSS pixel)")
     return width, height, dpi / CSS_PX_PER_INCH
 
