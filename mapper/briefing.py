@@ -1,37 +1,111 @@
 """Briefing files: a map as code, in TOML.
 
-A briefing names the title, the layers to draw and where weapon systems sit.
-:func:`load_briefing` checks it against the geodata so that every error names
-the file, the key and what is wrong.
+A briefing names the title, the data to merge (folders and place files),
+which layers and features to draw, where weapon systems sit (at centres or
+along areas), routes to compute, the view and the basemap.
+:func:`load_briefing` checks it against the geodata; every error names the
+file, the line when it can be found, the key and what is wrong.  Paths in a
+briefing are relative to the briefing file, so it renders from any folder.
 """
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapper.errors import DataError, InputError
-from mapper.geodata import place_lonlat, read_text
-from mapper.points import LonLat, checked_lonlat
+from mapper.coverage import Origin, find_country, read_area
+from mapper.errors import DataError, InputError, UnknownPlaceError
+from mapper.geodata import merge_folder, merge_places, read_text
+from mapper.lookup import resolve_point
+from mapper.points import checked_lonlat
+from mapper.routing import DEFAULT_SPEED_KN, MODES
 from mapper.style import LAYER_TITLES
+from mapper.units import M_S_PER_SPEED_UNIT, parse_speed_m_s
 
 DEFAULT_BRIEFING = "iran-russia"
+ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "great-circle": "supply-flow"}
+TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "layers", "filter", "ranges", "routes", "view",
+            "basemap")
+RANGE_KEYS = ("id", "system", "centre", "area", "within", "note")
+ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "kind", "note")
+FILTER_KEYS = ("kinds", "ids", "exclude", "sources")
+VIEW_KEYS = ("centre", "zoom", "bounds")
+MAX_ZOOM = 18
+OFFLINE_BASEMAP = "offline"
 
 
 @dataclass(frozen=True)
 class RangePlacement:
-    """A weapon system placed at a centre; its ring is computed at render time."""
+    """A weapon system placed at a centre or along an area; geometry is computed at render time."""
 
     id: str
     system_id: str
-    centre: LonLat
-    centre_label: str
-    centre_place_id: str | None
+    origin: Origin
+    note: str
+    within: Origin | None = None  # show only the part of the reach inside this area
+
+    @property
+    def centre(self):
+        """The centre point (None for an area)."""
+        return self.origin.point
+
+    @property
+    def centre_label(self):
+        return self.origin.label
+
+    @property
+    def centre_place_id(self):
+        return self.origin.place_id
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """A route the briefing asks mapper to compute."""
+
+    id: str
+    name: str
+    kind: str
+    stops: tuple  # place ids: from, via..., to
+    mode: str
+    speed_kn: float
     note: str
 
 
 @dataclass(frozen=True)
+class FeatureFilter:
+    """Which places, routes and events to draw; empty means all."""
+
+    kinds: tuple = ()
+    ids: tuple = ()
+    exclude: tuple = ()
+    sources: tuple = ()  # source ids, or a basis: gazetteer, assumption, user
+
+    def keeps(self, props, kinds=True):
+        """True if a feature with these properties passes (``kinds=False``: ignore the kinds)."""
+        if props.get("id") in self.exclude:
+            return False
+        if self.ids and props.get("id") not in self.ids:
+            return False
+        if kinds and self.kinds and props.get("kind") not in self.kinds:
+            return False
+        if self.sources:
+            cited = {c.get("source") for c in props.get("sources", []) if isinstance(c, dict)}
+            return bool(cited & set(self.sources)) or props.get("basis") in self.sources
+        return True
+
+
+@dataclass(frozen=True)
+class View:
+    """The initial view: a centre and zoom, or bounds (south, west, north, east)."""
+
+    centre: tuple | None = None  # (lat, lon)
+    zoom: int | None = None
+    bounds: tuple | None = None
+
+
+@dataclass(frozen=True)
 class Briefing:
-    """A parsed, checked briefing."""
+    """A parsed, checked briefing, with the geodata it draws from."""
 
     path: Path
     title: str
@@ -39,6 +113,11 @@ class Briefing:
     layers: tuple
     ranges: tuple
     stamp: bool = False  # show a "generated on" line
+    routes: tuple = ()
+    filter: FeatureFilter = field(default_factory=FeatureFilter)
+    view: View | None = None
+    tiles: str | None = None  # an xyzservices name; None: the offline basemap
+    geodata: object = None  # the geodata given, plus the briefing's own data and places
 
     @property
     def name(self):
@@ -51,66 +130,255 @@ def default_briefing_path(data_dir):
     return Path(data_dir) / "briefings" / f"{DEFAULT_BRIEFING}.toml"
 
 
-def _fail(path, key, message):
-    raise DataError(f"{path}: {key}: {message}")
+class _Reader:
+    """Reads one briefing's TOML and reports errors with file, line and key."""
+
+    def __init__(self, path, text):
+        self.path = path
+        self.lines = text.splitlines()
+
+    def line_of(self, key):
+        """The line of ``key`` such as ``ranges[1].system`` or ``view.zoom``, or None."""
+        parts = re.findall(r"[^.\[\]]+|\[\d+\]", key)
+        table, index, start = None, 0, 0
+        if len(parts) > 1 and not parts[0].startswith("["):
+            table = parts[0]
+            if len(parts) > 2 and parts[1].startswith("["):
+                index = int(parts[1][1:-1])
+        name = parts[-1] if not parts[-1].startswith("[") else parts[0]
+        if table is not None:
+            headers = [n for n, line in enumerate(self.lines)
+                       if re.match(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$", line)]
+            if len(headers) <= index:
+                return None
+            start = headers[index] + 1
+            if name == table:
+                return start
+        for n in range(start, len(self.lines)):
+            line = self.lines[n]
+            if n > start and re.match(r"^\s*\[", line) and table is not None:
+                break
+            if table is None and re.match(r"^\s*\[", line):
+                break
+            if re.match(rf"^\s*{re.escape(name)}\s*=", line):
+                return n + 1
+        return None
+
+    def fail(self, key, message):
+        line = self.line_of(key)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        raise DataError(f"{where}: {key}: {message}")
+
+    def string(self, table, key, where, required=True, default=""):
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.fail(where, "missing")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, "must be a non-empty string")
+        return value
+
+    def strings(self, table, key, where):
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+            self.fail(where, "must be a list of strings")
+        return tuple(value)
+
+    def keys(self, table, allowed, where):
+        unknown = [k for k in table if k not in allowed]
+        if unknown:
+            key = f"{where}.{unknown[0]}" if where else unknown[0]
+            self.fail(key, f"unknown key; use {', '.join(allowed)}")
+
+    def tables(self, doc, name, allowed):
+        """(index, key path, table) of each [[name]] table, its keys checked."""
+        entries = doc.get(name, [])
+        if not isinstance(entries, list):
+            self.fail(name, f"must be an array of tables ([[{name}]])")
+        for n, entry in enumerate(entries):
+            where = f"{name}[{n}]"
+            if not isinstance(entry, dict):
+                self.fail(where, "must be a table")
+            self.keys(entry, allowed, where)
+            yield n, where, entry
+
+    def file(self, name):
+        """A path from the briefing, relative to the briefing's folder."""
+        return (self.path.parent / Path(name).expanduser()).resolve()
 
 
-def _string(path, table, key, required=True, default=""):
-    value = table.get(key, None)
-    if value is None:
-        if required:
-            _fail(path, key, "missing")
-        return default
-    if not isinstance(value, str) or not value.strip():
-        _fail(path, key, "must be a non-empty string")
-    return value
-
-
-def _centre(path, key, value, geodata):
-    """A centre is a place id or a table {lat = .., lon = ..}."""
+def _point_or_place(reader, value, where, geodata):
+    """A place id/name or { lat = .., lon = .. } as an Origin."""
     if isinstance(value, str):
         try:
-            place = geodata.place(value)
-        except KeyError:
-            _fail(path, key, f"unknown place {value!r}")
-        return place_lonlat(place), place["properties"]["name"], value
+            named = resolve_point(geodata, value)
+        except InputError as exc:
+            reader.fail(where, str(exc))
+        return Origin(label=named.label, point=named.point, place_id=named.place_id)
     if isinstance(value, dict) and set(value) == {"lat", "lon"}:
         try:
             point = checked_lonlat(float(value["lon"]), float(value["lat"]))
         except (TypeError, ValueError, InputError) as exc:
-            _fail(path, key, f"bad coordinate: {exc}")
-        return point, f"{point.lat:.4f}, {point.lon:.4f}", None
-    _fail(path, key, "must be a place id or a table { lat = .., lon = .. }")
+            reader.fail(where, f"bad coordinate: {exc}")
+        return Origin(label=f"{point.lat:.4f}, {point.lon:.4f}", point=point)
+    reader.fail(where, "must be a place id or name, or a table { lat = .., lon = .. }")
 
 
-def _ranges(path, doc, geodata):
-    entries = doc.get("ranges", [])
-    if not isinstance(entries, list):
-        _fail(path, "ranges", "must be an array of tables ([[ranges]])")
+def _area(reader, value, where, geodata):
+    """A Natural Earth country name or a GeoJSON file (relative to the briefing)."""
+    if not isinstance(value, str) or not value.strip():
+        reader.fail(where, "must be a country name or a .geojson file")
+    if value.lower().endswith((".geojson", ".json")):
+        try:
+            return read_area(reader.file(value))
+        except DataError as exc:
+            reader.fail(where, str(exc))
+    try:
+        return find_country(value, geodata.data_dir)
+    except UnknownPlaceError as exc:
+        reader.fail(where, str(exc))
+
+
+def _ranges(reader, doc, geodata):
     placements = []
-    for n, entry in enumerate(entries):
-        where = f"ranges[{n}]"
-        if not isinstance(entry, dict):
-            _fail(path, where, "must be a table")
-        range_id = _string(path, entry, "id") if "id" in entry else f"range-{n + 1}"
-        system_id = _string(path, entry, "system")
+    for n, where, entry in reader.tables(doc, "ranges", RANGE_KEYS):
+        range_id = reader.string(entry, "id", f"{where}.id") if "id" in entry else f"range-{n + 1}"
+        system_id = reader.string(entry, "system", f"{where}.system")
         if system_id not in geodata.systems:
-            _fail(path, f"{where}.system", f"unknown weapon system {system_id!r}")
-        if "centre" not in entry:
-            _fail(path, f"{where}.centre", "missing")
-        centre, label, place_id = _centre(path, f"{where}.centre", entry["centre"], geodata)
-        note = _string(path, entry, "note", required=False, default="Analyst-chosen centre.")
-        placements.append(RangePlacement(range_id, system_id, centre, label, place_id, note))
+            reader.fail(f"{where}.system", f"unknown weapon system {system_id!r}; "
+                                            f"known: {', '.join(geodata.systems)}")
+        if ("centre" in entry) == ("area" in entry):
+            reader.fail(where, "give either centre (a place or {lat, lon}) or area (a country or .geojson file)")
+        if "centre" in entry:
+            origin = _point_or_place(reader, entry["centre"], f"{where}.centre", geodata)
+        else:
+            origin = _area(reader, entry["area"], f"{where}.area", geodata)
+        within = _area(reader, entry["within"], f"{where}.within", geodata) if "within" in entry else None
+        default_note = "Analyst-chosen centre." if "centre" in entry else "Analyst-chosen launch area."
+        note = reader.string(entry, "note", f"{where}.note", required=False, default=default_note)
+        placements.append(RangePlacement(range_id, system_id, origin, note, within))
     return tuple(placements)
+
+
+def _place_id(reader, value, where, geodata):
+    if not isinstance(value, str):
+        reader.fail(where, "must be a place id or name")
+    try:
+        named = resolve_point(geodata, value)
+    except InputError as exc:
+        reader.fail(where, str(exc))
+    if named.place_id is None:
+        reader.fail(where, "must be a place (add it to a places file), not LAT,LON")
+    return named.place_id
+
+
+def _routes(reader, doc, geodata):
+    specs = []
+    for n, where, entry in reader.tables(doc, "routes", ROUTE_KEYS):
+        for key in ("from", "to"):
+            if key not in entry:
+                reader.fail(f"{where}.{key}", "missing")
+        stops = [_place_id(reader, entry["from"], f"{where}.from", geodata)]
+        stops += [_place_id(reader, v, f"{where}.via", geodata) for v in reader.strings(entry, "via", f"{where}.via")]
+        stops.append(_place_id(reader, entry["to"], f"{where}.to", geodata))
+        mode = entry.get("mode", "sea")
+        if mode not in MODES:
+            reader.fail(f"{where}.mode", f"{mode!r}: use one of {', '.join(MODES)}")
+        kind = entry.get("kind", ROUTE_KIND_BY_MODE[mode])
+        if kind not in ROUTE_KIND_BY_MODE.values():
+            reader.fail(f"{where}.kind", f"{kind!r}: use one of {', '.join(ROUTE_KIND_BY_MODE.values())}")
+        speed_kn = DEFAULT_SPEED_KN
+        if "speed" in entry:
+            try:
+                speed_kn = parse_speed_m_s(entry["speed"]) / M_S_PER_SPEED_UNIT["kn"]
+            except InputError as exc:
+                reader.fail(f"{where}.speed", str(exc))
+        names = [geodata.place(s)["properties"]["name"] for s in (stops[0], stops[-1])]
+        specs.append(RouteSpec(
+            id=reader.string(entry, "id", f"{where}.id") if "id" in entry else f"route-{n + 1}",
+            name=reader.string(entry, "name", f"{where}.name", required=False, default=" → ".join(names)),
+            kind=kind, stops=tuple(stops), mode=mode, speed_kn=speed_kn,
+            note=reader.string(entry, "note", f"{where}.note", required=False,
+                               default=f"Route computed by mapper for {reader.path.name}; the articles do not "
+                                       "give it."),
+        ))
+    return tuple(specs)
+
+
+def _filter(reader, doc):
+    table = doc.get("filter", {})
+    if not isinstance(table, dict):
+        reader.fail("filter", "must be a table ([filter])")
+    reader.keys(table, FILTER_KEYS, "filter")
+    return FeatureFilter(**{key: reader.strings(table, key, f"filter.{key}") for key in FILTER_KEYS})
+
+
+def _view(reader, doc, geodata):
+    table = doc.get("view")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        reader.fail("view", "must be a table ([view])")
+    reader.keys(table, VIEW_KEYS, "view")
+    if "bounds" in table:
+        if "centre" in table or "zoom" in table:
+            reader.fail("view.bounds", "give bounds, or centre and zoom, not both")
+        bounds = table["bounds"]
+        if not isinstance(bounds, dict) or set(bounds) != {"south", "west", "north", "east"}:
+            reader.fail("view.bounds", "must be { south = .., west = .., north = .., east = .. } in degrees")
+        try:
+            south_west = checked_lonlat(float(bounds["west"]), float(bounds["south"]))
+            north_east = checked_lonlat(float(bounds["east"]), float(bounds["north"]))
+        except (TypeError, ValueError, InputError) as exc:
+            reader.fail("view.bounds", f"bad coordinate: {exc}")
+        if not (south_west.lat < north_east.lat and south_west.lon < north_east.lon):
+            reader.fail("view.bounds", "south must be less than north and west less than east")
+        return View(bounds=(south_west.lat, south_west.lon, north_east.lat, north_east.lon))
+    if "centre" not in table or "zoom" not in table:
+        reader.fail("view", "give centre and zoom, or bounds")
+    centre = _point_or_place(reader, table["centre"], "view.centre", geodata).point
+    zoom = table["zoom"]
+    if not isinstance(zoom, int) or isinstance(zoom, bool) or not 0 <= zoom <= MAX_ZOOM:
+        reader.fail("view.zoom", f"must be a whole number from 0 to {MAX_ZOOM}")
+    return View(centre=(centre.lat, centre.lon), zoom=zoom)
+
+
+def _with_own_data(reader, doc, geodata):
+    """``geodata`` plus the briefing's data folders and places files."""
+    for name in reader.strings(doc, "data", "data"):
+        try:
+            geodata = merge_folder(geodata, reader.file(name))
+        except DataError as exc:
+            reader.fail("data", str(exc))
+    files = reader.strings(doc, "places", "places")
+    if files:
+        from mapper.userplaces import read_places
+
+        for name in files:
+            try:
+                geodata = merge_places(geodata, read_places(reader.file(name)))
+            except DataError as exc:
+                reader.fail("places", str(exc))
+    return geodata
 
 
 def load_briefing(path, geodata):
     """Read and check the briefing at ``path`` against ``geodata``.
 
+    Returns
+    -------
+    Briefing
+        Its ``geodata`` is ``geodata`` plus the briefing's own data folders
+        and places files; draw from that.
+
     Raises
     ------
     DataError
-        If the file is unreadable, not TOML, or names unknown things.
+        If the file is unreadable, not TOML, or has an unknown key, a bad
+        value or a reference to something that does not exist.
     """
     path = Path(path)
     text = read_text(path, what="briefing file")
@@ -118,20 +386,30 @@ def load_briefing(path, geodata):
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path}: invalid TOML: {exc}") from None
+    reader = _Reader(path, text)
+    reader.keys(doc, TOP_KEYS, "")
+    geodata = _with_own_data(reader, doc, geodata)
     layers = doc.get("layers", list(LAYER_TITLES))
     if not isinstance(layers, list) or not all(isinstance(x, str) for x in layers):
-        _fail(path, "layers", "must be a list of layer names")
+        reader.fail("layers", "must be a list of layer names")
     unknown = [x for x in layers if x not in LAYER_TITLES]
     if unknown:
-        _fail(path, "layers", f"unknown layer {unknown[0]!r}; use {', '.join(LAYER_TITLES)}")
+        reader.fail("layers", f"unknown layer {unknown[0]!r}; use {', '.join(LAYER_TITLES)}")
     stamp = doc.get("stamp", False)
     if not isinstance(stamp, bool):
-        _fail(path, "stamp", "must be true or false")
+        reader.fail("stamp", "must be true or false")
+    basemap = reader.string(doc, "basemap", "basemap", required=False, default=OFFLINE_BASEMAP)
     return Briefing(
         path=path,
-        title=_string(path, doc, "title"),
-        subtitle=_string(path, doc, "subtitle", required=False),
+        title=reader.string(doc, "title", "title"),
+        subtitle=reader.string(doc, "subtitle", "subtitle", required=False),
         layers=tuple(layers),
-        ranges=_ranges(path, doc, geodata),
+        ranges=_ranges(reader, doc, geodata),
         stamp=stamp,
+        routes=_routes(reader, doc, geodata),
+        filter=_filter(reader, doc),
+        view=_view(reader, doc, geodata),
+        tiles=None if basemap == OFFLINE_BASEMAP else basemap,
+        geodata=geodata,
     )
+

@@ -242,6 +242,7 @@ def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, o
     fmt = format_for(output_path, fmt) if output_path or fmt else "geojson"
     geodata = load_geodata(data_dir)
     briefing = load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)
+    geodata = briefing.geodata
     if output_path is None:
         qualifier = f"-{fmt}" if fmt in ("distances", "screenshot") else ""
         output_path = Path("outputs") / f"{briefing.name}{qualifier}{FORMATS[fmt]}"

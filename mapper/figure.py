@@ -1,8 +1,10 @@
 """Static figures of a briefing for reports: PNG, SVG or PDF, drawn offline.
 
 A print layout around the map of :mod:`mapper.figure_map`: title and
-subtitle above; legend beside; sources (outlet, title, date), basemap and
-projection below, and the "generated on" stamp when asked for.  matplotlib's
+subtitle above; legend beside; a timeline of the dated events (a paper map
+cannot have the HTML map's slider) where it leaves the map biggest; sources
+(outlet, title, date), basemap and projection below, and the "generated on"
+stamp when asked for.  matplotlib's
 own fonts and the bundled Natural Earth basemap are all it needs: no browser
 and no network.  SVG and PDF stay vector, and the same inputs give the same
 bytes (no dates in the metadata).
@@ -15,6 +17,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from shapely.geometry import shape
 
 from mapper import __version__, figure_map
@@ -176,6 +179,190 @@ def _place_legend(fig, entries, area):
     raise InputError("size: too small for the map and its legend; choose a larger --size")
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event as the figure's timeline lists it."""
+
+    event_id: str
+    date: str  # as in the data: YYYY, YYYY-MM or YYYY-MM-DD
+    name: str
+    place: str  # the place's name
+
+
+def date_key(date):
+    """A sortable key for a date: a partial date counts as its start ("2024" is "2024-01-01").
+
+    The same rule as the HTML map's timeline slider.
+    """
+    return (date + "-01-01")[:10]
+
+
+def timeline_entries(geodata, layers):
+    """The events of the briefing's events layer, by date (ties in data order)."""
+    order = {event["id"]: n for n, event in enumerate(geodata.events)}
+    entries = []
+    for layer in layers:
+        if layer.key != "events":
+            continue
+        for feature in layer.features:
+            place = geodata.place(feature["properties"]["place"])["properties"]["name"]
+            entries.extend(TimelineEntry(event["id"], event["date"], event["name"], place)
+                           for event in feature["properties"]["events"])
+    return sorted(entries, key=lambda e: (date_key(e.date), e.date, order.get(e.event_id, 0)))
+
+
+TIMELINE_TITLE = "Timeline"
+TIMELINE_FONTS_PT = (7.0, 6.5, 6.0)
+TIMELINE_LINESPACING = 1.25
+TIMELINE_MIN_COLUMN_IN = 2.1
+TIMELINE_COLUMN_GAP_IN = 0.25
+TIMELINE_KEEP_SCALE = 0.92  # the largest type that keeps the map within 8% of its biggest
+
+
+def _text_width_in(renderer, text, fontsize, bold=False):
+    props = FontProperties(size=fontsize, weight="bold" if bold else "normal")
+    width_px, _, _ = renderer.get_text_width_height_descent(text, props, ismath=False)
+    return width_px / renderer.points_to_pixels(72)
+
+
+def _wrap_measured(renderer, text, width_in, fontsize):
+    """Greedy word wrap with each line measured in the font (long words stay whole)."""
+    lines = []
+    for word in text.split():
+        if lines and _text_width_in(renderer, f"{lines[-1]} {word}", fontsize) <= width_in:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+@dataclass(frozen=True)
+class _TimelineBlock:
+    """The timeline set in ``ncols`` columns of ``column_in`` inches at ``fontsize``."""
+
+    fontsize: float
+    column_in: float
+    date_in: float
+    columns: tuple  # per column: ((entry, lines), ...)
+    height_in: float
+
+    @property
+    def width_in(self):
+        return len(self.columns) * self.column_in + (len(self.columns) - 1) * TIMELINE_COLUMN_GAP_IN
+
+
+def _line_in(fontsize):
+    return fontsize * TIMELINE_LINESPACING / 72
+
+
+def _entry_gap_in(fontsize):
+    return fontsize * 0.45 / 72
+
+
+def _title_in(fontsize):
+    return (fontsize + 1.5) * 1.7 / 72
+
+
+def _set_timeline(renderer, entries, width_in, fontsize, ncols):
+    """Wrap and split ``entries`` into ``ncols`` columns filling ``width_in``; None if too narrow."""
+    column_in = (width_in - (ncols - 1) * TIMELINE_COLUMN_GAP_IN) / ncols
+    date_in = max(_text_width_in(renderer, e.date, fontsize, bold=True) for e in entries) + fontsize * 0.6 / 72
+    body_in = column_in - date_in
+    if body_in < 1.0:
+        return None
+    wrapped = [(e, tuple(_wrap_measured(renderer, f"{e.name} ({e.place})", body_in, fontsize))) for e in entries]
+    heights = [len(lines) * _line_in(fontsize) + _entry_gap_in(fontsize) for _, lines in wrapped]
+
+    def split(limit):
+        columns, height = [[]], 0.0
+        for item, h in zip(wrapped, heights):
+            if columns[-1] and height + h > limit + 1e-9:
+                columns.append([])
+                height = 0.0
+            columns[-1].append(item)
+            height += h
+        return columns
+
+    # The lowest column height that fits the entries, in reading order, into ncols columns.
+    limit = next(limit for limit in sorted({sum(heights[i:j]) for i in range(len(heights))
+                                            for j in range(i + 1, len(heights) + 1)})
+                 if len(split(limit)) <= ncols)
+    columns = split(limit)
+    tallest = max(sum(len(lines) * _line_in(fontsize) + _entry_gap_in(fontsize) for _, lines in column)
+                  for column in columns)
+    return _TimelineBlock(fontsize, column_in, date_in, tuple(tuple(c) for c in columns),
+                          _title_in(fontsize) + tallest - _entry_gap_in(fontsize))
+
+
+def _draw_timeline(fig, block, left_in, top_in):
+    """Draw ``block`` with its top left corner at (``left_in``, ``top_in``) from the page's lower left."""
+    width_in, height_in = fig.get_figwidth(), fig.get_figheight()
+    fontsize = block.fontsize
+    fig.text(left_in / width_in, top_in / height_in, TIMELINE_TITLE, ha="left", va="top", color=TEXT_COLOR,
+             fontsize=fontsize + 1.5, fontweight="bold", gid="timeline-title")
+    for n, column in enumerate(block.columns):
+        x_in = left_in + n * (block.column_in + TIMELINE_COLUMN_GAP_IN)
+        y_in = top_in - _title_in(fontsize)
+        for entry, lines in column:
+            fig.text(x_in / width_in, y_in / height_in, entry.date, ha="left", va="top", fontsize=fontsize,
+                     fontweight="bold", color=TEXT_COLOR, gid=f"timeline-date-{entry.event_id}")
+            fig.text((x_in + block.date_in) / width_in, y_in / height_in, "\n".join(lines), ha="left", va="top",
+                     fontsize=fontsize, color=TEXT_COLOR, linespacing=TIMELINE_LINESPACING,
+                     gid=f"timeline-event-{entry.event_id}")
+            y_in -= len(lines) * _line_in(fontsize) + _entry_gap_in(fontsize)
+
+
+def _map_scale(fit, frame):
+    """Page inches per projected unit of the map drawn in ``frame`` (0 if it is too small to draw)."""
+    map_w, map_h = frame.right - frame.left - 0.3, frame.top - frame.bottom - 0.1
+    if map_w < 2 or map_h < 1.5:
+        return 0.0
+    return map_w / fit(map_w / map_h).width
+
+
+def _place_timeline(fig, entries, area, frame, fit):
+    """Put the timeline where the map stays biggest, and draw it.
+
+    Beside a side legend, under it if there is room (the map keeps its
+    frame); else a column between map and legend, or a band of columns
+    under the map.  Returns the part of ``frame`` left for the map.
+    """
+    renderer = fig.canvas.get_renderer()
+    legend_box = fig.legends[-1].get_window_extent(renderer)
+    beside = frame.right < area.right - 0.1  # the legend is in a side column
+    candidates = []  # (fontsize, scale, place: (left, top), block, frame)
+    for fontsize in TIMELINE_FONTS_PT:
+        if beside:
+            column_left, column_w = legend_box.x0 / fig.dpi, area.right - legend_box.x0 / fig.dpi
+            column = _set_timeline(renderer, entries, column_w, fontsize, 1)
+            top = legend_box.y0 / fig.dpi - 0.25
+            if column and top - column.height_in >= area.bottom:
+                candidates.append((fontsize, _map_scale(fit, frame), (column_left, top), column, frame))
+            if column and column.height_in <= area.top - area.bottom:
+                narrowed = _Frame(frame.left, frame.bottom, frame.right - column_w - 0.25, frame.top)
+                candidates.append((fontsize, _map_scale(fit, narrowed), (narrowed.right + 0.25, area.top),
+                                   column, narrowed))
+        band_w = frame.right - frame.left
+        for ncols in range(1, 5):
+            if (band_w - (ncols - 1) * TIMELINE_COLUMN_GAP_IN) / ncols < TIMELINE_MIN_COLUMN_IN and ncols > 1:
+                break
+            band = _set_timeline(renderer, entries, band_w, fontsize, ncols)
+            if band is None:
+                continue
+            # Under the map: above the footer, or just above a legend set in rows under it.
+            bottom = frame.bottom if beside else frame.bottom - 0.1
+            raised = _Frame(frame.left, bottom + band.height_in + 0.3, frame.right, frame.top)
+            candidates.append((fontsize, _map_scale(fit, raised), (frame.left, bottom + band.height_in), band,
+                               raised))
+    best = max((c[1] for c in candidates), default=0.0)
+    if best <= 0:
+        raise InputError("size: too small for the map, its legend and its timeline; choose a larger --size")
+    fontsize, _, (left, top), block, new_frame = max(
+        (c for c in candidates if c[1] >= best * TIMELINE_KEEP_SCALE), key=lambda c: (c[0], c[1]))
+    _draw_timeline(fig, block, left, top)
+    return new_frame
+
+
 def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAULT_DPI, stamp="", fmt="png"):
     """The briefing as a matplotlib Figure with a print layout.
 
@@ -230,6 +417,11 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
 
     area = _Frame(MARGIN_IN, MARGIN_IN + footer_h + 0.1, width_in - MARGIN_IN, height_in - top)
     frame = _place_legend(fig, [(title, styles) for title, styles in legend_entries(layers) if styles], area)
+    timeline = timeline_entries(geodata, layers)
+    if timeline:
+        geometries = list(projected.values())
+        frame = _place_timeline(fig, timeline, area, frame,
+                                lambda aspect: figure_map.fit_view(projector, geometries, aspect))
     # Room for the graticule's tick labels left of and below the frame.
     map_left, map_right, map_bottom, map_top = frame.left + 0.3, frame.right, frame.bottom + 0.1, frame.top
     if map_right - map_left < 2 or map_top - map_bottom < 1.5:

@@ -219,7 +219,7 @@ def _draw_feature(ax, layer_key, feature, geometry, zorder):
     style = STYLES[style_key(layer_key, props)]
     dashed = props.get("basis") == "assumption"
     if geometry.geom_type == "Point":
-        if layer_key == "events":  # a halo around the place, as on the map
+        if not style.fill_opacity:  # a halo around the place (events, places in range), as on the map
             ax.plot([geometry.x], [geometry.y], marker="o", linestyle="none", markersize=style.radius_px * 1.6,
                     markerfacecolor="none", markeredgecolor=style.color, markeredgewidth=style.weight_px * PT_PER_PX,
                     zorder=zorder)

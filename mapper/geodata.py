@@ -7,7 +7,7 @@ validates; :func:`read_geodata` only reads, for ``mapper validate``.
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -23,6 +23,10 @@ FILES = {
     "claims": "claims.json",
     "events": "events.json",
 }
+
+# The list in each registry file.
+RECORDS_KEY = {"sources": "sources", "places": "features", "routes": "features", "systems": "systems",
+               "claims": "claims", "events": "events"}
 
 ARTICLES_ENV = "MAPPER_ARTICLES_DIR"
 BASEMAP_FILE = Path("basemap") / "natural-earth-50m.geojson"
@@ -40,6 +44,8 @@ class Geodata:
     data_dir: Path
     raw: dict
     articles_dir: Path | None = None
+    # Sources merged from another folder, and that folder's articles.
+    source_articles: dict = field(default_factory=dict)
 
     @cached_property
     def sources(self):
@@ -86,9 +92,10 @@ class Geodata:
     def article_text(self, source_id):
         """Text of a source article, or None if its seed file is not found."""
         seed_file = self.sources.get(source_id, {}).get("seed_file")
-        if self.articles_dir is None or not isinstance(seed_file, str):
+        articles_dir = self.source_articles.get(source_id, self.articles_dir)
+        if articles_dir is None or not isinstance(seed_file, str):
             return None
-        path = self.articles_dir / seed_file
+        path = articles_dir / seed_file
         try:
             return path.read_text(encoding="utf-8")
         except OSError:
@@ -155,6 +162,10 @@ def read_json(path):
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise DataError(f"{path}: invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise DataError(f"{path}: invalid JSON: {exc}") from None
     try:
         # A "\ud800"-style escape decodes to a lone surrogate, which is not text
         # and could not be written out again.
@@ -183,6 +194,79 @@ def read_geodata(data_dir=None):
             raise DataError(f"{data_dir / filename}: top level must be a JSON object")
         raw[name] = decoded
     return Geodata(data_dir=data_dir, raw=raw, articles_dir=find_articles_dir(data_dir))
+
+
+def _record_ids(records):
+    return {r.get("id") if r.get("type") != "Feature" else r.get("properties", {}).get("id"): r
+            for r in records if isinstance(r, dict)}
+
+
+def _checked(geodata, what):
+    from mapper.validate import validate_geodata
+
+    problems = validate_geodata(geodata)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DataError(f"{what}: {problems[0]}{more}")
+    return geodata
+
+
+def merge_folder(geodata, folder):
+    """``geodata`` with the records of another geodata folder added.
+
+    The folder may hold any of the registry files; its ``articles/`` folder,
+    if any, is where its own sources' quotes are checked.
+
+    Raises
+    ------
+    DataError
+        If the folder is missing, a file is invalid, an id is already taken,
+        or the merged data does not validate.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: data folder not found")
+    raw = {name: dict(value) for name, value in geodata.raw.items()}
+    source_articles = dict(geodata.source_articles)
+    found = False
+    for name, filename in FILES.items():
+        path = folder / filename
+        if not path.is_file():
+            continue
+        found = True
+        decoded = read_json(path)
+        records = decoded.get(RECORDS_KEY[name]) if isinstance(decoded, dict) else None
+        if not isinstance(records, list):
+            raise DataError(f"{path}: needs a top-level object with a {RECORDS_KEY[name]!r} list")
+        taken = _record_ids(raw[name].get(RECORDS_KEY[name], []))
+        for record_id in _record_ids(records):
+            if record_id in taken:
+                raise DataError(f"{path}: id {record_id!r} is already defined in the geodata it is merged into")
+        raw[name][RECORDS_KEY[name]] = [*raw[name].get(RECORDS_KEY[name], []), *records]
+        if name == "sources" and (folder / "articles").is_dir():
+            source_articles.update({r.get("id"): folder / "articles" for r in records if isinstance(r, dict)})
+    if not found:
+        raise DataError(f"{folder}: no geodata files ({', '.join(FILES.values())})")
+    return _checked(replace(geodata, raw=raw, source_articles=source_articles), f"with {folder} merged")
+
+
+def merge_places(geodata, features):
+    """``geodata`` with user place features added (from :mod:`mapper.userplaces`).
+
+    Raises
+    ------
+    DataError
+        If a place's id is already taken, naming the file and line it came from.
+    """
+    taken = _record_ids(geodata.places)
+    for feature in features:
+        props = feature["properties"]
+        if props["id"] in taken:
+            raise DataError(f"{props.get('origin', props['id'])}: id {props['id']!r} is already a place; "
+                            "give it another id (an 'id' column) or leave it out")
+    raw = dict(geodata.raw)
+    raw["places"] = {**geodata.raw["places"], "features": [*geodata.places, *features]}
+    return _checked(replace(geodata, raw=raw), "with the places files merged")
 
 
 def load_geodata(data_dir=None):

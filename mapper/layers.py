@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from mapper import geodesy
+from mapper.coverage import coverage
 from mapper.geodata import place_lonlat
 from mapper.geojson import feature as _feature
 from mapper.geojson import point_feature as _point
@@ -18,6 +19,7 @@ from mapper.routing import DEFAULT_SPEED_KN, sailing_time_h
 from mapper.routing import route as water_route
 from mapper.style import LAYER_TITLES, PLACE_KINDS
 from mapper.units import M_S_PER_SPEED_UNIT
+from mapper.verify import claims_by_subject, verify_claims
 
 ROUTE_LAYERS = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
 
@@ -99,6 +101,8 @@ def _flow_arrow(points, props):
 
 
 def _range_features(geodata, placement):
+    if placement.origin.is_area or placement.within is not None:
+        return _area_range_features(geodata, placement)
     system = geodata.systems[placement.system_id]
     radius_m = float(system["range_m"])
     inside = places_in_range(geodata, placement.centre, radius_m, exclude={placement.centre_place_id})
@@ -124,10 +128,49 @@ def _range_features(geodata, placement):
     return [_feature(ring, props), _point(placement.centre, centre_props)]
 
 
-def _event_features(geodata):
+def _area_range_features(geodata, placement):
+    """A system's reach from an area (or from a centre into an area), with the places in range highlighted."""
+    system = geodata.systems[placement.system_id]
+    radius_m = float(system["range_m"])
+    origin, within = placement.origin, placement.within
+    result = coverage(geodata.places, origin, radius_m, within)
+    into = f" into {within.label}" if within else ""
+    props = {
+        "id": placement.id,
+        "name": f"{system['name']} reach from {origin.label}{into}",
+        "legend_label": f"{system['name']} reach, {radius_m / 1000:g} km from an area (geodesic)",
+        "kind": "range",
+        "origin_kind": "area" if origin.is_area else "point",
+        "system": placement.system_id,
+        "system_name": system["name"],
+        "radius_m": radius_m,
+        "range_stated": system.get("range_stated"),
+        "centre_label": origin.label,
+        "origin_source": origin.source,
+        "within": within.label if within else None,
+        "area_km2": result.area_km2,
+        "places_inside": [{"id": r.place_id, "name": r.name, "distance_m": r.distance_m}
+                          for r in result.reaches if r.in_range and not r.inside_origin],
+        "sources": system["sources"],
+        "basis": "assumption",
+        "note": placement.note,
+    }
+    features = [_feature(result.geometry, props)] if not result.geometry.is_empty else []
+    for reach in result.reaches:
+        if reach.in_range and not reach.inside_origin:
+            features.append(_point(place_lonlat(geodata.place(reach.place_id)), {
+                "id": f"{placement.id}-{reach.place_id}", "name": reach.name, "kind": "range", "marker": "in-range",
+                "distance_m": reach.distance_m, "radius_m": radius_m, "system_name": system["name"],
+                "centre_label": origin.label, "range_id": placement.id}))
+    return features
+
+
+def _event_features(geodata, keeps):
     """One marker per place, listing that place's events by date."""
     by_place = defaultdict(list)
     for event in geodata.events:
+        if not keeps({**event, "kind": None}, kinds=False):
+            continue
         by_place[event["place"]].append(event)
     features = []
     for place_id, events in by_place.items():
@@ -143,15 +186,48 @@ def _event_features(geodata):
     return features
 
 
+def claim_verdicts(checks):
+    """What a popup shows of each claim check: verdict, finding and quote."""
+    return [{"id": c.id, "check": c.check, "verdict": c.verdict, "summary": c.summary,
+             "relative_difference_pct": c.relative_difference_pct,
+             "sources": [{"source": c.source, "quote": c.quote}]} for c in checks]
+
+
+def _with_claims(feature, checks):
+    """A copy of ``feature`` carrying the verdicts of the claims about it."""
+    if not checks:
+        return feature
+    return {**feature, "properties": {**feature["properties"], "claims": claim_verdicts(checks)}}
+
+
+def _briefing_route(spec):
+    """A route the briefing asks for, as a routes.geojson-style record for :func:`_route_features`."""
+    return {"properties": {
+        "id": spec.id, "name": spec.name, "kind": spec.kind, "from": spec.stops[0], "to": spec.stops[-1],
+        "direction": "briefing", "basis": "assumption", "note": spec.note, "legend_label": f"{spec.name} (computed)",
+        "routing": {"mode": spec.mode, "via": list(spec.stops[1:-1]), "speed_kn": spec.speed_kn},
+    }}
+
+
 def build_layers(geodata, briefing):
-    """The briefing's layers, in LAYER_TITLES order, with computed geometry."""
+    """The briefing's layers, in LAYER_TITLES order, with computed geometry.
+
+    The briefing's filter chooses which places, stored routes and events are
+    drawn; ranges, claims and routes still see every place.
+    """
+    keeps = briefing.filter.keeps
+    claims = claims_by_subject(verify_claims(geodata))
     features = defaultdict(list)
-    features["places"] = sorted(geodata.places, key=lambda p: PLACE_KINDS.index(p["properties"]["kind"]))
-    for route in geodata.routes:
+    places = sorted((p for p in geodata.places if keeps(p["properties"])),
+                    key=lambda p: PLACE_KINDS.index(p["properties"]["kind"]))
+    features["places"] = [_with_claims(p, claims.get(p["properties"]["id"])) for p in places]
+    routes = [r for r in geodata.routes if keeps(r["properties"])] + [_briefing_route(s) for s in briefing.routes]
+    for route in routes:
         features[ROUTE_LAYERS[route["properties"]["kind"]]].extend(_route_features(geodata, route))
     for placement in briefing.ranges:
-        features["ranges"].extend(_range_features(geodata, placement))
-    features["events"] = _event_features(geodata)
+        ring, *markers = _range_features(geodata, placement)
+        features["ranges"].extend([_with_claims(ring, claims.get(placement.system_id)), *markers])
+    features["events"] = _event_features(geodata, keeps)
     return [Layer(key, title, features[key]) for key, title in LAYER_TITLES.items() if key in briefing.layers]
 
 

@@ -59,6 +59,9 @@ def _provenance(props):
     elif basis == "gazetteer":
         parts.append(f'<p class="mapper-gazetteer"><b>Not from the articles (gazetteer).</b> '
                      f'{esc(props.get("note", ""))}</p>')
+    elif basis == "user":
+        parts.append(f'<p class="mapper-gazetteer"><b>From the analyst’s own file</b> '
+                     f'({esc(props.get("origin", ""))}). {esc(props.get("note", ""))}</p>')
     elif props.get("note"):
         parts.append(f"<p>{esc(props['note'])}</p>")
     return "".join(parts)
@@ -89,6 +92,14 @@ def _legs(props):
             f'<table class="mapper-legs"><tr><th>Leg</th><th>km</th><th>nmi</th></tr>{rows}</table>')
 
 
+def _claims(claims, sources_by_id):
+    """Each claim check's verdict and finding (from ``mapper verify``)."""
+    items = "".join(
+        f'<li class="mapper-claim mapper-claim-{esc(c["verdict"])}"><b>Claim check: {esc(c["verdict"])}.</b> '
+        f'{esc(c["summary"])}.{_citations(sources_by_id, c["sources"])}</li>' for c in claims)
+    return f'<ul class="mapper-claims">{items}</ul>'
+
+
 def feature_popup(props, sources_by_id):
     """Popup HTML for a place, route or range feature's properties."""
     kind = KIND_LABELS.get(props.get("kind"), props.get("kind", ""))
@@ -101,8 +112,16 @@ def feature_popup(props, sources_by_id):
         body.append(f"<p><b>Drawn length:</b> {format_length(props['length_m'])}</p>")
     if "radius_m" in props:
         stated = f" (stated: “{esc(props['range_stated'])}”)" if props.get("range_stated") else ""
-        body.append(f"<p><b>Range:</b> {format_length(props['radius_m'])}{stated}, drawn as a geodesic circle "
-                    f"around {esc(props['centre_label'])}.</p>")
+        if props.get("origin_kind") is None:
+            drawn = f"drawn as a geodesic circle around {esc(props['centre_label'])}"
+        else:
+            into = f", inside {esc(props['within'])}" if props.get("within") else ""
+            drawn = f"drawn as the area within that geodesic distance of {esc(props['centre_label'])}{into}"
+            if props.get("area_km2") is not None:
+                drawn += f": {props['area_km2']:,.0f} km²"
+            if props.get("origin_source"):
+                drawn += f" ({esc(props['origin_source'])})"
+        body.append(f"<p><b>Range:</b> {format_length(props['radius_m'])}{stated}, {drawn}.</p>")
         inside = props.get("places_inside", [])
         listed = ", ".join(f"{esc(p['name'])} ({metres_to(p['distance_m'], 'km'):,.0f} km)" for p in inside)
         body.append(f"<p><b>Named places inside:</b> {listed or 'none'}</p>")
@@ -112,6 +131,8 @@ def feature_popup(props, sources_by_id):
             f"<td>{_citations(sources_by_id, c['sources'])}</td></tr>" for c in props["cargo"]
         )
         body.append(f'<table class="mapper-cargo"><tr><th>Cargo</th><th>Status</th><th>Source</th></tr>{rows}</table>')
+    if props.get("claims"):
+        body.append(_claims(props["claims"], sources_by_id))
     body.append(_provenance(props))
     if props.get("sources"):
         body.append(f"<p><b>Sources</b></p>{_citations(sources_by_id, props['sources'])}")
@@ -121,6 +142,13 @@ def feature_popup(props, sources_by_id):
     return "".join(body)
 
 
+def in_range_popup(props):
+    """Popup HTML for a place highlighted as within a system's reach."""
+    return (f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4><p class="mapper-kind">Within range</p>'
+            f'<p>{metres_to(props["distance_m"], "km"):,.1f} km (geodesic) from {esc(props["centre_label"])}: '
+            f'within the {esc(props["system_name"])}’s {metres_to(props["radius_m"], "km"):,.0f} km.</p></div>')
+
+
 def centre_popup(props):
     """Popup HTML for an assumed range centre."""
     return (f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4><p class="mapper-kind">Assumed launch area</p>'
@@ -128,9 +156,12 @@ def centre_popup(props):
 
 
 def events_popup(props, sources_by_id):
-    """Popup HTML listing dated events at one place."""
+    """Popup HTML listing dated events at one place.
+
+    Each item carries its date in ``data-mapper-date``, for the map's timeline slider.
+    """
     items = "".join(
-        f'<li><b>{esc(e["date"])}</b> ({esc(e["date_text"])}): {esc(e["name"])}'
+        f'<li data-mapper-date="{esc(e["date"])}"><b>{esc(e["date"])}</b> ({esc(e["date_text"])}): {esc(e["name"])}'
         f'{"<br><i>" + esc(e["note"]) + "</i>" if e.get("note") else ""}'
         f'{_citations(sources_by_id, e["sources"])}</li>'
         for e in props["events"]

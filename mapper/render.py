@@ -96,8 +96,14 @@ def _draw_props(layer_key, feature, sources_by_id):
         return out
     if props.get("marker") == "centre":
         out["popup"] = popups.centre_popup(props)
+    elif props.get("marker") == "in-range":
+        out["popup"] = popups.in_range_popup(props)
     elif layer_key == "events":
         out["popup"] = popups.events_popup(props, sources_by_id)
+        # For the timeline slider: dates (validated YYYY[-MM[-DD]]) in order, names escaped.
+        events = sorted(props["events"], key=lambda e: e["date"])
+        out["dates"] = [e["date"] for e in events]
+        out["event_names"] = [popups.esc(e["name"]) for e in events]
     else:
         out["popup"] = popups.feature_popup(props, sources_by_id)
     name = popups.esc(props["name"])
@@ -125,8 +131,15 @@ def _legend(layers):
     return popups.legend_html(legend_entries(layers), ASSUMPTION_DASH)
 
 
-def _fit(fmap, layers):
-    """Fit the view to the content; the one place (lon, lat) turns into Leaflet's (lat, lon)."""
+def _fit(fmap, layers, view=None):
+    """Set the briefing's view, else fit the content; the one place (lon, lat) turns into Leaflet's (lat, lon)."""
+    if view is not None and view.bounds:
+        south, west, north, east = view.bounds
+        fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
+        return
+    if view is not None:
+        fmap.add_child(_Script("mapperView", list(view.centre), view.zoom))
+        return
     bounds = layer_bounds(layers)
     if bounds:
         west, south, east, north = (round(value, COORD_DIGITS) for value in bounds)
@@ -216,7 +229,9 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         fmap.add_child(group)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     fmap.add_child(_Script("mapperLegend", _legend(layers)))
-    _fit(fmap, layers)
+    if any(layer.key == "events" and layer.features for layer in layers):
+        fmap.add_child(_Script("mapperTimeline", popups.esc("Timeline of dated events")))
+    _fit(fmap, layers, briefing.view)
     return fmap
 
 
@@ -263,11 +278,14 @@ def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwri
     AssetError
         If an asset of an offline map is missing or altered.
     """
+    geodata = load_geodata(data_dir)
+    briefing = load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)
+    geodata = briefing.geodata
+    if tiles is None and offline is not True:
+        tiles = briefing.tiles
     provider = find_tile_provider(tiles) if tiles is not None else None
     if offline is None:
         offline = provider is None
-    geodata = load_geodata(data_dir)
-    briefing = load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)
     stamp_text = stamp_line(briefing.stamp if stamp is None else stamp)
     if output_path is None:
         output_path = Path("outputs") / f"{briefing.name}.html"

@@ -84,8 +84,11 @@ STYLES = {
     "flow-iran-to-russia": Style("Iran → Russia: drones, ammunition, missiles", "#dc2626", 3),
     "flow-russia-to-iran": Style("Russia → Iran: aircraft, systems, cooperation", "#7c3aed", 3),
     "flow-russia-to-ukraine": Style("Drones used against Kyiv", "#ea580c", 3),
+    "flow-briefing": Style("Route computed for the briefing", "#0f766e", 3),
     "range": Style("Weapon range ring (geodesic)", "#b45309", 2, "#f59e0b", 0.15),
     "range-centre": Style("Assumed launch area", "#b45309", 2, "#ffffff", 1.0, 4),
+    "range-area": Style("Weapon reach from an area (geodesic buffer)", "#b45309", 2, "#f59e0b", 0.22),
+    "range-place": Style("Place within range", "#b91c1c", 2.5, "#ffffff", 0.0, 9),
     "event": Style("Dated event(s) at a place", "#ca8a04", 3, "#fde047", 0.0, 11),
 }
 
@@ -97,7 +100,10 @@ def style_key(layer_key, props):
     if layer_key == "supply-flows":
         return f"flow-{props['direction']}"
     if layer_key == "ranges":
-        return "range-centre" if props.get("marker") == "centre" else "range"
+        marker = props.get("marker")
+        if marker:
+            return "range-centre" if marker == "centre" else "range-place"  # "in-range"
+        return "range-area" if props.get("origin_kind") == "area" else "range"
     if layer_key == "events":
         return "event"
     return props["kind"]

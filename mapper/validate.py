@@ -14,10 +14,11 @@ from mapper.errors import DataError
 from mapper.geodata import FILES, read_geodata
 from mapper.routing import MODES
 from mapper.style import PLACE_KINDS
+from mapper.verify import CHECKS, DIRECTIONS, QUALIFIER_BOUNDS_PCT
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PATTERN = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
-BASES = ("assumption", "gazetteer")
+BASES = ("assumption", "gazetteer", "user")
 ROUTE_KINDS = ("sea-route", "river-route", "supply-flow")
 DISTANCE_UNITS = ("m", "km", "mi", "nmi")
 # A route must start and end on its places; allow for rounding only.
@@ -257,13 +258,37 @@ class _Checker:
 
     def claims(self):
         for fid, claim in self.records("claims", "claims"):
-            self.place_ref("claims", fid, claim, "subject")
-            self.place_ref("claims", fid, claim, "reference")
-            distance = claim.get("distance")
-            if not isinstance(distance, dict) or not isinstance(distance.get("value"), (int, float)) \
-                    or distance.get("unit") not in DISTANCE_UNITS:
-                self.fault("claims", fid, "distance", f"needs a numeric value and a unit in {', '.join(DISTANCE_UNITS)}")
+            check = claim.get("check", "distance")
+            if check not in CHECKS:
+                self.fault("claims", fid, "check", f"must be one of {', '.join(CHECKS)}")
+            elif check == "unit-conversion":
+                if claim.get("system") not in self.geodata.systems:
+                    self.fault("claims", fid, "system", f"unknown weapon system {claim.get('system')!r}")
+                stated = claim.get("stated")
+                if not isinstance(stated, list) or len(stated) != 2 or not all(self.figure(s) for s in stated):
+                    self.fault("claims", fid, "stated", "must be two figures [{value, unit}, {value, unit}] "
+                               f"with units in {', '.join(DISTANCE_UNITS)}")
+            else:
+                self.place_ref("claims", fid, claim, "subject")
+                self.place_ref("claims", fid, claim, "reference")
+                if not self.figure(claim.get("distance")):
+                    self.fault("claims", fid, "distance", "needs a value greater than zero, a unit in "
+                               f"{', '.join(DISTANCE_UNITS)} and an optional qualifier in "
+                               f"{', '.join(QUALIFIER_BOUNDS_PCT)}")
+                direction = claim.get("direction")
+                if direction is not None and direction not in DIRECTIONS:
+                    self.fault("claims", fid, "direction", f"must be one of {', '.join(DIRECTIONS)}")
+                if check == "coordinate" and direction is None:
+                    self.fault("claims", fid, "direction", "a coordinate check needs a direction")
             self.citations("claims", fid, "sources", claim.get("sources"))
+
+    @staticmethod
+    def figure(value):
+        """True for {value > 0, unit[, qualifier]}."""
+        return (isinstance(value, dict) and isinstance(value.get("value"), (int, float))
+                and not isinstance(value["value"], bool) and math.isfinite(value["value"]) and value["value"] > 0
+                and value.get("unit") in DISTANCE_UNITS
+                and value.get("qualifier", "exact") in QUALIFIER_BOUNDS_PCT)
 
     def events(self):
         for fid, event in self.records("events", "events"):

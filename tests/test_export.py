@@ -27,7 +27,7 @@ def expected(geodata):
 
 
 def test_expected_content(expected, geodata):
-    assert len(expected["places"]) == len(geodata.places) == 18
+    assert len(expected["places"]) == len(geodata.places) == 24
     assert len(expected["events"]) == len(geodata.events)  # one feature per event
     assert len(expected["ranges"]) == 3  # rings; their centre markers only help drawing
     assert not any(i.endswith(("-arrow", "-centre")) for ids in expected.values() for i in ids)

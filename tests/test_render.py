@@ -78,4 +78,4 @@ def test_render_briefing_result(tmp_path):
     result = render_briefing(output_path=tmp_path / "m.html")
     assert result.path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert result.size_bytes == (tmp_path / "m.html").stat().st_size
-    assert result.feature_counts["places"] == 18
+    assert result.feature_counts["places"] == len(load_geodata().places)

@@ -73,7 +73,7 @@ def test_broken_briefing_is_named(data_copy):
     (data_copy / "briefings" / "iran-russia.toml").write_text('title = "x"\n[[ranges]]\nsystem = "fath-999"\n'
                                                               'centre = "kyiv"\n', encoding="utf-8")
     report = check_folder(data_copy)
-    assert any("iran-russia.toml: ranges[0].system: unknown weapon system 'fath-999'" in p for p in report.problems)
+    assert any("iran-russia.toml:3: ranges[0].system: unknown weapon system 'fath-999'" in p for p in report.problems)
 
 
 def test_source_without_id_is_reported_not_crashed(data_copy):

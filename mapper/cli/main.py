@@ -3,7 +3,7 @@
 import click
 
 from mapper import __version__
-from mapper.cli import distance, export, places, render, ring, route, validate
+from mapper.cli import coverage, distance, export, places, render, ring, route, validate, verify
 from mapper.cli.options import configure_logging
 
 
@@ -36,11 +36,13 @@ def cli(ctx, data_dir, verbose, quiet):
 
 cli.add_command(render.render)
 cli.add_command(export.export)
+cli.add_command(coverage.coverage)
 cli.add_command(places.places)
 cli.add_command(distance.distance)
 cli.add_command(ring.ring)
 cli.add_command(route.route)
 cli.add_command(validate.validate)
+cli.add_command(verify.verify)
 
 
 def main():

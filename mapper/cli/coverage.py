@@ -1,0 +1,65 @@
+"""``mapper coverage``: which places lie within a system's range of a place or an area."""
+
+import click
+
+from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors
+
+
+def _table(rows, width):
+    return [f"  {r['name']:<{width}}  {r['distance_km']:8,.1f} km" for r in rows]
+
+
+@click.command()
+@click.argument("system")
+@click.option("--from", "origin", required=True, metavar="PLACE|LAT,LON|AREA",
+              help="Where the range is measured from: a place, LAT,LON, a Natural Earth country "
+                   "(e.g. Russia) or a .geojson file of polygons or lines.")
+@click.option("--within", metavar="AREA",
+              help="Only places inside this country or .geojson area; the drawn reach is clipped to it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Also draw it: .html (offline map), or .geojson, .kml, .gpkg, .png, .svg, .pdf.")
+@json_option
+@overwrite_option
+@click.pass_context
+@reports_errors
+def coverage(ctx, system, origin, within, output, as_json, overwrite):
+    """List the places within SYSTEM's range of --from, with geodesic distances.
+
+    SYSTEM is a weapon system's id or name (fath-360) or a radius (300km).
+    From an area, a place's distance is to the nearest point of the area
+    (0 inside it), and the area in range is the area's geodesic buffer.
+    Countries are Natural Earth 1:50m, which draws Crimea inside Russia.
+
+    \b
+    Example:
+        mapper coverage fath-360 --from russia --within ukraine
+        mapper coverage fath-360 --from belgorod --json
+        mapper coverage 300km --from "50.6,36.6" -o reach.html
+        mapper coverage fath-360 --from front-line.geojson -o reach.png
+    """
+    from mapper.geodata import load_geodata
+    from mapper.reach import reach_dict, reach_of, write_reach
+
+    reach = reach_of(load_geodata(data_dir_of(ctx)), system, origin, within)
+    answer = reach_dict(reach)
+    if output:
+        path = write_reach(reach, output, overwrite)
+        log.info("wrote %s", path)
+    if as_json:
+        echo_json(answer)
+        return
+    places = answer["places"]
+    into = f" inside {answer['within']['label']}" if answer["within"] else ""
+    area = answer["area_in_range_km2"]
+    click.echo(f"{reach.system_name}, {answer['radius_m'] / 1000:g} km from {answer['from']['label']}{into} "
+               f"(geodesic, WGS84){f': {area:,.0f} km² in range' if area is not None else ''}")
+    if answer["from"]["source"]:
+        click.echo(f"  {answer['from']['source']}")
+    for heading, rows in (("In range", [p for p in places if p["in_range"] and not p["inside_origin"]]),
+                          ("Out of range", [p for p in places if not p["in_range"]])):
+        click.echo(f"{heading} ({len(rows)}):")
+        for line in _table(rows, max(len(p["name"]) for p in places)) or ["  none"]:
+            click.echo(line)
+    inside = [p["name"] for p in places if p["inside_origin"]]
+    if inside:
+        click.echo(f"Inside {answer['from']['label']} ({len(inside)}): {', '.join(inside)}")

@@ -1,0 +1,120 @@
+"""``mapper coverage`` as a library: which places a system reaches from a place or an area.
+
+:func:`reach_of` answers the question; :func:`reach_briefing` turns the
+answer into a briefing, so it can be drawn or exported like any other.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapper.briefing import Briefing, RangePlacement
+from mapper.coverage import Coverage, coverage, find_country, resolve_origin
+from mapper.errors import InputError, UnknownPlaceError
+from mapper.units import parse_length_m
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A system (or a bare radius) and what it covers from an origin."""
+
+    system_id: str
+    system_name: str
+    coverage: Coverage
+    geodata: object  # with the system added when it was a bare radius
+
+
+def find_system(geodata, text):
+    """A system by id or name (any case), or a bare radius such as ``300km``: (id, name, geodata).
+
+    Raises
+    ------
+    InputError
+        If ``text`` is neither, listing the known systems.
+    """
+    wanted = text.strip().casefold()
+    for system_id, system in geodata.systems.items():
+        if wanted in (system_id.casefold(), str(system.get("name", "")).casefold()):
+            return system_id, system["name"], geodata
+    try:
+        radius_m = parse_length_m(text)
+    except InputError:
+        raise InputError(f"unknown system {text!r}; use one of {', '.join(geodata.systems)} "
+                         "or a radius such as 300km") from None
+    system_id = f"radius-{radius_m:g}-m"
+    system = {"id": system_id, "name": f"{radius_m / 1000:g} km radius", "range_m": radius_m, "sources": []}
+    raw = dict(geodata.raw)
+    raw["systems"] = {**geodata.raw["systems"], "systems": [*geodata.raw["systems"].get("systems", []), system]}
+    return system_id, system["name"], dataclasses.replace(geodata, raw=raw)
+
+
+def reach_of(geodata, system_text, from_text, within_text=None, base_dir=None):
+    """What ``system_text`` reaches from ``from_text`` (optionally only inside ``within_text``).
+
+    ``from_text`` is LAT,LON, a place, a Natural Earth country or a GeoJSON
+    file; ``within_text`` a country or a GeoJSON file.
+    """
+    system_id, system_name, geodata = find_system(geodata, system_text)
+    origin = resolve_origin(geodata, from_text, base_dir)
+    within = None
+    if within_text is not None:
+        if within_text.lower().endswith((".geojson", ".json")):
+            within = resolve_origin(geodata, within_text, base_dir)
+        else:
+            try:
+                within = find_country(within_text, geodata.data_dir)
+            except UnknownPlaceError as exc:
+                raise InputError(f"--within: {exc}") from None
+    radius_m = float(geodata.systems[system_id]["range_m"])
+    return Reach(system_id, system_name, coverage(geodata.places, origin, radius_m, within), geodata)
+
+
+def reach_dict(reach):
+    """The answer as JSON-ready data: every place with its geodesic distance."""
+    cov = reach.coverage
+    origin = cov.origin
+    return {
+        "system": {"id": reach.system_id, "name": reach.system_name, "range_m": cov.radius_m},
+        "radius_m": cov.radius_m,
+        "from": {"label": origin.label, "kind": "area" if origin.is_area else "point", "place_id": origin.place_id,
+                 "source": origin.source or None,
+                 **({"lat": origin.point.lat, "lon": origin.point.lon} if origin.point else {})},
+        "within": {"label": cov.within.label, "source": cov.within.source or None} if cov.within else None,
+        "area_in_range_km2": cov.area_km2,
+        "distance": "geodesic on WGS84, to the nearest point of the area (0 inside it)" if origin.is_area
+                    else "geodesic on WGS84, from the point",
+        "places": [{"id": r.place_id, "name": r.name, "kind": r.kind, "lat": r.point.lat, "lon": r.point.lon,
+                    "distance_m": r.distance_m, "distance_km": r.distance_m / 1000.0, "in_range": r.in_range,
+                    "inside_origin": r.inside_origin} for r in cov.reaches],
+        "in_range": [r.place_id for r in cov.reaches if r.in_range and not r.inside_origin],
+        "out_of_range": [r.place_id for r in cov.reaches if not r.in_range],
+    }
+
+
+def reach_briefing(reach, path=None):
+    """A briefing drawing ``reach``: the places and the area in range, places in range highlighted."""
+    cov = reach.coverage
+    into = f" into {cov.within.label}" if cov.within else ""
+    title = f"{reach.system_name} reach from {cov.origin.label}{into}"
+    subtitle = (f"{cov.radius_m / 1000:g} km, geodesic (WGS84); "
+                f"{sum(1 for r in cov.reaches if r.in_range and not r.inside_origin)} places in range")
+    placement = RangePlacement(id="coverage", system_id=reach.system_id, origin=cov.origin, within=cov.within,
+                               note="Range measured from the whole origin; the launch points are an assumption.")
+    return Briefing(path=Path(path or "coverage.toml"), title=title, subtitle=subtitle, layers=("places", "ranges"),
+                    ranges=(placement,), geodata=reach.geodata)
+
+
+def write_reach(reach, path, overwrite=False):
+    """Draw ``reach`` to ``path``: an offline HTML map (.html), or any export format by suffix."""
+    from mapper.layers import build_layers
+    from mapper.output import write_atomic
+
+    briefing = reach_briefing(reach, path)
+    layers = build_layers(reach.geodata, briefing)
+    if Path(path).suffix.lower() in (".html", ".htm"):
+        from mapper.render import render_html
+
+        return write_atomic(path, render_html(reach.geodata, briefing, layers).encode("utf-8"), overwrite)
+    from mapper.export import export_briefing, format_for
+
+    return export_briefing(reach.geodata, briefing, layers, path, format_for(path, None), overwrite).path
