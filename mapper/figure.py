@@ -320,47 +320,108 @@ def _map_scale(fit, frame):
     return map_w / fit(map_w / map_h).width
 
 
-def _place_timeline(fig, entries, area, frame, fit):
-    """Put the timeline where the map stays biggest, and draw it.
+def _try_legend_in(fig, legend_rows, area):
+    """Where the legend would go in ``area``: (map frame, legend's left and bottom in inches), or None."""
+    try:
+        frame = _place_legend(fig, legend_rows, area)
+    except InputError:
+        return None
+    legend = fig.legends[-1]
+    box = legend.get_window_extent(fig.canvas.get_renderer())
+    legend.remove()
+    return frame, (box.x0 / fig.dpi, box.y0 / fig.dpi)
 
-    Beside a side legend, under it if there is room (the map keeps its
-    frame); else a column between map and legend, or a band of columns
-    under the map.  Returns the part of ``frame`` left for the map.
+
+def _band(renderer, entries, width_in, fontsize):
+    """The timeline in as many columns as ``width_in`` holds, the shortest setting first."""
+    settings = []
+    for ncols in range(1, 5):
+        if ncols > 1 and (width_in - (ncols - 1) * TIMELINE_COLUMN_GAP_IN) / ncols < TIMELINE_MIN_COLUMN_IN:
+            break
+        block = _set_timeline(renderer, entries, width_in, fontsize, ncols)
+        if block is not None:
+            settings.append(block)
+    return min(settings, key=lambda b: (round(b.height_in, 6), len(b.columns)), default=None)
+
+
+@dataclass(frozen=True)
+class _TimelinePlan:
+    """Where the timeline goes: ``kind``, its setting, and the area left for legend and map."""
+
+    kind: str  # under-legend, under-map, right-column or bottom-band
+    block: _TimelineBlock
+    legend_area: _Frame
+
+
+def _timeline_spot(plan, area, frame, legend_corner):
+    """The timeline's top left corner and the map's frame once the legend is in ``frame``'s margin."""
+    block = plan.block
+    if plan.kind == "under-legend":
+        left, bottom = legend_corner
+        return (left, bottom - 0.25), frame
+    if plan.kind == "under-map":
+        beside = frame.right < area.right - 0.1
+        # Above the footer, or just above a legend set in rows under the map.
+        bottom = frame.bottom if beside else frame.bottom - 0.1
+        return (frame.left, bottom + block.height_in), _Frame(frame.left, bottom + block.height_in + 0.3,
+                                                               frame.right, frame.top)
+    if plan.kind == "right-column":
+        return (area.right - block.width_in, area.top), frame
+    return (area.left, area.bottom + block.height_in), frame  # bottom-band
+
+
+def _layout(fig, legend_rows, entries, area, fit):
+    """Place the legend and, if there are ``entries``, the timeline; returns the frame for the map.
+
+    The timeline goes under a side legend if there is room there (the map
+    keeps its size); else in a column at the right, or in a band of columns
+    under the map or across the page, whichever leaves the map at the
+    largest scale.  Its type is the largest size that keeps the map within
+    (1 - TIMELINE_KEEP_SCALE) of that scale.
     """
+    if not entries:
+        return _place_legend(fig, legend_rows, area)
     renderer = fig.canvas.get_renderer()
-    legend_box = fig.legends[-1].get_window_extent(renderer)
-    beside = frame.right < area.right - 0.1  # the legend is in a side column
-    candidates = []  # (fontsize, scale, place: (left, top), block, frame)
+    page_w = area.right - area.left
+    plans = []  # (fontsize, scale, plan)
+
+    def consider(fontsize, plan, placed):
+        if plan.block is None or placed is None:
+            return
+        frame, corner = placed
+        (left, top), map_frame = _timeline_spot(plan, area, frame, corner)
+        if top - plan.block.height_in < area.bottom - 1e-6:
+            return
+        plans.append((fontsize, _map_scale(fit, map_frame), plan))
+
+    plain = _try_legend_in(fig, legend_rows, area)
+    column_w = min(LEGEND_WIDTH_IN, page_w * 0.3)
+    beside_area = _Frame(area.left, area.bottom, area.right - column_w - 0.3, area.top)
+    beside = _try_legend_in(fig, legend_rows, beside_area)
     for fontsize in TIMELINE_FONTS_PT:
-        if beside:
-            column_left, column_w = legend_box.x0 / fig.dpi, area.right - legend_box.x0 / fig.dpi
-            column = _set_timeline(renderer, entries, column_w, fontsize, 1)
-            top = legend_box.y0 / fig.dpi - 0.25
-            if column and top - column.height_in >= area.bottom:
-                candidates.append((fontsize, _map_scale(fit, frame), (column_left, top), column, frame))
-            if column and column.height_in <= area.top - area.bottom:
-                narrowed = _Frame(frame.left, frame.bottom, frame.right - column_w - 0.25, frame.top)
-                candidates.append((fontsize, _map_scale(fit, narrowed), (narrowed.right + 0.25, area.top),
-                                   column, narrowed))
-        band_w = frame.right - frame.left
-        for ncols in range(1, 5):
-            if (band_w - (ncols - 1) * TIMELINE_COLUMN_GAP_IN) / ncols < TIMELINE_MIN_COLUMN_IN and ncols > 1:
-                break
-            band = _set_timeline(renderer, entries, band_w, fontsize, ncols)
-            if band is None:
-                continue
-            # Under the map: above the footer, or just above a legend set in rows under it.
-            bottom = frame.bottom if beside else frame.bottom - 0.1
-            raised = _Frame(frame.left, bottom + band.height_in + 0.3, frame.right, frame.top)
-            candidates.append((fontsize, _map_scale(fit, raised), (frame.left, bottom + band.height_in), band,
-                               raised))
-    best = max((c[1] for c in candidates), default=0.0)
+        if plain is not None:
+            frame, (legend_left, _) = plain
+            if frame.right < area.right - 0.1:  # the legend is beside the map
+                consider(fontsize, _TimelinePlan("under-legend", _set_timeline(
+                    renderer, entries, area.right - legend_left, fontsize, 1), area), plain)
+            consider(fontsize, _TimelinePlan("under-map", _band(renderer, entries, frame.right - frame.left,
+                                                                  fontsize), area), plain)
+        column = _set_timeline(renderer, entries, column_w, fontsize, 1)
+        if column is not None and column.height_in <= area.top - area.bottom:
+            consider(fontsize, _TimelinePlan("right-column", column, beside_area), beside)
+        band = _band(renderer, entries, page_w, fontsize)
+        if band is not None:
+            raised = _Frame(area.left, area.bottom + band.height_in + 0.3, area.right, area.top)
+            consider(fontsize, _TimelinePlan("bottom-band", band, raised), _try_legend_in(fig, legend_rows, raised))
+    best = max((scale for _, scale, _ in plans), default=0.0)
     if best <= 0:
         raise InputError("size: too small for the map, its legend and its timeline; choose a larger --size")
-    fontsize, _, (left, top), block, new_frame = max(
-        (c for c in candidates if c[1] >= best * TIMELINE_KEEP_SCALE), key=lambda c: (c[0], c[1]))
-    _draw_timeline(fig, block, left, top)
-    return new_frame
+    _, _, plan = max((p for p in plans if p[1] >= best * TIMELINE_KEEP_SCALE), key=lambda p: (p[0], p[1]))
+    frame, corner = _try_legend_in(fig, legend_rows, plan.legend_area)
+    frame = _place_legend(fig, legend_rows, plan.legend_area)  # this time it stays
+    (left, top), map_frame = _timeline_spot(plan, area, frame, corner)
+    _draw_timeline(fig, plan.block, left, top)
+    return map_frame
 
 
 def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAULT_DPI, stamp="", fmt="png"):
@@ -416,12 +477,10 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
              fontsize=6.8, color="#374151", linespacing=1.35)
 
     area = _Frame(MARGIN_IN, MARGIN_IN + footer_h + 0.1, width_in - MARGIN_IN, height_in - top)
-    frame = _place_legend(fig, [(title, styles) for title, styles in legend_entries(layers) if styles], area)
-    timeline = timeline_entries(geodata, layers)
-    if timeline:
-        geometries = list(projected.values())
-        frame = _place_timeline(fig, timeline, area, frame,
-                                lambda aspect: figure_map.fit_view(projector, geometries, aspect))
+    geometries = list(projected.values())
+    frame = _layout(fig, [(title, styles) for title, styles in legend_entries(layers) if styles],
+                    timeline_entries(geodata, layers), area,
+                    lambda aspect: figure_map.fit_view(projector, geometries, aspect))
     # Room for the graticule's tick labels left of and below the frame.
     map_left, map_right, map_bottom, map_top = frame.left + 0.3, frame.right, frame.bottom + 0.1, frame.top
     if map_right - map_left < 2 or map_top - map_bottom < 1.5:

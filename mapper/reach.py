@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapper.briefing import Briefing, RangePlacement
+from mapper.briefing import Briefing, RangePlacement, View
 from mapper.coverage import Coverage, coverage, find_country, resolve_origin
 from mapper.errors import InputError, UnknownPlaceError
 from mapper.units import parse_length_m
@@ -101,7 +101,20 @@ def reach_briefing(reach, path=None):
     placement = RangePlacement(id="coverage", system_id=reach.system_id, origin=cov.origin, within=cov.within,
                                note="Range measured from the whole origin; the launch points are an assumption.")
     return Briefing(path=Path(path or "coverage.toml"), title=title, subtitle=subtitle, layers=("places", "ranges"),
-                    ranges=(placement,), geodata=reach.geodata)
+                    ranges=(placement,), view=_view(cov), geodata=reach.geodata)
+
+
+def _view(cov, margin=0.15):
+    """Bounds around the area in range (and the origin point), with a margin; None if nothing is in range."""
+    if cov.geometry.is_empty:
+        return None
+    west, south, east, north = cov.geometry.bounds
+    if cov.origin.point is not None:
+        west, south = min(west, cov.origin.point.lon), min(south, cov.origin.point.lat)
+        east, north = max(east, cov.origin.point.lon), max(north, cov.origin.point.lat)
+    dlon, dlat = (east - west) * margin, (north - south) * margin
+    return View(bounds=(max(-90.0, south - dlat), max(-180.0, west - dlon), min(90.0, north + dlat),
+                        min(180.0, east + dlon)))
 
 
 def write_reach(reach, path, overwrite=False):

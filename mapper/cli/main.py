@@ -3,7 +3,7 @@
 import click
 
 from mapper import __version__
-from mapper.cli import coverage, distance, export, places, render, ring, route, validate, verify
+from mapper.cli import coverage, distance, export, new_briefing, places, render, ring, route, validate, verify
 from mapper.cli.options import configure_logging
 
 
@@ -35,6 +35,7 @@ def cli(ctx, data_dir, verbose, quiet):
 
 
 cli.add_command(render.render)
+cli.add_command(new_briefing.new_briefing)
 cli.add_command(export.export)
 cli.add_command(coverage.coverage)
 cli.add_command(places.places)
