@@ -8,6 +8,7 @@ file, the line when it can be found, the key and what is wrong.  Paths in a
 briefing are relative to the briefing file, so it renders from any folder.
 """
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -101,6 +102,19 @@ class View:
     centre: tuple | None = None  # (lat, lon)
     zoom: int | None = None
     bounds: tuple | None = None
+
+    def lonlat_bounds(self, width_px=1024, height_px=640):
+        """(west, south, east, north) in degrees; a centre and zoom as a Web Mercator window of that size."""
+        if self.bounds is not None:
+            south, west, north, east = self.bounds
+            return west, south, east, north
+        lat, lon = self.centre
+        world_px = 256.0 * 2 ** self.zoom
+        half_lon = width_px / world_px * 180.0
+        y = math.log(math.tan(math.pi / 4 + math.radians(max(-85.0, min(85.0, lat))) / 2))
+        half_y = height_px / world_px * math.pi
+        south, north = (math.degrees(2 * math.atan(math.exp(y + d)) - math.pi / 2) for d in (-half_y, half_y))
+        return max(-180.0, lon - half_lon), south, min(180.0, lon + half_lon), north
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from shapely.geometry import shape
+from shapely.geometry import box, shape
 
 from mapper import __version__, figure_map
 from mapper.errors import InputError, OutputExistsError
@@ -449,9 +449,13 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
     bounds = layer_bounds(layers)
     if bounds is None:
         raise InputError("figure: the briefing's layers have no features to draw")
+    if briefing.view is not None:  # the briefing's view, not the whole content
+        bounds = briefing.view.lonlat_bounds()
     proj = figure_projection(projection, bounds, geodata)
     projector = figure_map.Projector(proj.crs)
     projected = {id(f): projector.geometry(shape(f["geometry"])) for layer in layers for f in layer.features}
+    framed = list(projected.values()) if briefing.view is None else \
+        [projector.geometry(box(*bounds).segmentize(0.25))]
 
     fig = Figure(figsize=(page.width_in, page.height_in), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)  # a renderer to measure text with
@@ -477,17 +481,16 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
              fontsize=6.8, color="#374151", linespacing=1.35)
 
     area = _Frame(MARGIN_IN, MARGIN_IN + footer_h + 0.1, width_in - MARGIN_IN, height_in - top)
-    geometries = list(projected.values())
     frame = _layout(fig, [(title, styles) for title, styles in legend_entries(layers) if styles],
                     timeline_entries(geodata, layers), area,
-                    lambda aspect: figure_map.fit_view(projector, geometries, aspect))
+                    lambda aspect: figure_map.fit_view(projector, framed, aspect))
     # Room for the graticule's tick labels left of and below the frame.
     map_left, map_right, map_bottom, map_top = frame.left + 0.3, frame.right, frame.bottom + 0.1, frame.top
     if map_right - map_left < 2 or map_top - map_bottom < 1.5:
         raise InputError(f"size {size!r}: too small for a map with its title, legend and sources")
     ax = fig.add_axes((map_left / width_in, map_bottom / height_in, (map_right - map_left) / width_in,
                        (map_top - map_bottom) / height_in))
-    view = figure_map.fit_view(projector, list(projected.values()), (map_right - map_left) / (map_top - map_bottom))
+    view = figure_map.fit_view(projector, framed, (map_right - map_left) / (map_top - map_bottom))
     ax.set_xlim(view.xmin, view.xmax)
     ax.set_ylim(view.ymin, view.ymax)
     ax.set_aspect("equal", adjustable="box")
