@@ -21,6 +21,7 @@ from mapper.lookup import resolve_point
 from mapper.points import checked_lonlat
 from mapper.routing import DEFAULT_SPEED_KN, MODES
 from mapper.style import LAYER_TITLES
+from mapper.tiles import find_tile_provider
 from mapper.units import M_S_PER_SPEED_UNIT, parse_speed_m_s
 
 DEFAULT_BRIEFING = "iran-russia"
@@ -152,29 +153,25 @@ class _Reader:
         self.lines = text.splitlines()
 
     def line_of(self, key):
-        """The line of ``key`` such as ``ranges[1].system`` or ``view.zoom``, or None."""
+        """The line of ``key`` such as ``ranges[1].system``, ``view.zoom``, ``view`` or ``title``, or None."""
         parts = re.findall(r"[^.\[\]]+|\[\d+\]", key)
-        table, index, start = None, 0, 0
-        if len(parts) > 1 and not parts[0].startswith("["):
-            table = parts[0]
-            if len(parts) > 2 and parts[1].startswith("["):
-                index = int(parts[1][1:-1])
-        name = parts[-1] if not parts[-1].startswith("[") else parts[0]
-        if table is not None:
-            headers = [n for n, line in enumerate(self.lines)
-                       if re.match(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$", line)]
-            if len(headers) <= index:
-                return None
-            start = headers[index] + 1
-            if name == table:
-                return start
+        if not parts:
+            return None
+        table, rest, index = parts[0], parts[1:], 0
+        if rest and rest[0].startswith("["):
+            index, rest = int(rest[0][1:-1]), rest[1:]
+        headers = [n for n, line in enumerate(self.lines)
+                   if re.match(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$", line)]
+        if len(headers) <= index:
+            return self._key_line(table, 0)  # a top-level key
+        return (self._key_line(rest[-1], headers[index] + 1) if rest else None) or headers[index] + 1
+
+    def _key_line(self, name, start):
+        """The line of ``name = ...`` from line index ``start`` up to the next table header, or None."""
         for n in range(start, len(self.lines)):
-            line = self.lines[n]
-            if n > start and re.match(r"^\s*\[", line) and table is not None:
-                break
-            if table is None and re.match(r"^\s*\[", line):
-                break
-            if re.match(rf"^\s*{re.escape(name)}\s*=", line):
+            if re.match(r"^\s*\[", self.lines[n]):
+                return None
+            if re.match(rf"^\s*{re.escape(name)}\s*=", self.lines[n]):
                 return n + 1
         return None
 
@@ -351,8 +348,9 @@ def _view(reader, doc, geodata):
         if not (south_west.lat < north_east.lat and south_west.lon < north_east.lon):
             reader.fail("view.bounds", "south must be less than north and west less than east")
         return View(bounds=(south_west.lat, south_west.lon, north_east.lat, north_east.lon))
-    if "centre" not in table or "zoom" not in table:
-        reader.fail("view", "give centre and zoom, or bounds")
+    for key in ("centre", "zoom"):
+        if key not in table:
+            reader.fail("view", f"{key} missing: give centre and zoom, or bounds")
     centre = _point_or_place(reader, table["centre"], "view.centre", geodata).point
     zoom = table["zoom"]
     if not isinstance(zoom, int) or isinstance(zoom, bool) or not 0 <= zoom <= MAX_ZOOM:
@@ -413,6 +411,11 @@ def load_briefing(path, geodata):
     if not isinstance(stamp, bool):
         reader.fail("stamp", "must be true or false")
     basemap = reader.string(doc, "basemap", "basemap", required=False, default=OFFLINE_BASEMAP)
+    if basemap != OFFLINE_BASEMAP:
+        try:
+            find_tile_provider(basemap)
+        except InputError as exc:
+            reader.fail("basemap", f"{exc}; or \"{OFFLINE_BASEMAP}\"")
     return Briefing(
         path=path,
         title=reader.string(doc, "title", "title"),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
+from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
 from mapper import geodesy
@@ -123,15 +124,15 @@ def read_area(path):
         try:
             part = shape(geometry)
         except (AttributeError, KeyError, TypeError, ValueError, IndexError):
-            raise DataError(f"{path}: feature {n}: not a GeoJSON geometry") from None
+            raise DataError(f"{path}: feature {n + 1}: not a GeoJSON geometry") from None
         if part.geom_type in ("Point", "MultiPoint"):
-            raise DataError(f"{path}: feature {n}: a {part.geom_type} is not an area; give a polygon or a line "
+            raise DataError(f"{path}: feature {n + 1}: a {part.geom_type} is not an area; give a polygon or a line "
                             "(or use a place or LAT,LON)")
         if not part.is_valid:
-            raise DataError(f"{path}: feature {n}: invalid {part.geom_type} (does it cross itself?)")
+            raise DataError(f"{path}: feature {n + 1}: invalid {part.geom_type} (does it cross itself?)")
         west, south, east, north = part.bounds
         if west < -180 or east > 180 or south < -90 or north > 90:
-            raise DataError(f"{path}: feature {n}: coordinates outside -180..180 / -90..90 (is it [lon, lat]?)")
+            raise DataError(f"{path}: feature {n + 1}: coordinates outside -180..180 / -90..90 (is it [lon, lat]?)")
         parts.append(part)
     if not parts:
         raise DataError(f"{path}: no polygon or line to measure from")
@@ -253,9 +254,9 @@ def circle_spacing_m(radius_m, tolerance=geodesy.RING_TOLERANCE):
     return 2.0 * radius_m * math.sqrt(1.0 - (1.0 - tolerance) ** 2)
 
 
-def _circles(lons, lats, radius_m):
+def _circles(lons, lats, radius_m, tolerance):
     """Geodesic circles around many centres at once (one vectorized call)."""
-    count = geodesy.ring_vertex_count()
+    count = geodesy.ring_vertex_count(tolerance)
     azimuths = np.linspace(360.0, 0.0, count, endpoint=False)
     n = len(lons)
     out_lons, out_lats, _ = geodesy.GEOD.fwd(np.repeat(lons, count), np.repeat(lats, count),
@@ -281,10 +282,12 @@ def area_buffer(area, radius_m, window):
     """
     geodesy.check_radius_m(radius_m)
     reach = box(*expand_window(window, radius_m))
-    spacing_m = circle_spacing_m(radius_m)
+    # Half the tolerance for the dips between circles, half for each circle's chords.
+    tolerance = geodesy.RING_TOLERANCE / 2
+    spacing_m = circle_spacing_m(radius_m, tolerance)
     centres = [_densify(coords, spacing_m) for coords in _boundary_coords(area.intersection(reach))]
     centres = np.vstack(centres) if centres else np.empty((0, 2))
-    parts = _circles(centres[:, 0], centres[:, 1], radius_m) if len(centres) else []
+    parts = _circles(centres[:, 0], centres[:, 1], radius_m, tolerance) if len(centres) else []
     if area.geom_type in ("Polygon", "MultiPolygon"):
         parts.append(area.intersection(reach))
     return unary_union(parts).intersection(box(*window))
@@ -317,12 +320,12 @@ def geodesic_area_km2(geometry):
 
 
 def polygon_parts(geometry):
-    """Only the polygonal parts of a shapely result (clipping can leave lines and points)."""
+    """The polygonal parts of a shapely result (clipping can leave lines and points), counter-clockwise (RFC 7946)."""
     if geometry.geom_type == "Polygon":
-        return geometry
+        return orient(geometry, 1.0)
     polygons = [g for g in getattr(geometry, "geoms", []) if g.geom_type == "Polygon"]
     polygons += [p for g in getattr(geometry, "geoms", []) if g.geom_type == "MultiPolygon" for p in g.geoms]
-    return MultiPolygon(polygons) if polygons else Polygon()
+    return MultiPolygon([orient(p, 1.0) for p in polygons]) if polygons else Polygon()
 
 
 

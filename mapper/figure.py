@@ -10,6 +10,8 @@ and no network.  SVG and PDF stay vector, and the same inputs give the same
 bytes (no dates in the metadata).
 """
 
+import bisect
+import itertools
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +116,7 @@ def _wrap(text, width_in, fontsize_pt):
     return textwrap.wrap(text, chars) or [""]
 
 
-def _legend_rows(entries):
+def _legend_groups(entries):
     handles, labels, headers = [], [], []
     for title, styles in entries:
         headers.append(len(labels))
@@ -155,13 +157,14 @@ class _Frame:
     top: float
 
 
-def _place_legend(fig, entries, area):
-    """Put the legend beside the map if it fits there, else in columns under it.
+def _place_legend(fig, entries, area, panel_in=None):
+    """Put the legend beside the map if it fits there (``panel_in`` wide; default
+    from the area's width), else in columns under it.
 
     Returns the part of ``area`` left for the map.
     """
-    rows = _legend_rows(entries)
-    panel_in = min(LEGEND_WIDTH_IN, (area.right - area.left) * 0.3)
+    rows = _legend_groups(entries)
+    panel_in = panel_in or min(LEGEND_WIDTH_IN, (area.right - area.left) * 0.3)
     for fontsize in (8.0, 7.5, 7.0, 6.5):
         anchor = (area.right - panel_in, area.top)
         legend, width, height = _try_legend(fig, rows, fontsize, 1, anchor, "upper left", panel_in)
@@ -216,7 +219,7 @@ TIMELINE_FONTS_PT = (7.0, 6.5, 6.0)
 TIMELINE_LINESPACING = 1.25
 TIMELINE_MIN_COLUMN_IN = 2.1
 TIMELINE_COLUMN_GAP_IN = 0.25
-TIMELINE_KEEP_SCALE = 0.92  # the largest type that keeps the map within 8% of its biggest
+TIMELINE_KEEP_SCALE = 0.88  # a layout may cost the map up to 12% of its best scale (see _layout)
 
 
 def _text_width_in(renderer, text, fontsize, bold=False):
@@ -260,7 +263,7 @@ def _entry_gap_in(fontsize):
 
 
 def _title_in(fontsize):
-    return (fontsize + 1.5) * 1.7 / 72
+    return (fontsize + 2) * 1.6 / 72
 
 
 def _set_timeline(renderer, entries, width_in, fontsize, ncols):
@@ -283,11 +286,11 @@ def _set_timeline(renderer, entries, width_in, fontsize, ncols):
             height += h
         return columns
 
-    # The lowest column height that fits the entries, in reading order, into ncols columns.
-    limit = next(limit for limit in sorted({sum(heights[i:j]) for i in range(len(heights))
-                                            for j in range(i + 1, len(heights) + 1)})
-                 if len(split(limit)) <= ncols)
-    columns = split(limit)
+    # The lowest column height that fits the entries, in reading order, into ncols columns: it is the
+    # height of some run of entries, and fewer columns are needed as it grows, so bisect those heights.
+    sums = list(itertools.accumulate(heights, initial=0.0))
+    limits = sorted({sums[j] - sums[i] for i in range(len(heights)) for j in range(i + 1, len(heights) + 1)})
+    columns = split(limits[bisect.bisect_left(limits, True, key=lambda limit: len(split(limit)) <= ncols)])
     tallest = max(sum(len(lines) * _line_in(fontsize) + _entry_gap_in(fontsize) for _, lines in column)
                   for column in columns)
     return _TimelineBlock(fontsize, column_in, date_in, tuple(tuple(c) for c in columns),
@@ -299,7 +302,7 @@ def _draw_timeline(fig, block, left_in, top_in):
     width_in, height_in = fig.get_figwidth(), fig.get_figheight()
     fontsize = block.fontsize
     fig.text(left_in / width_in, top_in / height_in, TIMELINE_TITLE, ha="left", va="top", color=TEXT_COLOR,
-             fontsize=fontsize + 1.5, fontweight="bold", gid="timeline-title")
+             fontsize=fontsize + 2, fontweight="bold", gid="timeline-title")
     for n, column in enumerate(block.columns):
         x_in = left_in + n * (block.column_in + TIMELINE_COLUMN_GAP_IN)
         y_in = top_in - _title_in(fontsize)
@@ -320,10 +323,10 @@ def _map_scale(fit, frame):
     return map_w / fit(map_w / map_h).width
 
 
-def _try_legend_in(fig, legend_rows, area):
+def _try_legend_in(fig, legend_groups, area, panel_in=None):
     """Where the legend would go in ``area``: (map frame, legend's left and bottom in inches), or None."""
     try:
-        frame = _place_legend(fig, legend_rows, area)
+        frame = _place_legend(fig, legend_groups, area, panel_in)
     except InputError:
         return None
     legend = fig.legends[-1]
@@ -351,6 +354,7 @@ class _TimelinePlan:
     kind: str  # under-legend, under-map, right-column or bottom-band
     block: _TimelineBlock
     legend_area: _Frame
+    legend_panel_in: float = None
 
 
 def _timeline_spot(plan, area, frame, legend_corner):
@@ -366,24 +370,24 @@ def _timeline_spot(plan, area, frame, legend_corner):
         return (frame.left, bottom + block.height_in), _Frame(frame.left, bottom + block.height_in + 0.3,
                                                                frame.right, frame.top)
     if plan.kind == "right-column":
-        return (area.right - block.width_in, area.top), frame
+        return (area.right - block.width_in, area.top - 0.04), frame  # level with the legend's title
     return (area.left, area.bottom + block.height_in), frame  # bottom-band
 
 
-def _layout(fig, legend_rows, entries, area, fit):
+def _layout(fig, legend_groups, entries, area, fit):
     """Place the legend and, if there are ``entries``, the timeline; returns the frame for the map.
 
-    The timeline goes under a side legend if there is room there (the map
-    keeps its size); else in a column at the right, or in a band of columns
-    under the map or across the page, whichever leaves the map at the
-    largest scale.  Its type is the largest size that keeps the map within
-    (1 - TIMELINE_KEEP_SCALE) of that scale.
+    The timeline can go under a side legend (the map keeps its size), in a
+    column at the right, or in a band of columns under the map or across the
+    page.  Of the layouts that keep the map's scale within
+    (1 - TIMELINE_KEEP_SCALE) of the best, the one with the largest type
+    wins, then the one with the largest map (more room around the content).
     """
     if not entries:
-        return _place_legend(fig, legend_rows, area)
+        return _place_legend(fig, legend_groups, area)
     renderer = fig.canvas.get_renderer()
     page_w = area.right - area.left
-    plans = []  # (fontsize, scale, plan)
+    plans = []  # (fontsize, scale, map area in square inches, plan)
 
     def consider(fontsize, plan, placed):
         if plan.block is None or placed is None:
@@ -392,12 +396,13 @@ def _layout(fig, legend_rows, entries, area, fit):
         (left, top), map_frame = _timeline_spot(plan, area, frame, corner)
         if top - plan.block.height_in < area.bottom - 1e-6:
             return
-        plans.append((fontsize, _map_scale(fit, map_frame), plan))
+        map_in2 = (map_frame.right - map_frame.left) * (map_frame.top - map_frame.bottom)
+        plans.append((fontsize, _map_scale(fit, map_frame), round(map_in2, 6), plan))
 
-    plain = _try_legend_in(fig, legend_rows, area)
+    plain = _try_legend_in(fig, legend_groups, area)
     column_w = min(LEGEND_WIDTH_IN, page_w * 0.3)
     beside_area = _Frame(area.left, area.bottom, area.right - column_w - 0.3, area.top)
-    beside = _try_legend_in(fig, legend_rows, beside_area)
+    beside = _try_legend_in(fig, legend_groups, beside_area, column_w)  # as wide as without the timeline
     for fontsize in TIMELINE_FONTS_PT:
         if plain is not None:
             frame, (legend_left, _) = plain
@@ -408,17 +413,17 @@ def _layout(fig, legend_rows, entries, area, fit):
                                                                   fontsize), area), plain)
         column = _set_timeline(renderer, entries, column_w, fontsize, 1)
         if column is not None and column.height_in <= area.top - area.bottom:
-            consider(fontsize, _TimelinePlan("right-column", column, beside_area), beside)
+            consider(fontsize, _TimelinePlan("right-column", column, beside_area, column_w), beside)
         band = _band(renderer, entries, page_w, fontsize)
         if band is not None:
             raised = _Frame(area.left, area.bottom + band.height_in + 0.3, area.right, area.top)
-            consider(fontsize, _TimelinePlan("bottom-band", band, raised), _try_legend_in(fig, legend_rows, raised))
-    best = max((scale for _, scale, _ in plans), default=0.0)
+            consider(fontsize, _TimelinePlan("bottom-band", band, raised), _try_legend_in(fig, legend_groups, raised))
+    best = max((scale for _, scale, _, _ in plans), default=0.0)
     if best <= 0:
         raise InputError("size: too small for the map, its legend and its timeline; choose a larger --size")
-    _, _, plan = max((p for p in plans if p[1] >= best * TIMELINE_KEEP_SCALE), key=lambda p: (p[0], p[1]))
-    frame, corner = _try_legend_in(fig, legend_rows, plan.legend_area)
-    frame = _place_legend(fig, legend_rows, plan.legend_area)  # this time it stays
+    _, _, _, plan = max((p for p in plans if p[1] >= best * TIMELINE_KEEP_SCALE), key=lambda p: (p[0], p[2]))
+    frame, corner = _try_legend_in(fig, legend_groups, plan.legend_area, plan.legend_panel_in)
+    frame = _place_legend(fig, legend_groups, plan.legend_area, plan.legend_panel_in)  # this time it stays
     (left, top), map_frame = _timeline_spot(plan, area, frame, corner)
     _draw_timeline(fig, plan.block, left, top)
     return map_frame

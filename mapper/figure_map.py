@@ -357,7 +357,8 @@ def draw_scale_bar(ax, projector, view):
     pt = _units_per_pt(ax, view)
     x0 = view.xmin + 14 * pt
     y = view.ymin + 34 * pt
-    span = min(view.width * 0.22, 150 * pt)
+    # At least long enough for "0", the middle and the end to stand apart on a narrow map.
+    span = min(max(view.width * 0.22, 64 * pt), 150 * pt, view.width * 0.5)
     thickness = 3 * pt
     longest = 0.0
     for unit, unit_m, offset in (("km", 1000.0, 0.0), ("mi", 1609.344, -20 * pt)):
@@ -370,7 +371,12 @@ def draw_scale_bar(ax, projector, view):
             ax.add_patch(Rectangle((x0 + bar * k / 4, y + offset), bar / 4, thickness, zorder=12,
                                    facecolor=TEXT_COLOR if k % 2 == 0 else "white", edgecolor=TEXT_COLOR,
                                    linewidth=0.5))
-        for value, at in ((0, 0), (length / 2, bar / 2), (length, bar)):
+        ticks = [(0, 0), (length / 2, bar / 2), (length, bar)]
+        # DejaVu Sans digits are 0.64 em wide; leave the middle out where it would touch the end.
+        half_pt = bar / 2 / pt
+        if half_pt < (len(f"{length / 2:g}") + len(f"{length:g}")) / 2 * 6.5 * 0.64 + 3:
+            ticks.pop(1)
+        for value, at in ticks:
             ax.text(x0 + at, y + offset + thickness + 1.5 * pt, f"{value:g}", ha="center", va="bottom",
                     fontsize=6.5, color=TEXT_COLOR, zorder=12)
         ax.text(x0 + bar + 5 * pt, y + offset + thickness / 2, unit, ha="left", va="center", fontsize=6.5,

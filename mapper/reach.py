@@ -41,8 +41,9 @@ def find_system(geodata, text):
     except InputError:
         raise InputError(f"unknown system {text!r}; use one of {', '.join(geodata.systems)} "
                          "or a radius such as 300km") from None
-    system_id = f"radius-{radius_m:g}-m"
-    system = {"id": system_id, "name": f"{radius_m / 1000:g} km radius", "range_m": radius_m, "sources": []}
+    km = f"{radius_m / 1000:,.3f}".rstrip("0").rstrip(".")
+    system_id = f"radius-{round(radius_m)}-m"
+    system = {"id": system_id, "name": f"{km} km radius", "range_m": radius_m, "sources": []}
     raw = dict(geodata.raw)
     raw["systems"] = {**geodata.raw["systems"], "systems": [*geodata.raw["systems"].get("systems", []), system]}
     return system_id, system["name"], dataclasses.replace(geodata, raw=raw)

@@ -344,3 +344,116 @@ def test_two_fragments_side_by_side(browser, tmp_path, data_copy, mode):
         assert "about 600 miles east of Moscow" in text
     finally:
         opened.close()
+
+
+# The events markers on the map now (a hidden one leaves its layer), and the slider's state.
+TIMELINE_STATE = """() => {
+  const map = %s;
+  const shown = [];
+  map.eachLayer(l => { if (l.feature && l.feature.properties.dates) shown.push(l.getTooltip().getContent()); });
+  return {
+    date: map.getContainer().getAttribute('data-mapper-timeline-date'),
+    markers: shown.sort(),
+    label: document.querySelector('.mapper-timeline').innerText,
+    valuetext: document.querySelector('.mapper-timeline input').getAttribute('aria-valuetext'),
+    center: map.getCenter(),
+  };
+}""" % MAP
+
+# Each item of the open popup: its date and whether it is shown.
+POPUP_ITEMS = """() => Array.from(document.querySelectorAll('.leaflet-popup-content li[data-mapper-date]'))
+  .map(li => [li.getAttribute('data-mapper-date'), li.offsetParent !== null])"""
+
+
+def test_timeline_slider_filters_markers_and_popups(offline_map, geodata):
+    """Keyboard on the slider: Home is the earliest date, arrows step, End is every event again."""
+    from mapper.figure import date_key  # the rule the map's script follows too
+
+    page = offline_map.page
+    events = geodata.events
+    steps = sorted({e["date"] for e in events}, key=lambda d: (date_key(d), d))
+    first_dates = {}
+    for e in events:
+        first_dates[e["place"]] = min(first_dates.get(e["place"], "9999"), date_key(e["date"]))
+    names = {e["place"]: "Events at " + geodata.place(e["place"])["properties"]["name"] for e in events}
+
+    def shown_at(step):
+        return sorted(names[p] for p, first in first_dates.items() if first <= date_key(step))
+
+    slider = page.get_by_role("slider", name="Timeline of dated events")
+    assert slider.count() == 1
+    everything = page.evaluate(TIMELINE_STATE)
+    assert everything["date"] == "all"
+    assert everything["markers"] == sorted(names.values())
+    assert f"{len(events)} of {len(events)} events shown" in everything["label"]
+
+    slider.focus()
+    page.keyboard.press("Home")
+    first = page.evaluate(TIMELINE_STATE)
+    assert first["date"] == steps[0] == "2023"
+    assert first["markers"] == shown_at(steps[0]) and len(first["markers"]) < len(everything["markers"])
+    earliest = [e for e in events if e["date"] == steps[0]]
+    assert steps[0] in first["label"] and all(e["name"] in first["label"] for e in earliest)
+    assert f"{len(earliest)} of {len(events)} events shown" in first["label"]
+    assert first["valuetext"].startswith(steps[0])
+    assert first["center"] == everything["center"]  # the arrow keys moved the slider, not the map
+
+    middle = steps.index("2024-06-21")
+    for _ in range(middle):
+        page.keyboard.press("ArrowRight")
+    state = page.evaluate(TIMELINE_STATE)
+    assert state["date"] == "2024-06-21" and state["markers"] == shown_at("2024-06-21")
+    assert state["center"] == everything["center"]
+    # Tehran's events ring, beside the Tehran dot it surrounds (a click on the dot opens the city's popup).
+    x, y = page.evaluate(PLACE_POINT, "Events at Tehran")
+    page.mouse.click(x - 9.5, y)
+    page.wait_for_selector(".leaflet-popup-content li[data-mapper-date]")
+    items = page.evaluate(POPUP_ITEMS)
+    tehran = sorted(e["date"] for e in events if e["place"] == "tehran")
+    assert sorted(date for date, _ in items) == tehran
+    assert {date: visible for date, visible in items} == {d: date_key(d) <= "2024-06-21" for d in tehran}
+    assert {True, False} == {visible for _, visible in items}  # some shown, some hidden
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "Russia buys hundreds of Iranian drones" in popup and "New sanctions announced" not in popup
+
+    # Back to every event: the open popup shows all its items again.
+    slider.focus()
+    page.keyboard.press("End")
+    back = page.evaluate(TIMELINE_STATE)
+    assert back["date"] == "all" and back["markers"] == everything["markers"]
+    assert f"{len(events)} of {len(events)} events shown" in back["label"]
+    assert all(visible for _, visible in page.evaluate(POPUP_ITEMS))
+    assert "New sanctions announced" in page.inner_text(".leaflet-popup-content")
+    page.evaluate("%s.closePopup()" % MAP)
+    assert offline_map.errors == [] and offline_map.requests == [] and offline_map.csp_violations == []
+
+
+def test_timeline_slider_by_input_events(offline_map):
+    """Setting the value and sending 'input' (as a pointer drag does) moves the timeline too."""
+    page = offline_map.page
+    set_step = """(value) => {
+      const input = document.querySelector('.mapper-timeline input');
+      input.value = String(value);
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+      return [input.max, %s.getContainer().getAttribute('data-mapper-timeline-date')];
+    }""" % MAP
+    last, date = page.evaluate(set_step, 0)
+    assert date == "2023"
+    assert page.evaluate(set_step, int(last)) == [last, "all"]
+    assert offline_map.errors == [] and offline_map.requests == []
+
+
+def test_no_timeline_without_dated_events(browser, tmp_path, data_copy):
+    briefing = default_briefing_path(data_copy)
+    briefing.write_text(briefing.read_text(encoding="utf-8").replace(
+        'layers = ["places", "sea-routes", "river-routes", "supply-flows", "ranges", "events"]',
+        'layers = ["places", "ranges"]'), encoding="utf-8")
+    path = render_briefing(output_path=tmp_path / "no-events.html", data_dir=data_copy).path
+    opened = OpenedMap(browser, path)
+    try:
+        assert opened.page.locator(".mapper-timeline").count() == 0
+        assert opened.page.evaluate("document.querySelector('.folium-map').hasAttribute('data-mapper-timeline-date')") \
+            is False
+        assert opened.errors == [] and opened.requests == []
+    finally:
+        opened.close()
