@@ -170,9 +170,6 @@ ERRORS = {
                                      "(a country or .geojson file)"),
     "view-without-zoom": ('title = "x"\n\n[view]\ncentre = "kyiv"\n', {},
                           "{path}:3: view: zoom missing: give centre and zoom, or bounds"),
-    "basemap-unknown": ('title = "x"\nbasemap = "OpenStreetMap.Mapnk"\n', {},
-                        "{path}:2: basemap: tile provider 'OpenStreetMap.Mapnk': not an xyzservices provider; did you "
-                        "mean OpenStreetMap.Mapnik, OpenStreetMap.France, OpenStreetMap.DE?; or \"offline\""),
     "route-mode": ('title = "x"\n[[routes]]\nfrom = "bandar anzali"\nto = "astrakhan"\nmode = "air"\n', {},
                    "{path}:5: routes[0].mode: 'air': use one of sea, river, great-circle"),
     "route-place": ('title = "x"\n[[routes]]\nfrom = "bandar anzali"\nto = "atlantis"\n', {},
@@ -205,6 +202,15 @@ def test_briefing_error_names_file_line_and_key(geodata, tmp_path, case):
     with pytest.raises(DataError) as caught:
         load_briefing(path, geodata)
     assert str(caught.value) == expected.format(path=path, folder=tmp_path.resolve())
+
+
+def test_unknown_basemap_is_named_with_its_line(geodata, tmp_path):
+    path = _write(tmp_path, "brief.toml", 'title = "x"\nbasemap = "OpenStreetMap.Mapnk"\n')
+    with pytest.raises(DataError) as caught:
+        load_briefing(path, geodata)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:2: basemap: tile provider 'OpenStreetMap.Mapnk': not an xyzservices provider")
+    assert message.endswith('or "offline"') and "\n" not in message
 
 
 def test_invalid_toml_names_the_line(geodata, tmp_path):
