@@ -209,13 +209,13 @@ def _write_picture(geodata, briefing, layers, path, fmt, options, overwrite):
     if fmt == "screenshot":
         from mapper.screenshot import DEFAULT_SCREEN_DPI, render_screenshot
 
-        render_screenshot(geodata, briefing, layers, path, options.size, DEFAULT_SCREEN_DPI if options.dpi is None else options.dpi, stamp,
-                          overwrite)
+        dpi = DEFAULT_SCREEN_DPI if options.dpi is None else options.dpi
+        render_screenshot(geodata, briefing, layers, path, options.size, dpi, stamp, overwrite)
         return
     from mapper.figure import DEFAULT_DPI, render_figure
 
-    render_figure(geodata, briefing, layers, path, fmt, options.projection, options.size, DEFAULT_DPI if options.dpi is None else options.dpi,
-                  stamp, overwrite)
+    dpi = DEFAULT_DPI if options.dpi is None else options.dpi
+    render_figure(geodata, briefing, layers, path, fmt, options.projection, options.size, dpi, stamp, overwrite)
 
 
 def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwrite=False,

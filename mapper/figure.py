@@ -11,6 +11,7 @@ bytes (no dates in the metadata).
 """
 
 import bisect
+import functools
 import itertools
 import textwrap
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from shapely.geometry import box, shape
 
 from mapper import __version__, figure_map
@@ -222,17 +224,23 @@ TIMELINE_COLUMN_GAP_IN = 0.25
 TIMELINE_KEEP_SCALE = 0.88  # a layout may cost the map up to 12% of its best scale (see _layout)
 
 
-def _text_width_in(renderer, text, fontsize, bold=False):
-    props = FontProperties(size=fontsize, weight="bold" if bold else "normal")
-    width_px, _, _ = renderer.get_text_width_height_descent(text, props, ismath=False)
-    return width_px / renderer.points_to_pixels(72)
+def _text_width_in(text, fontsize, bold=False):
+    """Width of ``text`` set in the current font, from its outlines: the same at any dpi."""
+    return _text_width_pt(text, fontsize, bold, tuple(matplotlib.rcParams["font.family"])) / 72
 
 
-def _wrap_measured(renderer, text, width_in, fontsize):
+@functools.lru_cache(maxsize=8192)  # the layout measures the same lines at several widths
+def _text_width_pt(text, fontsize, bold, family):
+    props = FontProperties(family=list(family), size=fontsize, weight="bold" if bold else "normal")
+    width_pt, _, _ = TextToPath().get_text_width_height_descent(text, props, ismath=False)
+    return width_pt
+
+
+def _wrap_measured(text, width_in, fontsize):
     """Greedy word wrap with each line measured in the font (long words stay whole)."""
     lines = []
     for word in text.split():
-        if lines and _text_width_in(renderer, f"{lines[-1]} {word}", fontsize) <= width_in:
+        if lines and _text_width_in(f"{lines[-1]} {word}", fontsize) <= width_in:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
@@ -266,14 +274,14 @@ def _title_in(fontsize):
     return (fontsize + 2) * 1.6 / 72
 
 
-def _set_timeline(renderer, entries, width_in, fontsize, ncols):
+def _set_timeline(entries, width_in, fontsize, ncols):
     """Wrap and split ``entries`` into ``ncols`` columns filling ``width_in``; None if too narrow."""
     column_in = (width_in - (ncols - 1) * TIMELINE_COLUMN_GAP_IN) / ncols
-    date_in = max(_text_width_in(renderer, e.date, fontsize, bold=True) for e in entries) + fontsize * 0.6 / 72
+    date_in = max(_text_width_in(e.date, fontsize, bold=True) for e in entries) + fontsize * 0.6 / 72
     body_in = column_in - date_in
     if body_in < 1.0:
         return None
-    wrapped = [(e, tuple(_wrap_measured(renderer, f"{e.name} ({e.place})", body_in, fontsize))) for e in entries]
+    wrapped = [(e, tuple(_wrap_measured(f"{e.name} ({e.place})", body_in, fontsize))) for e in entries]
     heights = [len(lines) * _line_in(fontsize) + _entry_gap_in(fontsize) for _, lines in wrapped]
 
     def split(limit):
@@ -335,13 +343,13 @@ def _try_legend_in(fig, legend_groups, area, panel_in=None):
     return frame, (box.x0 / fig.dpi, box.y0 / fig.dpi)
 
 
-def _band(renderer, entries, width_in, fontsize):
+def _band(entries, width_in, fontsize):
     """The timeline in as many columns as ``width_in`` holds, the shortest setting first."""
     settings = []
     for ncols in range(1, 5):
         if ncols > 1 and (width_in - (ncols - 1) * TIMELINE_COLUMN_GAP_IN) / ncols < TIMELINE_MIN_COLUMN_IN:
             break
-        block = _set_timeline(renderer, entries, width_in, fontsize, ncols)
+        block = _set_timeline(entries, width_in, fontsize, ncols)
         if block is not None:
             settings.append(block)
     return min(settings, key=lambda b: (round(b.height_in, 6), len(b.columns)), default=None)
@@ -385,7 +393,6 @@ def _layout(fig, legend_groups, entries, area, fit):
     """
     if not entries:
         return _place_legend(fig, legend_groups, area)
-    renderer = fig.canvas.get_renderer()
     page_w = area.right - area.left
     plans = []  # (fontsize, scale, map area in square inches, plan)
 
@@ -408,13 +415,13 @@ def _layout(fig, legend_groups, entries, area, fit):
             frame, (legend_left, _) = plain
             if frame.right < area.right - 0.1:  # the legend is beside the map
                 consider(fontsize, _TimelinePlan("under-legend", _set_timeline(
-                    renderer, entries, area.right - legend_left, fontsize, 1), area), plain)
-            consider(fontsize, _TimelinePlan("under-map", _band(renderer, entries, frame.right - frame.left,
-                                                                  fontsize), area), plain)
-        column = _set_timeline(renderer, entries, column_w, fontsize, 1)
+                    entries, area.right - legend_left, fontsize, 1), area), plain)
+            consider(fontsize, _TimelinePlan("under-map", _band(entries, frame.right - frame.left, fontsize), area),
+                     plain)
+        column = _set_timeline(entries, column_w, fontsize, 1)
         if column is not None and column.height_in <= area.top - area.bottom:
             consider(fontsize, _TimelinePlan("right-column", column, beside_area, column_w), beside)
-        band = _band(renderer, entries, page_w, fontsize)
+        band = _band(entries, page_w, fontsize)
         if band is not None:
             raised = _Frame(area.left, area.bottom + band.height_in + 0.3, area.right, area.top)
             consider(fontsize, _TimelinePlan("bottom-band", band, raised), _try_legend_in(fig, legend_groups, raised))

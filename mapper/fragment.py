@@ -45,7 +45,8 @@ def _fragment_assets(offline):
         if css is not None:
             make = f"var e = document.createElement('style'); e.textContent = {safe_json(css)};"
         else:
-            make = (f"var e = document.createElement('link'); e.rel = 'stylesheet'; e.href = {safe_json(asset.cdn_url)};"
+            make = ("var e = document.createElement('link'); e.rel = 'stylesheet'; "
+                    f"e.href = {safe_json(asset.cdn_url)};"
                     f" e.integrity = {safe_json(assets.integrity(asset))}; e.crossOrigin = 'anonymous';")
         parts.append(_once(f"{name}@{__version__}", f"{make} document.head.appendChild(e);"))
     if offline:

@@ -184,7 +184,8 @@ def legend_html(entries, assumption_dash):
         for style, is_point in styles:
             if is_point:
                 swatch = (f'<svg width="22" height="14"><circle cx="11" cy="7" r="{min(style.radius_px, 6)}" '
-                          f'fill="{esc(style.fill_color or style.color)}" stroke="{esc(style.color)}" stroke-width="1.5"/></svg>')
+                          f'fill="{esc(style.fill_color or style.color)}" stroke="{esc(style.color)}" '
+                          'stroke-width="1.5"/></svg>')
             elif style.fill_opacity:
                 swatch = (f'<svg width="22" height="14"><rect x="2" y="2" width="18" height="10" '
                           f'fill="{esc(style.fill_color)}" fill-opacity="0.35" stroke="{esc(style.color)}" '

@@ -300,9 +300,11 @@ function mapperTimeline(map, titleHtml) {
     }
   }
   markers.forEach(function (item) {
-    item.first = mapperDateKey(item.props.dates[0]);
+    item.first = null;  // the earliest date key
     item.props.dates.forEach(function (date, i) {
-      keys.push(mapperDateKey(date));
+      var key = mapperDateKey(date);
+      if (item.first === null || key < item.first) item.first = key;
+      keys.push(key);
       (names[date] = names[date] || []).push(item.props.event_names[i]);
     });
     // Popup content built at each opening (and update), filtered to the step.
@@ -334,8 +336,9 @@ function mapperTimeline(map, titleHtml) {
     input.max = String(steps.length);
     input.step = "1";
     input.value = String(steps.length);
+    // Screen readers hear the step's date, events and count as the slider's value.
     var readout = L.DomUtil.create("div", "mapper-timeline-readout", div);
-    readout.setAttribute("aria-live", "polite");
+    readout.setAttribute("aria-hidden", "true");
     dateLine = L.DomUtil.create("div", "mapper-timeline-date", readout);
     namesList = L.DomUtil.create("ul", "mapper-timeline-names", readout);
     countLine = L.DomUtil.create("div", "mapper-timeline-count", readout);
@@ -364,8 +367,10 @@ function mapperTimeline(map, titleHtml) {
     namesList.innerHTML = date === null ? "" : names[date].map(function (name) {
       return "<li>" + name + "</li>";  // escaped by mapper
     }).join("");
+    var plain = Array.prototype.map.call(namesList.children, function (li) { return li.textContent; }).join("; ");
+    namesList.title = plain;  // in full on hover, where a short map cuts the list to one line
     countLine.textContent = count;
-    input.setAttribute("aria-valuetext", (date === null ? "All events" : date) + ", " + count);
+    input.setAttribute("aria-valuetext", (date === null ? "All events" : date + ": " + plain) + "; " + count);
     container.setAttribute("data-mapper-timeline-date", date === null ? "all" : date);
   }
 
