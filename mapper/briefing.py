@@ -14,15 +14,16 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapper.coverage import Origin, find_country, read_area
+from mapper.coverage import Origin, find_area
 from mapper.errors import DataError, InputError, UnknownPlaceError
 from mapper.geodata import merge_folder, merge_places, read_text
 from mapper.lookup import resolve_point
 from mapper.points import checked_lonlat
 from mapper.routing import DEFAULT_SPEED_KN, MODES
-from mapper.style import LAYER_TITLES
+from mapper.style import LAYER_TITLES, PLACE_KINDS
 from mapper.tiles import find_tile_provider
 from mapper.units import M_S_PER_SPEED_UNIT, parse_speed_m_s
+from mapper.validate import BASES
 
 DEFAULT_BRIEFING = "iran-russia"
 ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "great-circle": "supply-flow"}
@@ -75,12 +76,32 @@ class RouteSpec:
 
 @dataclass(frozen=True)
 class FeatureFilter:
-    """Which places, routes and events to draw; empty means all."""
+    """Which places, stored routes and events to draw; empty means all.
+
+    ``kinds`` are place kinds and choose places only; ``ids``, ``exclude``
+    and ``sources`` apply to places, routes and events (an event also by
+    its place).
+    """
 
     kinds: tuple = ()
     ids: tuple = ()
     exclude: tuple = ()
     sources: tuple = ()  # source ids, or a basis: gazetteer, assumption, user
+
+    def keeps_event(self, event):
+        """An event passes if it, or the place it happened at, is chosen and neither is excluded."""
+        if event.get("id") in self.exclude or event.get("place") in self.exclude:
+            return False
+        if self.ids and event.get("id") not in self.ids and event.get("place") not in self.ids:
+            return False
+        return self._cites(event)
+
+    def _cites(self, record):
+        """True without a sources filter, else if ``record`` cites one of them or has one as its basis."""
+        if not self.sources:
+            return True
+        cited = {c.get("source") for c in record.get("sources", []) if isinstance(c, dict)}
+        return bool(cited & set(self.sources)) or record.get("basis") in self.sources
 
     def keeps(self, props, kinds=True):
         """True if a feature with these properties passes (``kinds=False``: ignore the kinds)."""
@@ -90,10 +111,7 @@ class FeatureFilter:
             return False
         if kinds and self.kinds and props.get("kind") not in self.kinds:
             return False
-        if self.sources:
-            cited = {c.get("source") for c in props.get("sources", []) if isinstance(c, dict)}
-            return bool(cited & set(self.sources)) or props.get("basis") in self.sources
-        return True
+        return self._cites(props)
 
 
 @dataclass(frozen=True)
@@ -238,18 +256,13 @@ def _point_or_place(reader, value, where, geodata):
     reader.fail(where, "must be a place id or name, or a table { lat = .., lon = .. }")
 
 
-def _area(reader, value, where, geodata):
+def _area(reader, value, where, geodata, polygons_only=False):
     """A Natural Earth country name or a GeoJSON file (relative to the briefing)."""
     if not isinstance(value, str) or not value.strip():
         reader.fail(where, "must be a country name or a .geojson file")
-    if value.lower().endswith((".geojson", ".json")):
-        try:
-            return read_area(reader.file(value))
-        except DataError as exc:
-            reader.fail(where, str(exc))
     try:
-        return find_country(value, geodata.data_dir)
-    except UnknownPlaceError as exc:
+        return find_area(value, geodata.data_dir, reader.path.parent, polygons_only)
+    except (DataError, UnknownPlaceError) as exc:
         reader.fail(where, str(exc))
 
 
@@ -267,7 +280,8 @@ def _ranges(reader, doc, geodata):
             origin = _point_or_place(reader, entry["centre"], f"{where}.centre", geodata)
         else:
             origin = _area(reader, entry["area"], f"{where}.area", geodata)
-        within = _area(reader, entry["within"], f"{where}.within", geodata) if "within" in entry else None
+        within = _area(reader, entry["within"], f"{where}.within", geodata, polygons_only=True) \
+            if "within" in entry else None
         default_note = "Analyst-chosen centre." if "centre" in entry else "Analyst-chosen launch area."
         note = reader.string(entry, "note", f"{where}.note", required=False, default=default_note)
         placements.append(RangePlacement(range_id, system_id, origin, note, within))
@@ -319,12 +333,23 @@ def _routes(reader, doc, geodata):
     return tuple(specs)
 
 
-def _filter(reader, doc):
+def _filter(reader, doc, geodata):
+    """The [filter] table; every kind, id and source it names must exist, so a typo cannot empty the map."""
     table = doc.get("filter", {})
     if not isinstance(table, dict):
         reader.fail("filter", "must be a table ([filter])")
     reader.keys(table, FILTER_KEYS, "filter")
-    return FeatureFilter(**{key: reader.strings(table, key, f"filter.{key}") for key in FILTER_KEYS})
+    chosen = {key: reader.strings(table, key, f"filter.{key}") for key in FILTER_KEYS}
+    ids = {p["properties"]["id"] for p in geodata.places} | {r["properties"]["id"] for r in geodata.routes} \
+        | {e["id"] for e in geodata.events}
+    known = {"kinds": PLACE_KINDS, "ids": ids, "exclude": ids, "sources": (*geodata.sources, *BASES)}
+    for key, values in chosen.items():
+        unknown = [v for v in values if v not in known[key]]
+        if unknown:
+            hint = f"; use {', '.join(known[key])}" if key in ("kinds", "sources") else \
+                " (ids of places, routes or events; see 'mapper places')"
+            reader.fail(f"filter.{key}", f"unknown {unknown[0]!r}{hint}")
+    return FeatureFilter(**chosen)
 
 
 def _view(reader, doc, geodata):
@@ -356,6 +381,16 @@ def _view(reader, doc, geodata):
     if not isinstance(zoom, int) or isinstance(zoom, bool) or not 0 <= zoom <= MAX_ZOOM:
         reader.fail("view.zoom", f"must be a whole number from 0 to {MAX_ZOOM}")
     return View(centre=(centre.lat, centre.lon), zoom=zoom)
+
+
+def _check_unique_ids(reader, geodata, ranges, routes):
+    """Range and route ids name features in exports: no two alike, and none taken by the geodata."""
+    taken = {p["properties"]["id"] for p in geodata.places} | {r["properties"]["id"] for r in geodata.routes}
+    for table, items in (("ranges", ranges), ("routes", routes)):
+        for n, item in enumerate(items):
+            if item.id in taken:
+                reader.fail(f"{table}[{n}].id", f"{item.id!r} is already used; give another id")
+            taken.add(item.id)
 
 
 def _with_own_data(reader, doc, geodata):
@@ -410,6 +445,8 @@ def load_briefing(path, geodata):
     stamp = doc.get("stamp", False)
     if not isinstance(stamp, bool):
         reader.fail("stamp", "must be true or false")
+    ranges, routes = _ranges(reader, doc, geodata), _routes(reader, doc, geodata)
+    _check_unique_ids(reader, geodata, ranges, routes)
     basemap = reader.string(doc, "basemap", "basemap", required=False, default=OFFLINE_BASEMAP)
     if basemap != OFFLINE_BASEMAP:
         try:
@@ -421,10 +458,10 @@ def load_briefing(path, geodata):
         title=reader.string(doc, "title", "title"),
         subtitle=reader.string(doc, "subtitle", "subtitle", required=False),
         layers=tuple(layers),
-        ranges=_ranges(reader, doc, geodata),
+        ranges=ranges,
         stamp=stamp,
-        routes=_routes(reader, doc, geodata),
-        filter=_filter(reader, doc),
+        routes=routes,
+        filter=_filter(reader, doc, geodata),
         view=_view(reader, doc, geodata),
         tiles=None if basemap == OFFLINE_BASEMAP else basemap,
         geodata=geodata,

@@ -29,8 +29,8 @@ from mapper.lookup import resolve_point
 from mapper.points import LonLat
 
 COUNTRIES_FILE = Path("basemap") / "countries-50m.geojson"
-COUNTRIES_SOURCE = ("Natural Earth 4.1.0 1:50m admin-0 countries (de facto boundaries: Crimea is drawn inside "
-                    "Russia; other occupied areas of Ukraine inside Ukraine)")
+COUNTRIES_SOURCE = ("Natural Earth 4.1.0 1:50m admin-0 countries, clipped to 12°W–100°E, 10–72°N (de facto "
+                    "boundaries: Crimea is drawn inside Russia; other occupied areas of Ukraine inside Ukraine)")
 # Outline samples for distances: every 1 km, then every 50 m near the nearest one.
 OUTLINE_SPACING_M = 1000.0
 REFINE_SPACING_M = 50.0
@@ -56,7 +56,7 @@ class Origin:
 
 
 @dataclass(frozen=True)
-class Reach:
+class PlaceReach:
     """One place, its geodesic distance from the origin and whether it is in range."""
 
     place_id: str
@@ -75,7 +75,7 @@ class Coverage:
     origin: Origin
     radius_m: float
     within: Origin | None
-    reaches: list  # Reach, nearest first
+    reaches: list  # PlaceReach, nearest first
     geometry: object  # shapely (Multi)Polygon in lon/lat; empty if nothing is in reach
     area_km2: float | None  # None for an area origin without ``within``
 
@@ -125,18 +125,43 @@ def read_area(path):
             part = shape(geometry)
         except (AttributeError, KeyError, TypeError, ValueError, IndexError):
             raise DataError(f"{path}: feature {n + 1}: not a GeoJSON geometry") from None
-        if part.geom_type in ("Point", "MultiPoint"):
+        kinds = {g.geom_type for g in getattr(part, "geoms", [part])}
+        if kinds & {"Point", "MultiPoint", "GeometryCollection"}:
             raise DataError(f"{path}: feature {n + 1}: a {part.geom_type} is not an area; give a polygon or a line "
                             "(or use a place or LAT,LON)")
+        if part.is_empty:
+            raise DataError(f"{path}: feature {n + 1}: the {part.geom_type} has no coordinates")
         if not part.is_valid:
             raise DataError(f"{path}: feature {n + 1}: invalid {part.geom_type} (does it cross itself?)")
         west, south, east, north = part.bounds
         if west < -180 or east > 180 or south < -90 or north > 90:
             raise DataError(f"{path}: feature {n + 1}: coordinates outside -180..180 / -90..90 (is it [lon, lat]?)")
+        if east - west > 180:
+            raise DataError(f"{path}: feature {n + 1}: spans {east - west:.0f}° of longitude; areas across ±180° "
+                            "are not supported")
         parts.append(part)
     if not parts:
         raise DataError(f"{path}: no polygon or line to measure from")
     return Origin(label=Path(path).stem, area=unary_union(parts), source=f"GeoJSON file {Path(path).name}")
+
+
+def find_area(text, data_dir=None, base_dir=None, polygons_only=False):
+    """A Natural Earth country, or the polygons and lines of a .geojson file (relative to ``base_dir``).
+
+    Raises
+    ------
+    UnknownPlaceError
+        For an unknown country.
+    DataError
+        For a bad file, or a file of lines where ``polygons_only``.
+    """
+    if not text.lower().endswith((".geojson", ".json")):
+        return find_country(text, data_dir)
+    path = Path(base_dir or ".") / Path(text).expanduser()
+    origin = read_area(path)
+    if polygons_only and origin.area.geom_type not in ("Polygon", "MultiPolygon"):
+        raise DataError(f"{path}: needs polygons here (nothing lies inside a line)")
+    return origin
 
 
 def resolve_origin(geodata, text, base_dir=None):
@@ -145,8 +170,7 @@ def resolve_origin(geodata, text, base_dir=None):
     Relative file paths are taken from ``base_dir`` (default: the current folder).
     """
     if text.lower().endswith((".geojson", ".json")):
-        path = Path(base_dir or ".") / Path(text).expanduser()
-        return read_area(path)
+        return find_area(text, geodata.data_dir, base_dir)
     try:
         named = resolve_point(geodata, text)
         return Origin(label=named.label, point=named.point, place_id=named.place_id)
@@ -307,7 +331,7 @@ def place_reach(geodata_places, origin, radius_m):
         else:
             distance_m = geodesy.inverse(origin.point, point).distance_m
         inside = origin.is_area and distance_m == 0.0
-        reaches.append(Reach(props["id"], props["name"], props["kind"], distance_m, distance_m <= radius_m, inside,
+        reaches.append(PlaceReach(props["id"], props["name"], props["kind"], distance_m, distance_m <= radius_m, inside,
                              point))
     return sorted(reaches, key=lambda r: r.distance_m)
 

@@ -138,7 +138,8 @@ def _area_range_features(geodata, placement):
     props = {
         "id": placement.id,
         "name": f"{system['name']} reach from {origin.label}{into}",
-        "legend_label": f"{system['name']} reach, {radius_m / 1000:g} km from an area (geodesic)",
+        "legend_label": f"{system['name']} reach, {radius_m / 1000:g} km "
+                        f"{'from an area' if origin.is_area else 'inside ' + within.label} (geodesic)",
         "kind": "range",
         "origin_kind": "area" if origin.is_area else "point",
         "system": placement.system_id,
@@ -165,11 +166,11 @@ def _area_range_features(geodata, placement):
     return features
 
 
-def _event_features(geodata, keeps):
+def _event_features(geodata, keep):
     """One marker per place, listing that place's events by date."""
     by_place = defaultdict(list)
     for event in geodata.events:
-        if not keeps({**event, "kind": None}, kinds=False):
+        if not keep(event):
             continue
         by_place[event["place"]].append(event)
     features = []
@@ -221,13 +222,15 @@ def build_layers(geodata, briefing):
     places = sorted((p for p in geodata.places if keeps(p["properties"])),
                     key=lambda p: PLACE_KINDS.index(p["properties"]["kind"]))
     features["places"] = [_with_claims(p, claims.get(p["properties"]["id"])) for p in places]
-    routes = [r for r in geodata.routes if keeps(r["properties"])] + [_briefing_route(s) for s in briefing.routes]
+    routes = [r for r in geodata.routes if keeps(r["properties"], kinds=False)]
+    routes += [_briefing_route(spec) for spec in briefing.routes]
     for route in routes:
         features[ROUTE_LAYERS[route["properties"]["kind"]]].extend(_route_features(geodata, route))
     for placement in briefing.ranges:
-        ring, *markers = _range_features(geodata, placement)
-        features["ranges"].extend([_with_claims(ring, claims.get(placement.system_id)), *markers])
-    features["events"] = _event_features(geodata, keeps)
+        system_claims = claims.get(placement.system_id)
+        features["ranges"].extend(_with_claims(f, system_claims) if f["geometry"]["type"] != "Point" else f
+                                  for f in _range_features(geodata, placement))
+    features["events"] = _event_features(geodata, briefing.filter.keeps_event)
     return [Layer(key, title, features[key]) for key, title in LAYER_TITLES.items() if key in briefing.layers]
 
 

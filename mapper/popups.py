@@ -60,8 +60,10 @@ def _provenance(props):
         parts.append(f'<p class="mapper-gazetteer"><b>Not from the articles (gazetteer).</b> '
                      f'{esc(props.get("note", ""))}</p>')
     elif basis == "user":
-        parts.append(f'<p class="mapper-gazetteer"><b>From the analyst’s own file</b> '
-                     f'({esc(props.get("origin", ""))}). {esc(props.get("note", ""))}</p>')
+        origin, note = props.get("origin", ""), props.get("note", "")
+        # The default note already names the file and line; a note of the user's own may not.
+        where = f" ({esc(origin)})" if origin.split(":")[0] not in note else ""
+        parts.append(f'<p class="mapper-gazetteer"><b>From the analyst’s own file</b>{where}. {esc(note)}</p>')
     elif props.get("note"):
         parts.append(f"<p>{esc(props['note'])}</p>")
     return "".join(parts)

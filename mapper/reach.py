@@ -5,18 +5,19 @@ answer into a briefing, so it can be drawn or exported like any other.
 """
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapper.briefing import Briefing, RangePlacement, View
-from mapper.coverage import Coverage, coverage, find_country, resolve_origin
+from mapper.coverage import Coverage, coverage, find_area, resolve_origin
 from mapper.errors import InputError, UnknownPlaceError
 from mapper.units import parse_length_m
 
 
 @dataclass(frozen=True)
-class Reach:
-    """A system (or a bare radius) and what it covers from an origin."""
+class SystemReach:
+    """A system (or a radius) and what it covers from an origin."""
 
     system_id: str
     system_name: str
@@ -37,10 +38,12 @@ def find_system(geodata, text):
         if wanted in (system_id.casefold(), str(system.get("name", "")).casefold()):
             return system_id, system["name"], geodata
     try:
+        if not re.search(r"[A-Za-z]\s*$", text):
+            raise InputError("a radius needs a unit")  # "300" as 300 m is never what was meant
         radius_m = parse_length_m(text)
     except InputError:
         raise InputError(f"unknown system {text!r}; use one of {', '.join(geodata.systems)} "
-                         "or a radius such as 300km") from None
+                         "or a radius with its unit, such as 300km") from None
     km = f"{radius_m / 1000:,.3f}".rstrip("0").rstrip(".")
     system_id = f"radius-{round(radius_m)}-m"
     system = {"id": system_id, "name": f"{km} km radius", "range_m": radius_m, "sources": []}
@@ -59,15 +62,12 @@ def reach_of(geodata, system_text, from_text, within_text=None, base_dir=None):
     origin = resolve_origin(geodata, from_text, base_dir)
     within = None
     if within_text is not None:
-        if within_text.lower().endswith((".geojson", ".json")):
-            within = resolve_origin(geodata, within_text, base_dir)
-        else:
-            try:
-                within = find_country(within_text, geodata.data_dir)
-            except UnknownPlaceError as exc:
-                raise InputError(f"--within: {exc}") from None
+        try:
+            within = find_area(within_text, geodata.data_dir, base_dir, polygons_only=True)
+        except UnknownPlaceError as exc:
+            raise InputError(f"--within: {exc}") from None
     radius_m = float(geodata.systems[system_id]["range_m"])
-    return Reach(system_id, system_name, coverage(geodata.places, origin, radius_m, within), geodata)
+    return SystemReach(system_id, system_name, coverage(geodata.places, origin, radius_m, within), geodata)
 
 
 def reach_dict(reach):
@@ -129,6 +129,11 @@ def write_reach(reach, path, overwrite=False):
         from mapper.render import render_html
 
         return write_atomic(path, render_html(reach.geodata, briefing, layers).encode("utf-8"), overwrite)
-    from mapper.export import export_briefing, format_for
+    from mapper.export import FORMATS, export_briefing, format_for
 
-    return export_briefing(reach.geodata, briefing, layers, path, format_for(path, None), overwrite).path
+    try:
+        fmt = format_for(path, None)
+    except InputError:
+        raise InputError(f"{path}: cannot tell the format from the suffix; use .html or one of "
+                         f"{', '.join(sorted(set(FORMATS.values())))}") from None
+    return export_briefing(reach.geodata, briefing, layers, path, fmt, overwrite).path

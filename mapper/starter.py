@@ -1,19 +1,21 @@
 """A commented starter briefing that renders as it is, for ``mapper new-briefing``."""
 
+import json
 from pathlib import Path
 
+from mapper.errors import InputError
 from mapper.output import write_atomic
 
 STARTER = '''\
-# {title}: a mapper briefing.  Render it from any folder with
+# @TITLE@: a mapper briefing.  Render it from any folder with
 #
-#   mapper render {file_name}
+#   mapper render @FILE@
 #
 # Paths below are relative to this file.  Lines starting with # are notes;
 # remove the # in front of a setting to use it.  Every key is optional
 # except title.
 
-title = "{title}"
+title = @TITLE_TOML@
 subtitle = "What this map shows, and from which reporting"
 
 # Show a "generated on" line (UTC) under the title.
@@ -47,7 +49,7 @@ basemap = "offline"
 # exclude = ["caspian-sea"]
 # sources = ["wenews-2024-09-10", "user"]
 
-# A weapon system's range from a centre: a place, or {{ lat = .., lon = .. }}.
+# A weapon system's range from a centre: a place, or { lat = .., lon = .. }.
 [[ranges]]
 id = "fath-360-belgorod"
 system = "fath-360"
@@ -74,7 +76,7 @@ note = "Assumed launch area near Belgorod; the reporting names no launch site."
 # [view]
 # centre = "kharkiv"
 # zoom = 7
-# bounds = {{ south = 44.0, west = 29.5, north = 53.5, east = 41.0 }}
+# bounds = { south = 44.0, west = 29.5, north = 53.5, east = 41.0 }
 '''
 
 
@@ -92,6 +94,12 @@ def write_starter(name, overwrite=False):
     OutputExistsError
         If the file exists and ``overwrite`` is false.
     """
+    name = str(name)
+    if not name.strip() or not Path(name).name.strip(". "):
+        raise InputError(f"briefing name {name!r}: give a file name such as my-briefing")
     path = starter_path(name)
     title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Briefing"
-    return write_atomic(path, STARTER.format(title=title.replace('"', "'"), file_name=path.name), overwrite)
+    # A JSON string is a valid TOML basic string, whatever the name holds.
+    text = (STARTER.replace("@TITLE_TOML@", json.dumps(title, ensure_ascii=False))
+            .replace("@TITLE@", title.replace("\n", " ")).replace("@FILE@", path.name.replace("\n", " ")))
+    return write_atomic(path, text, overwrite)

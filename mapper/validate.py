@@ -17,7 +17,7 @@ from mapper.style import PLACE_KINDS
 from mapper.verify import CHECKS, DIRECTIONS, QUALIFIER_BOUNDS_PCT
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-DATE_PATTERN = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+DATE_PATTERN = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?\Z")
 BASES = ("assumption", "gazetteer", "user")
 ROUTE_KINDS = ("sea-route", "river-route", "supply-flow")
 DISTANCE_UNITS = ("m", "km", "mi", "nmi")

@@ -199,8 +199,8 @@ def _check_coordinate(geodata, claim):
     bearing = geodesy.inverse(origin, stored)
     computed = metres_to(bearing.distance_m, stated.unit)
     direction = _direction_check(stated, bearing.azimuth_deg)
-    nominal_azimuth_deg = DIRECTIONS[stated.direction][0] if stated.direction else bearing.azimuth_deg
-    nominal = geodesy.destination(origin, nominal_azimuth_deg, stated.value * METRES_PER_UNIT[stated.unit])
+    # Validation makes sure a coordinate claim has a direction.
+    nominal = geodesy.destination(origin, DIRECTIONS[stated.direction][0], stated.value * METRES_PER_UNIT[stated.unit])
     offset_m = geodesy.inverse(nominal, stored).distance_m
 
     def summary(relative_pct, basis, holds):
@@ -208,7 +208,7 @@ def _check_coordinate(geodata, claim):
                 f"{'lies' if holds else 'does not lie'} where “{_stated_words(stated)} of "
                 f"{reference['properties']['name']}” puts it: {_fmt(computed, stated.unit)} "
                 f"({relative_pct:+.1f} %; {basis})"
-                f"{f', bearing {bearing.azimuth_deg:.1f}°' if direction is not None else ''}; "
+                f", bearing {bearing.azimuth_deg:.1f}°; "
                 f"{offset_m / 1000:,.0f} km from the article's nominal point ({nominal.lat:.4f}, {nominal.lon:.4f})")
 
     details = {"stored": [stored.lon, stored.lat], "nominal_point": [nominal.lon, nominal.lat],

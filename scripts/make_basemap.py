@@ -69,6 +69,22 @@ def ring_points(arcs, indexes):
     return points
 
 
+def unwrapped(points):
+    """A ring that crosses ±180° (Russia's, say) made continuous: past the crossing, longitudes go on beyond 180°.
+
+    Without this, clipping joins the two sides of the crossing straight
+    across the map and fills the Arctic between them.
+    """
+    out, offset = [points[0]], 0.0
+    for (x0, _), (x1, y1) in zip(points, points[1:]):
+        if x1 - x0 > 180.0:
+            offset -= 360.0
+        elif x0 - x1 > 180.0:
+            offset += 360.0
+        out.append((x1 + offset, y1))
+    return out
+
+
 def polygons_of(arcs, geometry):
     if geometry["type"] == "Polygon":
         groups = [geometry["arcs"]]
@@ -76,7 +92,8 @@ def polygons_of(arcs, geometry):
         groups = geometry["arcs"]
     else:
         return []
-    return [Polygon(ring_points(arcs, rings[0]), [ring_points(arcs, r) for r in rings[1:]]) for rings in groups]
+    return [Polygon(unwrapped(ring_points(arcs, rings[0])), [unwrapped(ring_points(arcs, r)) for r in rings[1:]])
+            for rings in groups]
 
 
 def lines_of(arcs, geometry):

@@ -16,7 +16,7 @@ from mapper.briefing import load_briefing
 from mapper.errors import DataError
 from mapper.layers import build_layers
 from mapper.render import render_html
-from mapper.starter import STARTER
+from mapper.starter import write_starter
 from conftest import DATA_DIR
 
 WGS84 = Geod(ellps="WGS84")
@@ -66,7 +66,7 @@ def test_example_renders_from_an_unrelated_folder(run, tmp_path):
     for town in TOWNS:
         assert town in html, town
     assert "mapperFit(map_" in html and "[[44.0,29.5],[53.5,41.0]]" in html
-    assert "border-towns.csv:2" in html  # each user place names the line it came from
+    assert "From border-towns.csv, line 2." in html  # each user place names the line it came from
 
 
 def test_example_keeps_only_the_filtered_kinds(border_reach):
@@ -140,8 +140,7 @@ def test_new_briefing_refuses_to_overwrite(run, tmp_path):
 
 
 def test_starter_loads(geodata, tmp_path):
-    path = _write(tmp_path, "starter.toml", STARTER.format(title="Starter", file_name="starter.toml"))
-    briefing = load_briefing(path, geodata)
+    briefing = load_briefing(write_starter(tmp_path / "starter"), geodata)
     assert briefing.title == "Starter" and briefing.tiles is None
     assert [r.id for r in briefing.ranges] == ["fath-360-belgorod"]
 
@@ -238,7 +237,8 @@ ROUTES = '''title = "Routes"
 layers = ["sea-routes", "supply-flows"]
 
 [filter]
-ids = ["nothing-stored"]
+exclude = ["caspian-anzali-astrakhan", "caspian-amirabad-olya", "caspian-astara-makhachkala",
+           "caspian-nowshahr-makhachkala", "flow-iran-to-russia", "flow-russia-to-iran", "flow-alabuga-to-kyiv"]
 
 [[routes]]
 from = "bandar anzali"
@@ -405,3 +405,41 @@ def test_user_places_are_relative_to_the_briefing(geodata, tmp_path):
     briefing = load_briefing(Path(path), geodata)
     assert briefing.ranges[0].centre_place_id == "okhtyrka"
     assert briefing.geodata.place("okhtyrka")["properties"]["origin"] == "towns.csv:2"
+
+
+# -- review fixes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table, message", [
+    ('[filter]\nkinds = ["citys"]\n', "filter.kinds: unknown 'citys'; use town, site, city"),
+    ('[filter]\nexclude = ["kyyiv"]\n', "filter.exclude: unknown 'kyyiv' (ids of places, routes or events"),
+    ('[[ranges]]\nid = "kyiv"\nsystem = "fath-360"\ncentre = "kursk"\n', "ranges[0].id: 'kyiv' is already used"),
+])
+def test_filter_names_and_ids_are_checked(geodata, tmp_path, table, message):
+    path = _write(tmp_path, "brief.toml", f'title = "x"\n\n{table}')
+    with pytest.raises(DataError) as caught:
+        load_briefing(path, geodata)
+    assert str(caught.value).startswith(f"{path}:") and message in str(caught.value)
+
+
+def test_events_follow_their_place_in_the_filter(geodata, tmp_path):
+    path = _write(tmp_path, "brief.toml", 'title = "x"\nlayers = ["events", "sea-routes"]\n\n'
+                                          '[filter]\nids = ["tehran"]\nkinds = ["capital"]\n')
+    briefing = load_briefing(path, geodata)
+    layers = {layer.key: layer.features for layer in build_layers(geodata, briefing)}
+    assert [f["properties"]["place"] for f in layers["events"]] == ["tehran"]
+    assert layers["sea-routes"] == []  # ids choose routes too; kinds choose places only
+
+
+@pytest.mark.parametrize("name", ["", "   ", "."])
+def test_new_briefing_refuses_an_empty_name(run, name):
+    result = run("new-briefing", name)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: briefing name {name!r}: give a file name such as my-briefing\n"
+
+
+def test_new_briefing_with_an_awkward_name_still_renders(run, tmp_path, geodata):
+    assert run("new-briefing", 'we\\ird {name} "x"').exit_code == 0
+    result = run("render", 'we\\ird {name} "x".toml', "-o", "map.html")
+    assert result.exit_code == 0, result.output
+    assert load_briefing(tmp_path / 'we\\ird {name} "x".toml', geodata).title == 'We\\ird {name} "x"'

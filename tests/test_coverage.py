@@ -288,7 +288,7 @@ OUT_OF_RANGE_FILE = {"type": "Feature", "properties": {}, "geometry": {"type": "
 
 @pytest.mark.parametrize("args, files, code, message", [
     (("fath-999", "--from", "russia"), {}, 2,
-     "Error: unknown system 'fath-999'; use one of fath-360 or a radius such as 300km"),
+     "Error: unknown system 'fath-999'; use one of fath-360 or a radius with its unit, such as 300km"),
     (("fath-360", "--from", "atlantis"), {}, 2,
      "Error: 'atlantis' is not a place, LAT,LON, Natural Earth country or .geojson file; "
      "run 'mapper places' for the list"),
@@ -359,3 +359,58 @@ def test_writes_geojson(run, tmp_path):
     markers = {f["properties"]["name"] for f in ranges if f["properties"].get("marker") == "in-range"}
     assert markers == {"Sumy", "Kharkiv", "Chernihiv", "Poltava"}
     assert rfc7946.problems(doc) == []  # the export claims RFC 7946: exterior rings counter-clockwise
+
+
+# -- review fixes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lon, lat, inside", [
+    (25.7, 66.5, False),  # Rovaniemi, Finland
+    (20.2, 67.85, False),  # Kiruna, Sweden
+    (33.08, 68.97, True),  # Murmansk
+    (64.0, 67.5, True),  # Vorkuta
+    (55.0, 71.5, True),  # Novaya Zemlya
+    (40.0, 71.0, False),  # the Barents Sea
+])
+def test_russia_outline_is_not_bent_across_the_antimeridian(lon, lat, inside):
+    assert find_country("Russia").area.covers(Point(lon, lat)) is inside
+
+
+@pytest.mark.parametrize("args, first_line", [
+    (("--from", "iran", "--within", "ukraine"), "Fath-360, 120 km from Iran inside Ukraine (geodesic, WGS84): 0 km²"),
+    (("--from", "russia", "--within", "georgia"), "Fath-360, 120 km from Russia inside Georgia (geodesic, WGS84): "),
+])
+def test_nothing_in_range_is_an_answer_not_a_crash(run, tmp_path, args, first_line):
+    result = run("coverage", "fath-360", *args, "-o", "nothing.html")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(first_line)
+    assert (tmp_path / "nothing.html").is_file()
+
+
+@pytest.mark.parametrize("geometry, message", [
+    ({"type": "Polygon", "coordinates": []}, "feature 1: the Polygon has no coordinates"),
+    ({"type": "Polygon", "coordinates": [[[170, 50], [-170, 50], [-170, 51], [170, 51], [170, 50]]]},
+     "feature 1: spans 340° of longitude; areas across ±180° are not supported"),
+    ({"type": "GeometryCollection", "geometries": [{"type": "Point", "coordinates": [36, 50]},
+                                                   {"type": "LineString", "coordinates": [[36, 50], [37, 50]]}]},
+     "feature 1: a GeometryCollection is not an area; give a polygon or a line (or use a place or LAT,LON)"),
+])
+def test_bad_area_files_are_one_line(run, tmp_path, geometry, message):
+    (tmp_path / "area.geojson").write_text(json.dumps(geometry), encoding="utf-8")
+    result = run("coverage", "fath-360", "--from", "area.geojson")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: area.geojson: {message}\n"
+
+
+def test_within_needs_polygons_and_a_radius_needs_a_unit(run, tmp_path):
+    line = {"type": "LineString", "coordinates": [[36, 50], [37, 50]]}
+    (tmp_path / "line.geojson").write_text(json.dumps(line), encoding="utf-8")
+    result = run("coverage", "fath-360", "--from", "russia", "--within", "line.geojson")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: line.geojson: needs polygons here (nothing lies inside a line)\n"
+    result = run("coverage", "300", "--from", "kyiv")
+    assert result.exit_code == 2
+    assert "or a radius with its unit, such as 300km" in result.stderr
+    result = run("coverage", "fath-360", "--from", "kyiv", "-o", "reach.txt")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: reach.txt: cannot tell the format from the suffix; use .html or one of ")

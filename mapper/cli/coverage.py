@@ -58,7 +58,7 @@ def coverage(ctx, system, origin, within, output, as_json, overwrite):
     for heading, rows in (("In range", [p for p in places if p["in_range"] and not p["inside_origin"]]),
                           ("Out of range", [p for p in places if not p["in_range"]])):
         click.echo(f"{heading} ({len(rows)}):")
-        for line in _table(rows, max(len(p["name"]) for p in places)) or ["  none"]:
+        for line in _table(rows, max((len(p["name"]) for p in places), default=0)) or ["  none"]:
             click.echo(line)
     inside = [p["name"] for p in places if p["inside_origin"]]
     if inside:
