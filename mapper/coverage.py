@@ -239,11 +239,6 @@ class Outline:
         return best_m
 
 
-def distance_to_area_m(point, area):
-    """Geodesic distance from ``point`` to the nearest point of ``area`` (0 inside a polygon)."""
-    return Outline(area).distance_m(point)
-
-
 def _segment_samples(coords, segments, segment_m):
     """Points every REFINE_SPACING_M or less along the given segments (index i joins rows i and i+1)."""
     steps = np.maximum(1, np.ceil(segment_m[segments] / REFINE_SPACING_M).astype(int))

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from mapper import geodesy
-from mapper.coverage import coverage
+from mapper.coverage import coverage, place_reach
 from mapper.geodata import place_lonlat
 from mapper.geojson import feature as _feature
 from mapper.geojson import point_feature as _point
@@ -34,28 +34,6 @@ class Layer:
     key: str
     title: str
     features: list
-
-
-@dataclass(frozen=True)
-class PlaceInRange:
-    """A named place inside a range ring, with its geodesic distance."""
-
-    place_id: str
-    name: str
-    distance_m: float
-
-
-def places_in_range(geodata, centre, radius_m, exclude=()):
-    """Places within ``radius_m`` of ``centre`` by geodesic distance, nearest first."""
-    inside = []
-    for place in geodata.places:
-        props = place["properties"]
-        if props["id"] in exclude:
-            continue
-        distance_m = geodesy.inverse(centre, place_lonlat(place)).distance_m
-        if distance_m <= radius_m:
-            inside.append(PlaceInRange(props["id"], props["name"], distance_m))
-    return sorted(inside, key=lambda p: p.distance_m)
 
 
 def _routed_features(geodata, route):
@@ -105,7 +83,7 @@ def _range_features(geodata, placement):
         return _area_range_features(geodata, placement)
     system = geodata.systems[placement.system_id]
     radius_m = float(system["range_m"])
-    inside = places_in_range(geodata, placement.centre, radius_m, exclude={placement.centre_place_id})
+    inside = [r for r in place_reach(geodata.places, placement.origin, radius_m) if r.in_range]
     props = {
         "id": placement.id,
         "name": f"{system['name']} range from {placement.centre_label}",

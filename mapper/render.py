@@ -101,7 +101,7 @@ def _draw_props(layer_key, feature, sources_by_id):
     elif layer_key == "events":
         out["popup"] = popups.events_popup(props, sources_by_id)
         # For the timeline slider: dates (validated YYYY[-MM[-DD]]) in order, names escaped.
-        events = sorted(props["events"], key=lambda e: e["date"])
+        events = props["events"]  # in date order (layers sorts them)
         out["dates"] = [e["date"] for e in events]
         out["event_names"] = [popups.esc(e["name"]) for e in events]
     else:
