@@ -27,10 +27,11 @@ from mapper.validate import BASES
 
 DEFAULT_BRIEFING = "iran-russia"
 ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "great-circle": "supply-flow"}
-TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "layers", "filter", "ranges", "routes", "view",
-            "basemap")
+TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "layers", "filter", "ranges", "routes", "points",
+            "view", "basemap")
 RANGE_KEYS = ("id", "system", "centre", "area", "within", "note")
 ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "kind", "note")
+POINT_KEYS = ("file", "title", "source", "lat", "lon", "time", "category", "label")
 FILTER_KEYS = ("kinds", "ids", "exclude", "sources")
 VIEW_KEYS = ("centre", "zoom", "bounds")
 MAX_ZOOM = 18
@@ -137,6 +138,27 @@ class View:
 
 
 @dataclass(frozen=True)
+class PointSpec:
+    """A [[points]] table: a large point file and which of its columns to use (None: found by name)."""
+
+    file: Path
+    title: str | None = None
+    source: str | None = None
+    lat: str | None = None
+    lon: str | None = None
+    time: str | None = None
+    category: str | None = None
+    label: str | None = None
+
+    def read(self):
+        """The :class:`~mapper.pointlayer.PointLayer` this spec names (reads the file)."""
+        from mapper.pointlayer import read_point_layer
+
+        options = {key: getattr(self, key) for key in POINT_KEYS if key != "file"}
+        return read_point_layer(self.file, **options)
+
+
+@dataclass(frozen=True)
 class Briefing:
     """A parsed, checked briefing, with the geodata it draws from."""
 
@@ -151,6 +173,7 @@ class Briefing:
     view: View | None = None
     tiles: str | None = None  # an xyzservices name; None: the offline basemap
     geodata: object = None  # the geodata given, plus the briefing's own data and places
+    points: tuple = ()  # PointSpec of each [[points]] table; read at render time
 
     @property
     def name(self):
@@ -333,6 +356,18 @@ def _routes(reader, doc, geodata):
     return tuple(specs)
 
 
+def _points(reader, doc):
+    specs = []
+    for _, where, entry in reader.tables(doc, "points", POINT_KEYS):
+        path = reader.file(reader.string(entry, "file", f"{where}.file"))
+        if not path.is_file():
+            reader.fail(f"{where}.file", f"{path}: no such file")
+        options = {key: reader.string(entry, key, f"{where}.{key}", required=False, default=None)
+                   for key in POINT_KEYS if key != "file"}
+        specs.append(PointSpec(path, **options))
+    return tuple(specs)
+
+
 def _filter(reader, doc, geodata):
     """The [filter] table; every kind, id and source it names must exist, so a typo cannot empty the map."""
     table = doc.get("filter", {})
@@ -465,5 +500,6 @@ def load_briefing(path, geodata):
         view=_view(reader, doc, geodata),
         tiles=None if basemap == OFFLINE_BASEMAP else basemap,
         geodata=geodata,
+        points=_points(reader, doc),
     )
 

@@ -14,6 +14,10 @@ from mapper.errors import MapperError
 
 BRANCA_CHARSET = '<meta http-equiv="content-type" content="text/html; charset=UTF-8" />'
 _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.S)
+# Data blocks of large point layers (mapper.pointpack): not run, so not hashed;
+# only this exact form is let through.
+_DATA_BLOCK = re.compile(r'<script type="application/x-mapper-points" id="[a-z0-9-]+">[A-Za-z0-9+/=]*</script>'
+                         r'|<script type="application/x-mapper-points" id="[a-z0-9-]+">\[[^<]*\]</script>')
 _EXTERNAL = re.compile(r"<(?:script|link|img|iframe|object|embed)\b[^>]*\b(?:src|href|data)\s*=", re.I)
 
 
@@ -34,8 +38,10 @@ def policy_for(html):
     if external:
         raise MapperError(f"offline page refers to an outside resource: {external.group(0)[:80]}")
     inline = _INLINE.findall(html)
+    data_blocks = len(_DATA_BLOCK.findall(html))
     for tag in ("script", "style"):
-        if html.count(f"<{tag}") != sum(1 for kind, _ in inline if kind == tag):
+        allowed = data_blocks if tag == "script" else 0
+        if html.count(f"<{tag}") != allowed + sum(1 for kind, _ in inline if kind == tag):
             raise MapperError(f"offline page has a <{tag}> element that cannot be hashed")
     hashes = {tag: sorted({_hash(body) for kind, body in inline if kind == tag}) for tag in ("script", "style")}
     return "; ".join([

@@ -28,6 +28,9 @@ from mapper.geodata import BASEMAP_ATTRIBUTION, basemap_path, load_geodata, read
 from mapper.geojson import rounded
 from mapper.layers import build_layers, layer_bounds
 from mapper.output import write_atomic
+from mapper.pointlayer import read_point_layer
+from mapper.pointpack import data_blocks_html, pack_points
+from mapper.safejson import safe_json
 from mapper.stamp import stamp_line
 from mapper.style import (
     ASSUMPTION_DASH,
@@ -45,7 +48,9 @@ COORD_DIGITS = 6  # 0.11 m at most
 SEA_CSS = f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}"
 
 
-RUNTIME_JS = (Path(__file__).parent / "static" / "mapper.js").read_text(encoding="utf-8")
+# One runtime for every map: its layers, controls and timeline, and large point layers.
+RUNTIME_JS = "\n".join((Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
+                       for name in ("mapper.js", "mapper-points.js"))
 RUNTIME_CSS = (Path(__file__).parent / "static" / "mapper.css").read_text(encoding="utf-8")
 
 
@@ -60,13 +65,12 @@ class RenderResult:
     feature_counts: dict
 
 
-def safe_json(value):
-    """JSON that cannot close a <script> element or break a JS string."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(raw, escaped)
-    return text
+class _Text(Element):
+    """Text placed in the page as it is: never parsed as a template."""
+
+    def __init__(self, text):
+        super().__init__("{{ this.text }}")
+        self.text = text
 
 
 class _Script(MacroElement):
@@ -131,7 +135,7 @@ def _legend(layers):
     return popups.legend_html(legend_entries(layers), ASSUMPTION_DASH)
 
 
-def _fit(fmap, layers, view=None):
+def _fit(fmap, layers, view=None, point_layers=()):
     """Set the briefing's view, else fit the content; the one place (lon, lat) turns into Leaflet's (lat, lon)."""
     if view is not None and view.bounds:
         south, west, north, east = view.bounds
@@ -140,8 +144,12 @@ def _fit(fmap, layers, view=None):
     if view is not None:
         fmap.add_child(_Script("mapperView", list(view.centre), view.zoom))
         return
-    bounds = layer_bounds(layers)
-    if bounds:
+    boxes = [layer_bounds(layers)] + [(p.lon.min(), p.lat.min(), p.lon.max(), p.lat.max())
+                                      for p in point_layers if len(p)]
+    boxes = [box for box in boxes if box]
+    if boxes:
+        bounds = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                  max(b[3] for b in boxes))
         west, south, east, north = (round(value, COORD_DIGITS) for value in bounds)
         fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
 
@@ -162,12 +170,16 @@ def _add_assets(root, offline):
                                       'crossorigin="anonymous"></script>'), name=f"asset_js_{n}")
 
 
-def content_seed(briefing, layers, *extra):
+def content_seed(briefing, layers, *extra, point_layers=()):
     """A digest of what a map shows: the same inputs give the same ids, and
     maps whose title or features differ get different ones."""
     content = json.dumps([briefing.title, briefing.subtitle, *extra, [(layer.key, layer.features) for layer in layers]],
                          sort_keys=True, default=str)
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(content.encode("utf-8"))
+    for point_layer in point_layers:
+        for part in point_layer.digest_parts:
+            digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
 
 
 def stable_ids(fmap, seed):
@@ -184,7 +196,7 @@ def stable_ids(fmap, seed):
     walk(fmap.get_root(), "root")
 
 
-def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp=""):
+def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=()):
     """Build the folium Map for ``briefing`` (``layers`` if already built).
 
     Parameters
@@ -195,6 +207,9 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         Tile basemap, online only; without it the Natural Earth basemap is drawn.
     stamp : str
         A "generated on" line for the title block, or "".
+    point_layers : sequence of PointLayer
+        Large point layers (:mod:`mapper.pointlayer`), drawn on a canvas
+        above the article's areas and lines.
 
     Returns
     -------
@@ -212,8 +227,8 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     root = fmap.get_root()
     root.title = popups.esc(briefing.title)  # branca's template does not escape
     _add_assets(root, offline)
-    root.header.add_child(Element(f"<style>{RUNTIME_CSS}</style>"), name="mapper_css")
-    root.header.add_child(Element(f"<script>{RUNTIME_JS}</script>"), name="mapper_js")
+    root.header.add_child(_Text(f"<style>{RUNTIME_CSS}</style>"), name="mapper_css")
+    root.header.add_child(_Text(f"<script>{RUNTIME_JS}</script>"), name="mapper_js")
 
     fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
     if tile_provider is None:
@@ -227,25 +242,38 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         group = folium.FeatureGroup(name=layer.title, show=True)
         group.add_child(_Script("mapperAddFeatures", _collection(layer.key, layer.features, sources_by_id)))
         fmap.add_child(group)
+    _add_point_layers(fmap, point_layers)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     fmap.add_child(_Script("mapperLegend", _legend(layers)))
     if any(layer.key == "events" and layer.features for layer in layers):
         fmap.add_child(_Script("mapperTimeline", popups.esc("Timeline of dated events")))
-    _fit(fmap, layers, briefing.view)
+    _fit(fmap, layers, briefing.view, point_layers)
     return fmap
 
 
-def render_html(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp=""):
+def _add_point_layers(fmap, point_layers):
+    """Each layer's data blocks in the page body, and a group drawing them (ids numbered in order)."""
+    for number, point_layer in enumerate(point_layers, start=1):
+        packed = pack_points(point_layer, f"mapper-points-{number}")
+        group = folium.FeatureGroup(name=popups.esc(point_layer.title), show=True)
+        group.add_child(_Script("mapperPointLayer", packed.meta))
+        fmap.add_child(group)
+        fmap.get_root().html.add_child(_Text(data_blocks_html(packed)), name=f"mapper_points_{number}")
+
+
+def render_html(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=()):
     """The complete HTML page for ``briefing``, as a string (see :func:`build_map`)."""
     layers = layers if layers is not None else build_layers(geodata, briefing)
-    fmap = build_map(geodata, briefing, layers, offline=offline, tile_provider=tile_provider, stamp=stamp)
-    stable_ids(fmap, content_seed(briefing, layers, "page", stamp, offline, tile_provider and tile_provider.name))
+    fmap = build_map(geodata, briefing, layers, offline=offline, tile_provider=tile_provider, stamp=stamp,
+                     point_layers=point_layers)
+    stable_ids(fmap, content_seed(briefing, layers, "page", stamp, offline, tile_provider and tile_provider.name,
+                                  point_layers=point_layers))
     html = fmap.get_root().render()
     return charset_first(lock_down(html) if offline else html)
 
 
 def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwrite=False,
-                    offline=None, tiles=None, stamp=None):
+                    offline=None, tiles=None, stamp=None, point_files=(), point_layers=()):
     """Load geodata and a briefing, render it, and write the HTML atomically.
 
     Parameters
@@ -266,6 +294,11 @@ def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwri
         xyzservices provider name of an online tile basemap.
     stamp : bool, optional
         Show a "generated on" line; default: the briefing's ``stamp``.
+    point_files : sequence of path
+        Large point files (CSV, GeoJSON, GeoParquet) to draw on top of the
+        briefing's own ``[[points]]``, their columns found by name.
+    point_layers : sequence of PointLayer
+        Point layers already in memory, drawn after those.
 
     Returns
     -------
@@ -291,9 +324,12 @@ def render_briefing(briefing_path=None, output_path=None, data_dir=None, overwri
         output_path = Path("outputs") / f"{briefing.name}.html"
         output_path.parent.mkdir(parents=True, exist_ok=True)
     layers = build_layers(geodata, briefing)
+    points = [spec.read() for spec in briefing.points] + [read_point_layer(f) for f in point_files]
+    points += list(point_layers)
     data = render_html(geodata, briefing, layers, offline=offline, tile_provider=provider,
-                       stamp=stamp_text).encode("utf-8")
+                       stamp=stamp_text, point_layers=points).encode("utf-8")
     path = write_atomic(output_path, data, overwrite=overwrite)
     counts = {layer.key: len(layer.features) for layer in layers}
+    counts.update({f"points: {p.title}": len(p) for p in points})
     return RenderResult(path=Path(path), size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
                         offline=offline, feature_counts=counts)

@@ -16,12 +16,17 @@ from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option,
 @click.option("--tiles", metavar="PROVIDER",
               help="Online tile basemap by xyzservices name, e.g. OpenStreetMap.Mapnik "
                    "[default: the built-in Natural Earth basemap].")
+@click.option("--points", "point_files", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Draw a large point layer from FILE (CSV, GeoJSON or GeoParquet; up to 2,000,000 points); "
+                   "repeat for more. Columns are found by name: lat/latitude, lon/lng/longitude, and optionally "
+                   "date/time, category/type/kind and name/label. For other names, use [[points]] in a briefing.")
 @stamp_option
 @click.option("--open", "open_after", is_flag=True, help="Open the map in the default browser.")
 @overwrite_option
 @click.pass_context
 @reports_errors
-def render(ctx, briefing, output, offline, tiles, stamp, open_after, overwrite):
+def render(ctx, briefing, output, offline, tiles, point_files, stamp, open_after, overwrite):
     """Render BRIEFING (a TOML file) to an HTML map; default: the Iran–Russia briefing.
 
     The same inputs and mapper version give a byte-identical file, so maps
@@ -32,13 +37,14 @@ def render(ctx, briefing, output, offline, tiles, stamp, open_after, overwrite):
         mapper render                         # offline: outputs/iran-russia.html
         mapper render my-briefing.toml -o map.html --overwrite --stamp
         mapper render --tiles OpenStreetMap.Mapnik -o online.html
+        mapper render --points strikes.csv -o strikes.html
     """
     from mapper.render import render_briefing
 
     if offline and tiles is not None:
         raise InputFailure("--offline and --tiles: tiles come from the network; drop one of the two")
     result = render_briefing(briefing, output, data_dir=data_dir_of(ctx), overwrite=overwrite,
-                             offline=offline, tiles=tiles, stamp=stamp)
+                             offline=offline, tiles=tiles, stamp=stamp, point_files=point_files)
     features = sum(result.feature_counts.values())
     log.info("wrote %s (%s, %s bytes, %d features, sha256 %s)", result.path,
              "offline" if result.offline else "online", f"{result.size_bytes:,}", features, result.sha256)
