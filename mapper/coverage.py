@@ -22,7 +22,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
-from mapper import geodesy
+from mapper import geodesy, rings
 from mapper.errors import DataError, UnknownPlaceError
 from mapper.geodata import default_data_dir, place_lonlat, read_json
 from mapper.lookup import resolve_point
@@ -264,7 +264,7 @@ def _distances_m(point, coords):
     return np.atleast_1d(d_m)
 
 
-def circle_spacing_m(radius_m, tolerance=geodesy.RING_TOLERANCE):
+def circle_spacing_m(radius_m, tolerance=rings.RING_TOLERANCE):
     """Spacing of circle centres along an outline so the union's scallops stay within ``tolerance``.
 
     Between two circles ``s`` apart the union dips r - sqrt(r² - (s/2)²)
@@ -274,14 +274,8 @@ def circle_spacing_m(radius_m, tolerance=geodesy.RING_TOLERANCE):
 
 
 def _circles(lons, lats, radius_m, tolerance):
-    """Geodesic circles around many centres at once (one vectorized call)."""
-    count = geodesy.ring_vertex_count(tolerance)
-    azimuths = np.linspace(360.0, 0.0, count, endpoint=False)
-    n = len(lons)
-    out_lons, out_lats, _ = geodesy.GEOD.fwd(np.repeat(lons, count), np.repeat(lats, count),
-                                              np.tile(azimuths, n), np.full(n * count, radius_m))
-    out_lons, out_lats = out_lons.reshape(n, count), out_lats.reshape(n, count)
-    return [Polygon(np.column_stack([x, y])) for x, y in zip(out_lons, out_lats)]
+    """Geodesic circles around many centres at once (vectorized), as plain polygons in degrees."""
+    return [Polygon(outline) for outline in rings.ring_outlines(lons, lats, radius_m, tolerance)]
 
 
 def expand_window(bounds, radius_m):
@@ -302,7 +296,7 @@ def area_buffer(area, radius_m, window):
     geodesy.check_radius_m(radius_m)
     reach = box(*expand_window(window, radius_m))
     # Half the tolerance for the dips between circles, half for each circle's chords.
-    tolerance = geodesy.RING_TOLERANCE / 2
+    tolerance = rings.RING_TOLERANCE / 2
     spacing_m = circle_spacing_m(radius_m, tolerance)
     centres = [_densify(coords, spacing_m) for coords in _boundary_coords(area.intersection(reach))]
     centres = np.vstack(centres) if centres else np.empty((0, 2))
@@ -370,7 +364,7 @@ def coverage(places, origin, radius_m, within=None):
         if within is None and origin.area.geom_type in ("Polygon", "MultiPolygon"):
             reach = reach.difference(origin.area)
     else:
-        reach = geodesy.ring(origin.point, radius_m)
+        reach = rings.ring(origin.point, radius_m)
     if within is not None:
         reach = reach.intersection(within.area)
     geometry = polygon_parts(reach)

@@ -1,4 +1,4 @@
-"""Ellipsoidal geodesy on WGS84: distances, destinations, rings and lines.
+"""Ellipsoidal geodesy on WGS84: distances, destinations and lines (rings: mapper.rings).
 
 Everything here is pure computation in (lon, lat) order.  Geometry returned
 as shapely objects is valid RFC 7946: split at the antimeridian, exterior
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import antimeridian
 import numpy as np
 from pyproj import Geod
-from shapely.geometry import LineString, Polygon
+from shapely.geometry import LineString
 from shapely.geometry.polygon import orient
 
 from mapper.errors import InputError
@@ -21,11 +21,6 @@ GEOD = Geod(ellps="WGS84")
 
 # Half the meridian circumference: no geodesic circle is larger.
 MAX_RADIUS_M = 20_003_931.0
-
-# Ring outlines may fall short of the true circle between vertices by at
-# most this fraction of the radius (0.05 %).
-RING_TOLERANCE = 5e-4
-MIN_RING_VERTICES = 64
 
 MAX_SEGMENT_M = 25_000.0
 
@@ -79,46 +74,7 @@ def check_radius_m(radius_m):
         )
 
 
-def ring_vertex_count(tolerance=RING_TOLERANCE):
-    """Vertices needed so chords stay within ``tolerance`` (a fraction) of the radius.
-
-    A chord across angle 2π/n falls short of a circle by r(1 - cos(π/n));
-    solving for n gives the count, whatever the radius.  Geodesic circles
-    are near enough to planar ones at the chord scale for this to hold.
-    """
-    return max(MIN_RING_VERTICES, math.ceil(math.pi / math.acos(1.0 - tolerance)))
-
-
-def ring(centre, radius_m, vertex_count=None):
-    """Geodesic circle of ``radius_m`` around ``centre`` as a polygon.
-
-    Every vertex is a geodesic destination from the centre, so each lies at
-    ``radius_m`` to within pyproj's (GeographicLib's) precision.
-
-    Returns
-    -------
-    shapely Polygon or MultiPolygon
-        RFC 7946-valid: counter-clockwise, split at ±180°, and closed over a
-        pole the circle encloses.
-
-    Raises
-    ------
-    InputError
-        If ``radius_m`` is not in (0, MAX_RADIUS_M].
-    """
-    check_radius_m(radius_m)
-    count = vertex_count or ring_vertex_count()
-    # Decreasing azimuth walks the circle counter-clockwise seen from above.
-    azimuths = np.linspace(360.0, 0.0, count, endpoint=False)
-    lons, lats, _ = GEOD.fwd(
-        np.full(count, centre.lon), np.full(count, centre.lat), azimuths, np.full(count, radius_m)
-    )
-    coords = list(zip(lons.tolist(), lats.tolist()))
-    coords.append(coords[0])
-    return _rfc7946(antimeridian.fix_polygon(Polygon(coords)))
-
-
-def _rfc7946(geometry):
+def orient_rfc7946(geometry):
     """Orient polygon parts counter-clockwise (RFC 7946 right-hand rule)."""
     if geometry.geom_type == "Polygon":
         return orient(geometry, 1.0)

@@ -8,7 +8,7 @@ in (lon, lat) order that the renderer and exporters share.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from mapper import geodesy
+from mapper import geodesy, rings
 from mapper.coverage import coverage, place_reach
 from mapper.geodata import place_lonlat
 from mapper.geojson import feature as _feature
@@ -100,7 +100,7 @@ def _range_features(geodata, placement):
         "basis": "assumption",
         "note": placement.note,
     }
-    ring = geodesy.ring(placement.centre, radius_m)
+    ring = rings.ring(placement.centre, radius_m)
     centre_props = {"id": f"{placement.id}-centre", "name": placement.centre_label, "kind": "range",
                     "marker": "centre", "basis": "assumption", "note": placement.note, "range_id": placement.id}
     return [_feature(ring, props), _point(placement.centre, centre_props)]
@@ -234,12 +234,12 @@ def layer_bounds(layers):
 
 def ring_feature(centre, radius_m):
     """A range ring around a :class:`~mapper.lookup.NamedPoint` as a GeoJSON Feature."""
-    ring = geodesy.ring(centre.point, radius_m)
+    ring = rings.ring(centre.point, radius_m)
     return _feature(ring, {
         "kind": "range",
         "centre_label": centre.label,
         "centre_place_id": centre.place_id,
         "centre": [centre.point.lon, centre.point.lat],
         "radius_m": radius_m,
-        "vertex_count": geodesy.ring_vertex_count(),
+        "vertex_count": rings.vertex_count(ring),
     })

@@ -22,7 +22,7 @@ from conftest import DATA_DIR
 WGS84 = Geod(ellps="WGS84")
 BRIEFINGS = DATA_DIR / "briefings"
 BORDER_REACH = BRIEFINGS / "border-reach.toml"
-TOP_KEYS = "title, subtitle, stamp, data, places, layers, filter, ranges, routes, view, basemap"
+TOP_KEYS = "title, subtitle, stamp, data, places, layers, filter, ranges, routes, points, view, basemap"
 TOWNS = [row["name"] for row in csv.DictReader((BRIEFINGS / "border-towns.csv").open(encoding="utf-8"))]
 
 

@@ -18,7 +18,7 @@ from shapely.geometry import Point, box, shape
 from mapper import rfc7946
 from mapper.cli.main import cli
 from mapper.coverage import area_buffer, coverage, find_country
-from mapper.geodesy import RING_TOLERANCE
+from mapper.rings import RING_TOLERANCE
 from conftest import DATA_DIR
 
 WGS84 = Geod(ellps="WGS84")

@@ -44,7 +44,9 @@ function mapperRgb(hex) {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-var MapperPointCanvas = L.Layer.extend({
+// The layer's methods; the class is made at first use, because an online
+// fragment runs this file before Leaflet has loaded.
+var mapperPointCanvasMethods = {
   initialize: function (meta) {
     this.meta = meta;
     var n = meta.count;
@@ -328,7 +330,8 @@ var MapperPointCanvas = L.Layer.extend({
     div.appendChild(note);
     return div;
   }
-});
+};
+var MapperPointCanvas = null;
 
 function mapperPointPanel(map, layer) {
   var meta = layer.meta;
@@ -427,6 +430,7 @@ function mapperPointPanel(map, layer) {
 }
 
 function mapperPointLayer(group, meta) {
+  MapperPointCanvas = MapperPointCanvas || L.Layer.extend(mapperPointCanvasMethods);
   var layer = new MapperPointCanvas(meta);
   group.addLayer(layer);
   var map = group._map;
