@@ -15,10 +15,12 @@ Every problem is one :class:`~mapper.errors.DataError` naming the file, the
 column and the row.
 """
 
+import csv
 import dataclasses
 import os
 import reprlib
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,7 +132,7 @@ def _check_range(values, low, high, name, row_of):
     if bad.any():
         i = int(np.argmax(bad))
         what = "is not a number" if not np.isfinite(values[i]) else f"is outside {low:g} to {high:g}"
-        raise DataError(f"{row_of} {i + 1}: {name} {values[i]!r} {what}"
+        raise DataError(f"{row_of} {i + 1}: {name} {float(values[i]):g} {what}"
                         + (" (are lat and lon swapped?)" if name == "lat" and np.isfinite(values[i])
                            and abs(values[i]) <= 180 else ""))
 
@@ -267,19 +269,34 @@ def _listing(columns):
 def _read_csv(path, wanted):
     import pandas as pd
 
-    # Coordinates are parsed as text and then as numbers, so that a bad one
-    # can be reported with its row; every other column stays text.
+    # Every column is read as text: coordinates are parsed afterwards so that
+    # a bad one can be reported with its row.
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True,
-                           engine="c", low_memory=False)
+        with warnings.catch_warnings():
+            # A row with more fields than the header would be cut short (or
+            # shift into the index): refuse it instead.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False,
+                               engine="c", low_memory=False)
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: empty file; the first line names the columns, e.g. lat,lon,date,type") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: not valid CSV: {str(exc).strip().splitlines()[-1]}") from None
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise DataError(f"{path}: not valid CSV: {_long_row(path) or str(exc).strip().splitlines()[-1]}") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _long_row(path):
+    """'line N has K fields, but the header has H' for the first such line, or None."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        for record in reader:
+            if len(record) > len(header):
+                return f"line {reader.line_num} has {len(record)} fields, but the header has {len(header)}"
+    return None
 
 
 def _numbers(path, text_column, name):

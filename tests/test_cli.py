@@ -269,3 +269,21 @@ def test_lone_surrogate_is_a_one_line_data_error(run, data_copy):
     result = run("validate", str(data_copy))
     assert result.exit_code == 1
     assert message in result.stdout
+
+
+HEAVY_MODULES = ("geopandas", "folium", "branca", "pandas", "matplotlib", "pyogrio", "pyarrow")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["places"], ["distance", "moscow", "alabuga"],
+                                  ["ring", "alabuga", "-r", "120km"], ["verify"]], ids=" ".join)
+def test_commands_without_a_map_never_import_geopandas_or_folium(args):
+    """They start in a fraction of a second: importing geopandas and folium alone takes over a second."""
+    import subprocess
+    import sys
+
+    probe = ("import atexit, sys\n"
+             f"atexit.register(lambda: print('LOADED', [m for m in {HEAVY_MODULES!r} if m in sys.modules]))\n"
+             "from mapper.cli.main import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "LOADED []"
