@@ -40,6 +40,7 @@ class ExportResult:
     path: Path
     format: str
     feature_counts: dict
+    points_left_out: tuple = ()  # titles of point layers this format does not carry
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,12 @@ def write_gpkg(exported, path, overwrite=False):
     return Path(path)
 
 
+# Formats drawn from the HTML map, which carry large point layers.
+POINT_FORMATS = ("fragment", "screenshot")
+
+
 def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named_points=(), offline=True,
-                    height_px=None, figure=None):
+                    height_px=None, figure=None, point_layers=()):
     """Write ``layers`` (from :func:`mapper.layers.build_layers`) to ``path`` as ``fmt``.
 
     Parameters
@@ -171,6 +176,8 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
         For ``fragment``: inline the assets (else CDN), and the map's height.
     figure : FigureOptions, optional
         For ``png``, ``svg``, ``pdf`` and ``screenshot``.
+    point_layers : sequence of PointLayer
+        For ``fragment`` and ``screenshot`` (see :data:`POINT_FORMATS`).
 
     Returns
     -------
@@ -190,10 +197,11 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
     elif fmt == "fragment":
         from mapper.fragment import FRAGMENT_HEIGHT_PX, render_fragment
 
-        html = render_fragment(geodata, briefing, layers, offline=offline, height_px=height_px or FRAGMENT_HEIGHT_PX)
+        html = render_fragment(geodata, briefing, layers, offline=offline, height_px=height_px or FRAGMENT_HEIGHT_PX,
+                               point_layers=point_layers)
         write_atomic(path, html, overwrite)
     elif fmt in FIGURE_FORMATS or fmt == "screenshot":
-        _write_picture(geodata, briefing, layers, path, fmt, figure or FigureOptions(), overwrite)
+        _write_picture(geodata, briefing, layers, path, fmt, figure or FigureOptions(), overwrite, point_layers)
     elif fmt == "distances":
         if len(named_points) < 2:
             raise InputError("distances: name at least two places")
@@ -201,16 +209,17 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
         counts = {"pairs": len(named_points) * (len(named_points) - 1) // 2}
     else:
         raise InputError(f"format {fmt!r}: unknown; use one of {', '.join(FORMATS)}")
+    counts.update({f"points: {p.title}": len(p) for p in point_layers})
     return ExportResult(Path(path), fmt, counts)
 
 
-def _write_picture(geodata, briefing, layers, path, fmt, options, overwrite):
+def _write_picture(geodata, briefing, layers, path, fmt, options, overwrite, point_layers=()):
     stamp = stamp_line(briefing.stamp if options.stamp is None else options.stamp)
     if fmt == "screenshot":
         from mapper.screenshot import DEFAULT_SCREEN_DPI, render_screenshot
 
         dpi = DEFAULT_SCREEN_DPI if options.dpi is None else options.dpi
-        render_screenshot(geodata, briefing, layers, path, options.size, dpi, stamp, overwrite)
+        render_screenshot(geodata, briefing, layers, path, options.size, dpi, stamp, overwrite, point_layers)
         return
     from mapper.figure import DEFAULT_DPI, render_figure
 
@@ -250,5 +259,10 @@ def export_file(briefing_path=None, output_path=None, fmt=None, data_dir=None, o
     layers = select_layers(build_layers(geodata, briefing), layer_keys)
     queries = places or [place["properties"]["id"] for place in geodata.places]
     named_points = [resolve_point(geodata, query) for query in queries] if fmt == "distances" else ()
-    return export_briefing(geodata, briefing, layers, output_path, fmt, overwrite, named_points, offline, height_px,
-                           figure)
+    point_layers = [spec.read() for spec in briefing.points] if fmt in POINT_FORMATS else []
+    result = export_briefing(geodata, briefing, layers, output_path, fmt, overwrite, named_points, offline, height_px,
+                             figure, point_layers)
+    if fmt not in POINT_FORMATS and briefing.points:
+        left_out = tuple(spec.title or spec.file.name for spec in briefing.points)
+        result = ExportResult(result.path, result.format, result.feature_counts, left_out)
+    return result

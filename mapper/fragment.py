@@ -56,7 +56,7 @@ def _fragment_assets(offline):
     return "\n".join(parts)
 
 
-def render_fragment(geodata, briefing, layers=None, offline=True, height_px=FRAGMENT_HEIGHT_PX):
+def render_fragment(geodata, briefing, layers=None, offline=True, height_px=FRAGMENT_HEIGHT_PX, point_layers=()):
     """An HTML fragment for ``briefing``: a ``<div>`` with its scripts, to paste into a page.
 
     Two fragments of different maps work side by side: element ids come from
@@ -65,8 +65,8 @@ def render_fragment(geodata, briefing, layers=None, offline=True, height_px=FRAG
     """
     layers = layers if layers is not None else build_layers(geodata, briefing)
     # The page head that build_map fills is not used here, so skip inlining assets into it.
-    fmap = build_map(geodata, briefing, layers, offline=False)
-    stable_ids(fmap, content_seed(briefing, layers, "fragment", offline))
+    fmap = build_map(geodata, briefing, layers, offline=False, point_layers=point_layers)
+    stable_ids(fmap, content_seed(briefing, layers, "fragment", offline, point_layers=point_layers))
     root = fmap.get_root()
     root.render()
     map_id = fmap.get_name()

@@ -76,10 +76,11 @@ def screenshot_png(html, width_px, height_px, scale):
             raise MapperError(f"screenshot: Chromium failed: {first_line}") from None
 
 
-def render_screenshot(geodata, briefing, layers, path, size=None, dpi=DEFAULT_SCREEN_DPI, stamp="", overwrite=False):
+def render_screenshot(geodata, briefing, layers, path, size=None, dpi=DEFAULT_SCREEN_DPI, stamp="", overwrite=False,
+                      point_layers=()):
     """Screenshot the offline interactive map of ``briefing`` to ``path`` (PNG); returns the path."""
     width_px, height_px, scale = viewport_px(size, dpi)
     if Path(path).exists() and not overwrite:  # before the slow part
         raise OutputExistsError(f"{path}: already exists")
-    html = render_html(geodata, briefing, layers, offline=True, stamp=stamp)
+    html = render_html(geodata, briefing, layers, offline=True, stamp=stamp, point_layers=point_layers)
     return write_atomic(path, screenshot_png(html, width_px, height_px, scale), overwrite)

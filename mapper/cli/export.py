@@ -70,3 +70,6 @@ def export(ctx, briefing, output, fmt, layers, places, offline, height_px, proje
                          figure=FigureOptions(projection, size, dpi, stamp))
     counts = ", ".join(f"{n} {key}" for key, n in result.feature_counts.items())
     log.info("wrote %s (%s: %s)", result.path, result.format, counts)
+    for title in result.points_left_out:
+        log.warning("warning: point layer %s is not in %s files; it is drawn in HTML maps, fragments and "
+                    "screenshots", title, result.format)
