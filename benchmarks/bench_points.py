@@ -40,6 +40,9 @@ ROUNDS = 2  # of the four view changes in VIEW_CHANGES_JS
 PEER_READY_JS = """window.addEventListener("load", function () {
   requestAnimationFrame(function () { requestAnimationFrame(function () { performance.mark("peer-ready"); }); });
 });"""
+# Functions, not expressions: Playwright evaluates an expression with eval, which mapper's CSP forbids.
+HAS_MARK_JS = "name => performance.getEntriesByName(name).length > 0"
+MARK_MS_JS = "name => performance.getEntriesByName(name)[0].startTime"  # from navigation start
 # Each change without animation, timed from the call to the second animation frame after it.
 VIEW_CHANGES_JS = """async (rounds) => {
   const map = window[document.querySelector(".folium-map").id];
@@ -173,13 +176,24 @@ def run_build(tool, data_path, html_path, timeout_s):
 
 
 def local_files():
-    """CDN URL patterns answered from disk: Leaflet 1.9.x (XStatic-Leaflet) and Leaflet.markercluster (npm)."""
+    """CDN URL patterns answered from disk, each with the folder holding its captured file name.
+
+    Leaflet 1.9.x from XStatic-Leaflet; Leaflet.markercluster and
+    Leaflet.awesome-markers from npm (benchmarks/node_modules), at the
+    versions folium asks for: FastMarkerCluster's markers call
+    L.AwesomeMarkers.icon(), so without that script its page draws nothing.
+    """
     import xstatic.pkg.leaflet
 
-    cluster_dir = HERE / "node_modules" / "leaflet.markercluster" / "dist"
+    modules = HERE / "node_modules"
+    awesome = modules / "drmonty-leaflet-awesome-markers"
+    if not awesome.is_dir() or not (modules / "leaflet.markercluster").is_dir():
+        sys.exit(f"{modules} is incomplete: run `npm ci` in {HERE}")
     return [(re.compile(r"/leaflet@1\.9\.\d+/dist/(leaflet\.(?:js|css))$"), Path(xstatic.pkg.leaflet.BASE_DIR)),
             (re.compile(r"/leaflet\.markercluster/1\.1\.0/(leaflet\.markercluster\.js|MarkerCluster(?:\.Default)?\.css)$"),
-             cluster_dir)]
+             modules / "leaflet.markercluster" / "dist"),
+            (re.compile(r"/Leaflet\.awesome-markers/2\.0\.2/(leaflet\.awesome-markers\.js)$"), awesome / "js"),
+            (re.compile(r"/Leaflet\.awesome-markers/2\.0\.2/(leaflet\.awesome-markers\.css)$"), awesome / "css")]
 
 
 def route_handler(files, aborted):
@@ -212,15 +226,13 @@ def measure_page(browser, html_path, tool, files, timeout_s):
     result = {"status": "ok"}
     try:
         page.goto(html_path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
-        page.wait_for_function(f"performance.getEntriesByName('{mark}').length > 0",
-                               timeout=timeout_s * 1000, polling=50)
+        page.wait_for_function(HAS_MARK_JS, arg=mark, timeout=timeout_s * 1000, polling=50)
     except PlaywrightTimeout:
         result["status"] = "timeout"
     if result["status"] == "ok":
-        result["ready_ms"] = page.evaluate(f"performance.getEntriesByName('{mark}')[0].startTime")
-        if tool == "mapper":
-            page.wait_for_function("performance.getEntriesByName('peer-ready').length > 0", timeout=timeout_s * 1000)
-        result["load_ready_ms"] = page.evaluate("performance.getEntriesByName('peer-ready')[0].startTime")
+        result["ready_ms"] = page.evaluate(MARK_MS_JS, mark)
+        page.wait_for_function(HAS_MARK_JS, arg="peer-ready", timeout=timeout_s * 1000, polling=50)
+        result["load_ready_ms"] = page.evaluate(MARK_MS_JS, "peer-ready")
         views = page.evaluate(VIEW_CHANGES_JS, ROUNDS)
         result.update(zoom_frame_ms=views["frameMs"], zoom_frame_median_ms=statistics.median(views["frameMs"]),
                       zoom_frame_max_ms=max(views["frameMs"]))
@@ -241,7 +253,7 @@ def machine():
     meminfo = Path("/proc/meminfo").read_text()
     chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout.strip()
     versions = {}
-    for package in ("mapper", "folium", "geopandas", "playwright", "numpy", "shapely"):
+    for package in ("mapper", "folium", "geopandas", "mapclassify", "playwright", "numpy", "shapely"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -277,6 +289,11 @@ def table(rows):
     for tool in dict.fromkeys(row["tool"] for row in rows):
         times = [f"{row['import_s']:.2f}" for row in rows if row["tool"] == tool and "import_s" in row]
         lines.append(f"| {tool} | {', '.join(times) or '–'} |")
+    for row in rows:  # why a build failed, and what went wrong in a page
+        if row.get("error"):
+            lines.append(f"\nN={row['n']:,} {row['tool']} failed: {row['error'].splitlines()[-1]}")
+        for error in (row.get("browser") or {}).get("page_errors", []):
+            lines.append(f"\nN={row['n']:,} {row['tool']} page error: {error}")
     return "\n".join(lines)
 
 

@@ -77,7 +77,7 @@ def test_ready_and_drawn_without_errors_or_requests(points_map):
 
 def test_click_shows_the_points_row_with_hostile_text_inert(points_map):
     page = points_map.page
-    page.evaluate(f"{MAP}.setView([52.5, 38.5], 9, {{animate: false}})")
+    page.evaluate(f"void {MAP}.setView([52.5, 38.5], 9, {{animate: false}})")
     assert _state(page)["mode"] == "dots"
     text = _click_point(page, 0)
     assert HOSTILE_LABEL in text and "drone strike" in text and "2024-03-01" in text
@@ -85,12 +85,12 @@ def test_click_shows_the_points_row_with_hostile_text_inert(points_map):
     assert "Test export " + PAYLOADS[0] in text and "Reports <b>bold</b>" in text  # shown as typed
     assert page.locator(".leaflet-popup-content img, .leaflet-popup-content svg, .leaflet-popup-content b").count() == 0
     assert points_map.dialogs == [] and points_map.errors == [] and points_map.csp_violations == []
-    page.evaluate(f"{MAP}.closePopup()")
+    page.evaluate(f"void {MAP}.closePopup()")
 
 
 def test_categories_and_date_window_filter(points_map):
     page = points_map.page
-    page.evaluate(f"{MAP}.fitBounds([[47, 30], [52.5, 38.5]], {{animate: false}})")
+    page.evaluate(f"void {MAP}.fitBounds([[47, 30], [52.5, 38.5]], {{animate: false}})")
     boxes = page.locator(".mapper-point-categories input")
     assert boxes.count() == 2
     boxes.nth(1).uncheck()  # shelling
