@@ -161,7 +161,7 @@ def rings(lons, lats, radius_m, tolerance=RING_TOLERANCE):
     by_count = {}
     for n in plain:
         by_count.setdefault(len(outlines[n]), []).append(n)
-    for count, indexes in by_count.items():
+    for indexes in by_count.values():
         stacked = np.stack([outlines[n] for n in indexes])
         closed = np.concatenate([stacked, stacked[:, :1]], axis=1)
         result[indexes] = shapely.polygons(closed)

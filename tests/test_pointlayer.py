@@ -65,7 +65,8 @@ BAD_CSV = {
     "nan": (HEADER + "nan,30,,a,b\n", "row 1: column 'lat': 'nan' is not a number"),
     "bad-date": (HEADER + ROWS[0] + "50,30,21/06/2024,a,b\n", "row 2: time '21/06/2024' is not an ISO 8601 date"),
     "empty": ("", "empty file"),
-    "ragged": (HEADER + "50,30,2024-01-01,a,b,extra,more\n", "not valid CSV: line 2 has 7 fields, but the header has 5"),
+    "ragged": (HEADER + "50,30,2024-01-01,a,b,extra,more\n",
+               "not valid CSV: line 2 has 7 fields, but the header has 5"),
 }
 
 
@@ -243,6 +244,9 @@ def test_cli_render_points(run, tmp_path, csv_file):
 
 def test_digest_changes_with_any_column():
     base = dict(title="t", source="s", time=["2024-01-01"], category=["a"], label=["x"])
-    digest = lambda **kw: hashlib.sha256(b"".join(point_layer([1.0], [2.0], **{**base, **kw}).digest_parts)).digest()
+
+    def digest(**changed):
+        return hashlib.sha256(b"".join(point_layer([1.0], [2.0], **{**base, **changed}).digest_parts)).digest()
+
     variants = [digest(), digest(time=["2024-01-02"]), digest(category=["b"]), digest(label=["y"]), digest(title="u")]
     assert len(set(variants)) == len(variants)
