@@ -5,8 +5,7 @@ each tool in a fresh Python process (import, build + save, HTML size, peak
 memory) and opens each page in one headless Chromium (time to the first
 drawn layer, time per zoom/pan frame).  See benchmarks/README.md.
 
-Usage:  .venv/bin/python benchmarks/bench_points.py [--sizes 10000,100000] [--tools mapper,explore]
-                                                    [--out benchmarks/results.json] [--skip-browser]
+Usage:  .venv/bin/python benchmarks/bench_points.py [--sizes 10000,100000] [--tools mapper,explore] [--skip-browser]
 """
 
 import argparse
@@ -31,14 +30,21 @@ CATEGORIES = ("drone strike", "missile strike", "shelling", "air defence", "expl
 FIRST_DAY, LAST_DAY = "2022-02-24", "2024-09-30"
 LON_RANGE, LAT_RANGE = (22.0, 41.0), (44.0, 53.0)
 TOOLS = ("mapper", "folium-geojson", "fast-marker-cluster", "explore")
+# explore() imports matplotlib.pyplot and mapclassify on every call (about 1 s); counted here, not in build_s.
 IMPORTS = {"mapper": ("mapper.render", "mapper.pointlayer"), "folium-geojson": ("folium",),
-           "fast-marker-cluster": ("folium", "folium.plugins"), "explore": ("geopandas", "folium")}
+           "fast-marker-cluster": ("folium", "folium.plugins"),
+           "explore": ("geopandas", "folium", "matplotlib.pyplot", "mapclassify")}
 VIEWPORT = {"width": 1400, "height": 900}
 ROUNDS = 2  # of the four view changes in VIEW_CHANGES_JS
 
-# On the window load event, two frames later: the first frame after load has been painted.
+# After the window load event and any zoom animation still running (explore() fits its view with one), two
+# frames later: the first frame after the layer's last update has been painted.
 PEER_READY_JS = """window.addEventListener("load", function () {
-  requestAnimationFrame(function () { requestAnimationFrame(function () { performance.mark("peer-ready"); }); });
+  function mark() {
+    requestAnimationFrame(function () { requestAnimationFrame(function () { performance.mark("peer-ready"); }); });
+  }
+  var element = document.querySelector(".folium-map"), map = element && window[element.id];
+  if (map && map._animatingZoom) map.once("zoomend", mark); else mark();
 });"""
 # Functions, not expressions: Playwright evaluates an expression with eval, which mapper's CSP forbids.
 HAS_MARK_JS = "name => performance.getEntriesByName(name).length > 0"
@@ -87,7 +93,10 @@ def write_data(n, path):
 
 
 def _fit(fmap, d):
-    """Fit the view to the data, as mapper and explore() do (folium.Map() alone shows the whole world)."""
+    """Fit the view to the data, as mapper and explore() do (folium.Map() alone shows the whole world).
+
+    Called before the layer is added, so that the layer is drawn at the final view only (folium writes the
+    scripts in the order of the calls)."""
     fmap.fit_bounds([[float(d["lat"].min()), float(d["lon"].min())], [float(d["lat"].max()), float(d["lon"].max())]])
 
 
@@ -108,8 +117,8 @@ def build_folium_geojson(d, html_path, _):
                  "properties": {"date": date, "category": category, "name": name}}
                 for lon, lat, date, category, name in rows]
     fmap = folium.Map()
-    folium.GeoJson({"type": "FeatureCollection", "features": features}).add_to(fmap)
     _fit(fmap, d)
+    folium.GeoJson({"type": "FeatureCollection", "features": features}).add_to(fmap)
     fmap.save(html_path)
 
 
@@ -118,8 +127,8 @@ def build_fast_marker_cluster(d, html_path, _):
     from folium.plugins import FastMarkerCluster
 
     fmap = folium.Map()
-    FastMarkerCluster([[lat, lon] for lat, lon in zip(d["lat"].tolist(), d["lon"].tolist())]).add_to(fmap)
     _fit(fmap, d)
+    FastMarkerCluster([[lat, lon] for lat, lon in zip(d["lat"].tolist(), d["lon"].tolist())]).add_to(fmap)
     fmap.save(html_path)
 
 
@@ -176,12 +185,10 @@ def run_build(tool, data_path, html_path, timeout_s):
 
 
 def local_files():
-    """CDN URL patterns answered from disk, each with the folder holding its captured file name.
+    """CDN URL patterns answered from disk, each with the folder holding the file name it captures.
 
-    Leaflet 1.9.x from XStatic-Leaflet; Leaflet.markercluster and
-    Leaflet.awesome-markers from npm (benchmarks/node_modules), at the
-    versions folium asks for: FastMarkerCluster's markers call
-    L.AwesomeMarkers.icon(), so without that script its page draws nothing.
+    Leaflet from XStatic-Leaflet; Leaflet.markercluster and Leaflet.awesome-markers from npm, at the versions
+    folium asks for (FastMarkerCluster's markers call L.AwesomeMarkers.icon(): without it nothing is drawn).
     """
     import xstatic.pkg.leaflet
 
@@ -190,7 +197,7 @@ def local_files():
     if not awesome.is_dir() or not (modules / "leaflet.markercluster").is_dir():
         sys.exit(f"{modules} is incomplete: run `npm ci` in {HERE}")
     return [(re.compile(r"/leaflet@1\.9\.\d+/dist/(leaflet\.(?:js|css))$"), Path(xstatic.pkg.leaflet.BASE_DIR)),
-            (re.compile(r"/leaflet\.markercluster/1\.1\.0/(leaflet\.markercluster\.js|MarkerCluster(?:\.Default)?\.css)$"),
+            (re.compile(r"/leaflet\.markercluster/1\.1\.0/(leaflet\.markercluster\.js|MarkerCluster[.\w]*\.css)$"),
              modules / "leaflet.markercluster" / "dist"),
             (re.compile(r"/Leaflet\.awesome-markers/2\.0\.2/(leaflet\.awesome-markers\.js)$"), awesome / "js"),
             (re.compile(r"/Leaflet\.awesome-markers/2\.0\.2/(leaflet\.awesome-markers\.css)$"), awesome / "css")]
@@ -214,7 +221,7 @@ def route_handler(files, aborted):
 
 def measure_page(browser, html_path, tool, files, timeout_s):
     """Open one page in a fresh context: time to the ready mark, then timed view changes."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
 
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -222,26 +229,30 @@ def measure_page(browser, html_path, tool, files, timeout_s):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.route("**/*", route_handler(files, aborted))
     page.add_init_script(PEER_READY_JS)  # on every page, mapper's too, for a like-for-like load_ready_ms
-    mark = "mapper-ready" if tool == "mapper" else "peer-ready"
     result = {"status": "ok"}
     try:
-        page.goto(html_path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
-        page.wait_for_function(HAS_MARK_JS, arg=mark, timeout=timeout_s * 1000, polling=50)
+        _time_page(page, html_path, "mapper-ready" if tool == "mapper" else "peer-ready", timeout_s * 1000, result)
     except PlaywrightTimeout:
         result["status"] = "timeout"
-    if result["status"] == "ok":
-        result["ready_ms"] = page.evaluate(MARK_MS_JS, mark)
-        page.wait_for_function(HAS_MARK_JS, arg="peer-ready", timeout=timeout_s * 1000, polling=50)
-        result["load_ready_ms"] = page.evaluate(MARK_MS_JS, "peer-ready")
-        views = page.evaluate(VIEW_CHANGES_JS, ROUNDS)
-        result.update(zoom_frame_ms=views["frameMs"], zoom_frame_median_ms=statistics.median(views["frameMs"]),
-                      zoom_frame_max_ms=max(views["frameMs"]))
-        if views["drawMs"]:
-            result.update(draw_ms=views["drawMs"], draw_median_ms=statistics.median(views["drawMs"]))
+    except PlaywrightError as error:  # a crashed page (out of memory) is a result too
+        result.update(status="failed", error=str(error).strip().splitlines()[0])
     result.update(aborted_requests=len(aborted), aborted_hosts=sorted({u.split("/")[2] for u in aborted if "//" in u}),
                   page_errors=errors)
     context.close()
     return result
+
+
+def _time_page(page, html_path, mark, timeout_ms, result):
+    page.goto(html_path.as_uri(), wait_until="commit", timeout=timeout_ms)
+    page.wait_for_function(HAS_MARK_JS, arg=mark, timeout=timeout_ms, polling=50)
+    result["ready_ms"] = page.evaluate(MARK_MS_JS, mark)
+    page.wait_for_function(HAS_MARK_JS, arg="peer-ready", timeout=timeout_ms, polling=50)
+    result["load_ready_ms"] = page.evaluate(MARK_MS_JS, "peer-ready")
+    views = page.evaluate(VIEW_CHANGES_JS, ROUNDS)
+    result.update(zoom_frame_ms=views["frameMs"], zoom_frame_median_ms=statistics.median(views["frameMs"]),
+                  zoom_frame_max_ms=max(views["frameMs"]))
+    if views["drawMs"]:
+        result.update(draw_ms=views["drawMs"], draw_median_ms=statistics.median(views["drawMs"]))
 
 
 # -- report --------------------------------------------------------------------
@@ -249,19 +260,21 @@ def measure_page(browser, html_path, tool, files, timeout_s):
 
 def machine():
     """What the numbers were measured on."""
-    cpuinfo = Path("/proc/cpuinfo").read_text()
-    meminfo = Path("/proc/meminfo").read_text()
+    cpuinfo, meminfo = Path("/proc/cpuinfo").read_text(), Path("/proc/meminfo").read_text()
     chromium = subprocess.run(["chromium", "--version"], capture_output=True, text=True).stdout.strip()
-    versions = {}
-    for package in ("mapper", "folium", "geopandas", "mapclassify", "playwright", "numpy", "shapely"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
+    versions = {package: _version(package) for package in
+                ("mapper", "folium", "geopandas", "mapclassify", "playwright", "numpy", "shapely")}
     return {"cpu": re.search(r"model name\s*:\s*(.*)", cpuinfo).group(1), "cores": os.cpu_count(),
             "ram_gb": round(int(re.search(r"MemTotal:\s*(\d+)", meminfo).group(1)) / 1024**2, 1),
             "python": platform.python_version(), "platform": platform.platform(), "chromium": chromium,
             "versions": versions}
+
+
+def _version(package):
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def _cell(value, fmt):
@@ -274,11 +287,8 @@ def table(rows):
              "| zoom/pan frame median/max (ms) |", "|---:|---|---:|---:|---:|---:|---|"]
     for row in rows:
         page = row.get("browser") or {}
-        if row["status"] != "ok":
-            build, size, memory = row["status"], "–", "–"
-        else:
-            build, size, memory = (_cell(row["build_s"], ".2f"), _cell(row["html_bytes"] / 1e6, ".1f"),
-                                   _cell(row["peak_rss_mb"], ".0f"))
+        build, size, memory = (row["status"], "–", "–") if row["status"] != "ok" else (
+            _cell(row["build_s"], ".2f"), _cell(row["html_bytes"] / 1e6, ".1f"), _cell(row["peak_rss_mb"], ".0f"))
         ready = _cell(page["ready_ms"] / 1000, ".2f") if "ready_ms" in page else page.get("status", "–")
         frames = (f"{page['zoom_frame_median_ms']:.0f} / {page['zoom_frame_max_ms']:.0f}"
                   if "zoom_frame_ms" in page else "–")
@@ -289,11 +299,13 @@ def table(rows):
     for tool in dict.fromkeys(row["tool"] for row in rows):
         times = [f"{row['import_s']:.2f}" for row in rows if row["tool"] == tool and "import_s" in row]
         lines.append(f"| {tool} | {', '.join(times) or '–'} |")
-    for row in rows:  # why a build failed, and what went wrong in a page
-        if row.get("error"):
-            lines.append(f"\nN={row['n']:,} {row['tool']} failed: {row['error'].splitlines()[-1]}")
-        for error in (row.get("browser") or {}).get("page_errors", []):
-            lines.append(f"\nN={row['n']:,} {row['tool']} page error: {error}")
+    problems = []  # why a build failed, and what went wrong in a page
+    for row in rows:
+        page, where = row.get("browser") or {}, f"- N={row['n']:,} {row['tool']}:"
+        problems += [f"{where} build failed: {row['error'].splitlines()[-1]}"] if row.get("error") else []
+        problems += [f"{where} page failed: {page['error']}"] if page.get("error") else []
+        problems += [f"{where} page error: {error}" for error in page.get("page_errors", [])]
+    lines += ["", *problems] if problems else []
     return "\n".join(lines)
 
 

@@ -141,10 +141,17 @@ var mapperPointCanvasMethods = {
     var size = map.getSize(), ratio = window.devicePixelRatio || 1;
     var topLeft = map.containerPointToLayerPoint([0, 0]);
     L.DomUtil.setPosition(canvas, topLeft);
-    canvas.width = Math.round(size.x * ratio);
-    canvas.height = Math.round(size.y * ratio);
-    canvas.style.width = size.x + "px";
-    canvas.style.height = size.y + "px";
+    var width = Math.round(size.x * ratio), height = Math.round(size.y * ratio);
+    var context = canvas.getContext("2d");
+    if (canvas.width !== width || canvas.height !== height) {  // resizing reallocates: only when needed
+      canvas.width = width;
+      canvas.height = height;
+      canvas.style.width = size.x + "px";
+      canvas.style.height = size.y + "px";
+    } else {
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.clearRect(0, 0, width, height);
+    }
     var scale = map.options.crs.scale(map.getZoom());
     var origin = map.getPixelOrigin();
     var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
@@ -163,7 +170,6 @@ var mapperPointCanvasMethods = {
       count++;
     }
     this.visibleCount = count;
-    var context = canvas.getContext("2d");
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     this.mode = count <= mapperPointsDotLimit ? "dots" : "cells";
     if (this.mode === "dots") this._drawDots(context);
@@ -311,17 +317,19 @@ var mapperPointCanvasMethods = {
     var total = cells.totals[c];
     var div = this._popupShell(total.toLocaleString("en-US") + " point" + (total > 1 ? "s" : "") + " here");
     if (meta.categories) {
-      var self = this;
-      meta.categories.forEach(function (category, i) {
-        if (!self.shown[i]) return;
-        var slotShared = self.slots.filter(function (s) { return s === category.slot; }).length > 1;
-        var part = cells.counts[c * cells.slots + category.slot];
-        if (part && !slotShared) self._row(div, category.name, part.toLocaleString("en-US"));
+      // Cells count by colour slot: a category with a slot of its own is named,
+      // the categories sharing the last ("other") slot are summed.
+      var members = this.slots.map(function (slot, i, all) {
+        return all.filter(function (s) { return s === slot; }).length;
       });
-      var other = cells.counts[c * cells.slots + cells.slots - 1];
-      if (other && this.slots.filter(function (s) { return s === cells.slots - 1; }).length > 1) {
-        this._row(div, "Other categories", other.toLocaleString("en-US"));
-      }
+      var other = 0, self = this;
+      meta.categories.forEach(function (category, i) {
+        var part = cells.counts[c * cells.slots + category.slot];
+        if (!part || !self.shown[i]) return;
+        if (members[i] > 1) other = part;
+        else self._row(div, category.name, part.toLocaleString("en-US"));
+      });
+      if (other) this._row(div, "Other categories", other.toLocaleString("en-US"));
     }
     var note = document.createElement("div");
     note.className = "mapper-point-note";
