@@ -57,7 +57,7 @@ class PointLayer:
     ``day`` holds whole days since 1970-01-01 (UTC) as int64, or None for a
     layer without times; ``undated`` marks points with an empty time.
     ``category`` holds indexes into ``categories`` (uint8).  ``columns``
-    records which file column gave each field, for the legend.
+    records which file column gave each field.
     """
 
     title: str

@@ -8,8 +8,8 @@ draws on one canvas (``static/mapper-points.js``).  The arrays travel in
 never runs them, and base64 and escaped JSON cannot close the element.
 """
 
-from dataclasses import dataclass
 import base64
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,7 +46,6 @@ def pack_points(layer, element_id):
     blocks = [(f"{element_id}-coords", _b64(coords, "<i4"))]
     meta = {
         "id": element_id, "title": layer.title, "source": layer.source, "count": count,
-        "columns": dict(layer.columns), "bounds": _bounds(layer),
         "coords": blocks[0][0], "days": None, "categories": None, "labels": None,
     }
     if layer.day is not None:
@@ -59,12 +58,6 @@ def pack_points(layer, element_id):
         blocks.append((f"{element_id}-labels", safe_json(list(layer.labels))))
         meta["labels"] = blocks[-1][0]
     return PackedPoints(meta=meta, blocks=tuple(blocks))
-
-
-def _bounds(layer):
-    if not len(layer):
-        return None
-    return [[float(layer.lat.min()), float(layer.lon.min())], [float(layer.lat.max()), float(layer.lon.max())]]
 
 
 def _pack_days(layer, element_id, blocks):

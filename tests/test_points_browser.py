@@ -71,6 +71,9 @@ def test_ready_and_drawn_without_errors_or_requests(points_map):
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
         for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }""")
     assert painted > 10_000
+    # The panel is a box over the map, as the timeline is.
+    background = page.evaluate("getComputedStyle(document.querySelector('.mapper-point-panel')).backgroundColor")
+    assert background == "rgba(255, 255, 255, 0.94)"
     assert points_map.requests == [] and points_map.errors == [] and points_map.dialogs == []
     assert points_map.csp_violations == []
 

@@ -69,13 +69,7 @@ var mapperPointCanvasMethods = {
     this.shown = categories.map(function () { return true; });
     this.colors = categories.map(function (c) { return c.color; });
     this.slots = categories.map(function (c) { return c.slot; });
-    var slotCount = 0;
-    this.slotRgb = [];
-    categories.forEach(function (c) {
-      slotCount = Math.max(slotCount, c.slot + 1);
-    });
-    for (var s = 0; s < slotCount; s++) this.slotRgb.push([0, 0, 0]);
-    var slotRgb = this.slotRgb;
+    var slotRgb = this.slotRgb = [];  // colour of each slot; palette slots, then "other"
     categories.forEach(function (c) { slotRgb[c.slot] = mapperRgb(c.color); });
     // The date window, as offsets like the data: everything at first.
     this.fromDay = 0;
@@ -345,12 +339,14 @@ function mapperPointPanel(map, layer) {
   var meta = layer.meta;
   var panel = L.control({position: "bottomleft"});
   var countLine, modeLine;
-  function update() {
+  function showMode() {
+    modeLine.textContent = layer.mode === "dots" ? "Each dot is one point; click one for its details." :
+      "Zoomed out: colour mixes the categories, stronger where denser. Click for counts.";
+  }
+  function update() {  // after a filter change: draw, then count
     layer.redraw();
     countLine.textContent = layer.shownCount().toLocaleString("en-US") + " of " +
       meta.count.toLocaleString("en-US") + " points shown";
-    modeLine.textContent = layer.mode === "dots" ? "Each dot is one point; click one for its details." :
-      "Zoomed out: colour mixes the categories, stronger where denser. Click for counts.";
   }
   var pending = false;
   function schedule() {  // one redraw per frame while a slider is dragged
@@ -425,12 +421,7 @@ function mapperPointPanel(map, layer) {
     return div;
   };
   panel.addTo(map);
-  layer.on("drawn", function () {
-    if (countLine && !pending) {
-      modeLine.textContent = layer.mode === "dots" ? "Each dot is one point; click one for its details." :
-        "Zoomed out: colour mixes the categories, stronger where denser. Click for counts.";
-    }
-  });
+  layer.on("drawn", showMode);
   layer.on("add", function () { panel.getContainer().hidden = false; });
   layer.on("remove", function () { panel.getContainer().hidden = true; });
   update();
