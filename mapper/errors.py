@@ -32,3 +32,11 @@ class OutputExistsError(OutputError):
 
 class AssetError(MapperError):
     """A pinned browser asset (Leaflet, GeographicLib) is missing or altered."""
+
+
+class MapperWarning(UserWarning):
+    """Something looks wrong but mapper went on; the CLI prints it as one line."""
+
+
+class CoordinateWarning(MapperWarning):
+    """A coordinate looks like latitude and longitude were swapped."""

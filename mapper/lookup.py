@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from mapper.errors import UnknownPlaceError
 from mapper.geodata import place_lonlat
 from mapper.points import LonLat, looks_like_latlon, parse_latlon
+from mapper.swaps import warn_if_swapped
 
 # Text made only of digits and separators was meant as a coordinate.
 _COORDINATE_CHARS = re.compile(r"[\d\s.,;:+-]+")
@@ -55,12 +56,16 @@ def find_place(geodata, query):
 def resolve_point(geodata, text):
     """Read ``text`` as ``LAT,LON`` or as a place id, name or alias.
 
+    A coordinate that looks like LON,LAT (see :mod:`mapper.swaps`) gives a
+    :class:`~mapper.errors.CoordinateWarning` and is used as given.
+
     Returns
     -------
     NamedPoint
     """
     if looks_like_latlon(text) or _COORDINATE_CHARS.fullmatch(text):
         point = parse_latlon(text)
+        warn_if_swapped(point, f"coordinate {text.strip()!r}", data_dir=geodata.data_dir)
         return NamedPoint(label=f"{point.lat:.5f},{point.lon:.5f}", point=point)
     place = find_place(geodata, text)
     return NamedPoint(label=place["properties"]["name"], point=place_lonlat(place), place_id=place["properties"]["id"])

@@ -1,6 +1,7 @@
 """Write output files whole or not at all, and never clobber by surprise."""
 
 import os
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,20 +44,34 @@ def atomic_path(path, overwrite=False):
         yield tmp
         if not tmp.is_file():
             raise OutputError(f"{path}: nothing was written")
-        os.chmod(tmp, 0o644)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            # link() fails if the name appeared meanwhile: no silent clobber.
-            os.link(tmp, path)
-            tmp.unlink()
+        with _signals_held():
+            os.chmod(tmp, 0o644)
+            if overwrite:
+                os.replace(tmp, path)
+            else:
+                # link() fails if the name appeared meanwhile: no silent clobber.
+                os.link(tmp, path)
+                tmp.unlink()
     except FileExistsError:
         raise OutputExistsError(f"{path}: already exists") from None
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        # Also on Ctrl-C or SIGTERM (turned into an exception by the CLI).
+        with _signals_held():
+            if tmp.exists():
+                tmp.unlink()
+
+
+@contextmanager
+def _signals_held():
+    """Hold SIGINT and SIGTERM back while a file is renamed or removed, so neither is left half done."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def write_atomic(path, data, overwrite=False):

@@ -20,17 +20,20 @@ import re
 import reprlib
 import stat
 import unicodedata
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from mapper.errors import DataError
+from mapper.errors import CoordinateWarning, DataError
 from mapper.geodata import read_json, read_text
 from mapper.style import PLACE_KINDS
+from mapper.swaps import swap_reasons
 
 # Checked with os.stat before reading, so a huge file is refused unread.
 MAX_PLACES_FILE_BYTES = 50 * 1024 * 1024
+MAX_SWAP_WARNINGS = 5
 
 REQUIRED_COLUMNS = ("name", "lat", "lon", "source")
 OPTIONAL_COLUMNS = ("id", "kind", "aliases", "country", "note", "description")
@@ -350,7 +353,21 @@ def _places(path, rows, when_empty):
             raise DataError(f"{path}: {row.where}: duplicate id {place_id!r}; {first_where[place_id]} has it too")
         first_where[place_id] = row.where
         features.append(feature)
+    _warn_swapped(path, rows, features)
     return features
+
+
+def _warn_swapped(path, rows, features):
+    """A warning for each place whose coordinates look swapped (see :mod:`mapper.swaps`)."""
+    lons, lats = zip(*(f["geometry"]["coordinates"] for f in features))
+    reasons = swap_reasons(lons, lats, [f["properties"].get("country") for f in features])
+    suspects = [(row, lon, lat, reason) for row, lon, lat, reason in zip(rows, lons, lats, reasons) if reason]
+    for row, lon, lat, reason in suspects[:MAX_SWAP_WARNINGS]:
+        warnings.warn(f"{path}: {row.where}: lat {lat:g}, lon {lon:g} {reason}: are latitude and longitude "
+                      "the wrong way round? Used as given", CoordinateWarning, stacklevel=2)
+    if len(suspects) > MAX_SWAP_WARNINGS:
+        warnings.warn(f"{path}: {len(suspects) - MAX_SWAP_WARNINGS} more places look swapped the same way",
+                      CoordinateWarning, stacklevel=2)
 
 
 def _feature(row):

@@ -12,9 +12,11 @@ registry and pinned in package-lock.json (install them with ``npm ci``):
 
 Everything is clipped to the briefing region and rounded to 0.001°.  A
 second file holds each country's polygon with its name and ISO 3166-1
-numeric code, for ``mapper coverage --from COUNTRY``; it is not drawn.
+numeric and alpha-2 codes (the latter from PyPI ``pycountry``), for
+``mapper coverage --from COUNTRY`` and the check of a place's country; it
+is not drawn.
 
-Run:  npm ci && python scripts/make_basemap.py
+Run:  npm ci && pip install pycountry && python scripts/make_basemap.py
       (writes data/geo/basemap/natural-earth-50m.geojson and countries-50m.geojson)
 """
 
@@ -133,16 +135,25 @@ def line_features(layer, lines, region=REGION):
 
 
 def country_features(countries, arcs):
-    """Each country that reaches the region: its clipped polygon, name and ISO numeric code."""
+    """Each country that reaches the region: its clipped polygon, name and ISO numeric and alpha-2 codes."""
+    import pycountry  # only to make the file: the ISO 3166-1 table
+
     features = []
     for geometry in countries["objects"]["countries"]["geometries"]:
         shape = unary_union([clip(p) for p in polygons_of(arcs, geometry)])
         if shape.is_empty or shape.area == 0:
             continue
         features.append({"type": "Feature",
-                         "properties": {"name": geometry["properties"]["name"], "iso_n3": geometry.get("id")},
+                         "properties": {"name": geometry["properties"]["name"], "iso_n3": geometry.get("id"),
+                                        "iso_a2": alpha_2(pycountry, geometry.get("id"))},
                          "geometry": mapping(shape)})
     return sorted(features, key=lambda f: f["properties"]["name"])
+
+
+def alpha_2(pycountry, iso_n3):
+    """The ISO 3166-1 alpha-2 code of a numeric one; None for areas without one (Kosovo, N. Cyprus)."""
+    country = pycountry.countries.get(numeric=iso_n3) if iso_n3 else None
+    return country.alpha_2 if country else None
 
 
 def write(path, collection):

@@ -1,5 +1,8 @@
 """Entry point: the ``mapper`` group and its commands, registered explicitly."""
 
+import signal
+import sys
+
 import click
 
 from mapper import __version__
@@ -46,6 +49,28 @@ cli.add_command(validate.validate)
 cli.add_command(verify.verify)
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived; raised where Python was, so files being written are cleaned up."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum, _frame):
+    raise Interrupted(signum)
+
+
 def main():
-    """Console-script entry point."""
-    cli(prog_name="mapper")
+    """Console-script entry point: one line and exit 128 + N on signal N, never a half-written file."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
+    try:
+        cli(prog_name="mapper")
+    except Interrupted as stop:
+        # Ignore a second signal while saying goodbye.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
+        click.echo(f"mapper: stopped by {signal.Signals(stop.signum).name}; no output was left half written",
+                   err=True)
+        sys.exit(128 + stop.signum)

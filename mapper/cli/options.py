@@ -3,10 +3,11 @@
 import functools
 import json
 import logging
+import warnings
 
 import click
 
-from mapper.errors import InputError, MapperError, OutputExistsError
+from mapper.errors import InputError, MapperError, MapperWarning, OutputExistsError
 
 log = logging.getLogger("mapper")
 
@@ -26,6 +27,14 @@ def configure_logging(verbose, quiet):
     log.propagate = False
 
 
+def _show_warning(message, category, *_):
+    """mapper's warnings as one line each; other libraries' go to the debug log."""
+    if issubclass(category, MapperWarning):
+        log.warning("warning: %s", message)
+    else:
+        log.debug("%s: %s", category.__name__, message)
+
+
 class InputFailure(click.ClickException):
     """A bad value on the command line: one line, exit code 2."""
 
@@ -33,12 +42,15 @@ class InputFailure(click.ClickException):
 
 
 def reports_errors(command):
-    """Turn mapper's errors into one-line click errors (exit 2 for input, 1 otherwise)."""
+    """Turn mapper's errors into one-line click errors (exit 2 for input, 1 otherwise), and its warnings into lines."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", MapperWarning)
+                warnings.showwarning = _show_warning
+                return command(*args, **kwargs)
         except InputError as exc:
             raise InputFailure(str(exc)) from None
         except OutputExistsError as exc:
