@@ -13,6 +13,7 @@ regional: an area must not straddle ±180°.
 """
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,8 @@ import numpy as np
 from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
+from shapely.errors import ShapelyError
+from shapely.validation import explain_validity
 
 from mapper import geodesy, rings
 from mapper.errors import DataError, UnknownPlaceError
@@ -115,8 +118,10 @@ def read_area(path):
     DataError
         If the file holds no polygon or line, or a geometry is invalid.
     """
-    doc = read_json(path)
+    doc = read_json(path, "area file")
     features = doc.get("features", [doc]) if isinstance(doc, dict) else []
+    if not isinstance(features, list):
+        raise DataError(f"{path}: 'features' must be a list of GeoJSON features")
     parts = []
     for n, feature in enumerate(features):
         is_feature = isinstance(feature, dict) and feature.get("type") == "Feature"
@@ -125,6 +130,11 @@ def read_area(path):
             part = shape(geometry)
         except (AttributeError, KeyError, TypeError, ValueError, IndexError):
             raise DataError(f"{path}: feature {n + 1}: not a GeoJSON geometry") from None
+        except ShapelyError as exc:  # e.g. a line of one point, a ring of three
+            reason = str(exc).split(": ", 1)[-1]
+            if "0 or >1 elements" in reason:
+                reason = "a line needs at least two positions"
+            raise DataError(f"{path}: feature {n + 1}: invalid {geometry.get('type')}: {reason}") from None
         kinds = {g.geom_type for g in getattr(part, "geoms", [part])}
         if kinds & {"Point", "MultiPoint", "GeometryCollection"}:
             raise DataError(f"{path}: feature {n + 1}: a {part.geom_type} is not an area; give a polygon or a line "
@@ -132,7 +142,7 @@ def read_area(path):
         if part.is_empty:
             raise DataError(f"{path}: feature {n + 1}: the {part.geom_type} has no coordinates")
         if not part.is_valid:
-            raise DataError(f"{path}: feature {n + 1}: invalid {part.geom_type} (does it cross itself?)")
+            raise DataError(f"{path}: feature {n + 1}: invalid {part.geom_type}: {_why_invalid(part)}")
         west, south, east, north = part.bounds
         if west < -180 or east > 180 or south < -90 or north > 90:
             raise DataError(f"{path}: feature {n + 1}: coordinates outside -180..180 / -90..90 (is it [lon, lat]?)")
@@ -143,6 +153,17 @@ def read_area(path):
     if not parts:
         raise DataError(f"{path}: no polygon or line to measure from")
     return Origin(label=Path(path).stem, area=unary_union(parts), source=f"GeoJSON file {Path(path).name}")
+
+
+def _why_invalid(geometry):
+    """GEOS's reason, worded for people: 'it crosses itself at lon 31, lat 51'."""
+    reason = explain_validity(geometry)
+    match = re.fullmatch(r"(.+?)\[(\S+) (\S+)\]", reason)
+    if not match:
+        return reason
+    what, lon, lat = match.groups()
+    what = "it crosses itself" if "self-intersection" in what.lower() else what.lower()
+    return f"{what} at lon {float(lon):g}, lat {float(lat):g}"
 
 
 def find_area(text, data_dir=None, base_dir=None, polygons_only=False):

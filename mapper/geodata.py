@@ -29,6 +29,9 @@ RECORDS_KEY = {"sources": "sources", "places": "features", "routes": "features",
                "claims": "claims", "events": "events"}
 
 ARTICLES_ENV = "MAPPER_ARTICLES_DIR"
+# Geodata, briefings and areas are hand-made; anything larger is a mistake,
+# and is refused before it is read into memory.
+MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024
 BASEMAP_FILE = Path("basemap") / "natural-earth-50m.geojson"
 BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
 
@@ -115,16 +118,34 @@ def place_lonlat(place):
     return LonLat(lon, lat)
 
 
+def too_large(path, size_bytes, limit_bytes, what):
+    """The DataError for a file over its size limit: '…: 600 MiB; a point file may be at most 512 MiB'."""
+
+    def size_text(n):
+        return f"{n:,} bytes" if n < 2**20 else f"{n / 2**20:,.0f} MiB"
+
+    return DataError(f"{path}: {size_text(size_bytes)}; a {what} may be at most {size_text(limit_bytes)}")
+
+
 def read_text(path, what="file"):
     """Read a UTF-8 file, raising DataError that names it and what went wrong."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        size_bytes = os.stat(path).st_size
+        if size_bytes > MAX_TEXT_FILE_BYTES:
+            raise too_large(path, size_bytes, MAX_TEXT_FILE_BYTES, what)
+        # utf-8-sig: a byte-order mark, as Windows editors write, is dropped.
+        text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataError(f"{path}: {what} not found") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a folder, not a {what}") from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+    if not text.strip():
+        raise DataError(f"{path}: {what} is empty")
+    return text
 
 
 def default_data_dir():
@@ -155,9 +176,9 @@ def find_articles_dir(data_dir):
     return next((c for c in candidates if c.is_dir()), None)
 
 
-def read_json(path):
+def read_json(path, what="file"):
     """Decode one JSON file, raising DataError that names the file and line."""
-    text = read_text(path)
+    text = read_text(path, what)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -189,7 +210,7 @@ def read_geodata(data_dir=None):
         raise DataError(f"{data_dir}: geodata folder not found")
     raw = {}
     for name, filename in FILES.items():
-        decoded = read_json(data_dir / filename)
+        decoded = read_json(data_dir / filename, "geodata file")
         if not isinstance(decoded, dict):
             raise DataError(f"{data_dir / filename}: top level must be a JSON object")
         raw[name] = decoded
@@ -234,7 +255,7 @@ def merge_folder(geodata, folder):
         if not path.is_file():
             continue
         found = True
-        decoded = read_json(path)
+        decoded = read_json(path, "geodata file")
         records = decoded.get(RECORDS_KEY[name]) if isinstance(decoded, dict) else None
         if not isinstance(records, list):
             raise DataError(f"{path}: needs a top-level object with a {RECORDS_KEY[name]!r} list")

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from mapper.errors import DataError
+from mapper.geodata import too_large
 
 # Refused before reading, so a mistaken file cannot exhaust memory.
 MAX_POINTS = 2_000_000
@@ -216,15 +217,16 @@ def read_point_layer(path, *, title=None, source=None, lat=None, lon=None, time=
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror}") from None
     if size > MAX_POINT_FILE_BYTES:
-        raise DataError(f"{path}: {size / 2**20:,.0f} MiB; point files may be at most "
-                        f"{MAX_POINT_FILE_BYTES // 2**20} MiB")
+        raise too_large(path, size, MAX_POINT_FILE_BYTES, "point file")
     wanted = {"lat": lat, "lon": lon, "time": time, "category": category, "label": label}
     if suffix == ".csv":
         table, coords = _read_csv(path, wanted), None
     else:
         table, coords = _read_geo(path, suffix)
-    chosen = _choose_columns(path, list(table.columns), wanted, need_coords=coords is None)
     row = "row" if suffix == ".csv" else "feature"
+    if len(table) == 0:
+        raise DataError(f"{path}: no points: the file has no data {row}s")
+    chosen = _choose_columns(path, list(table.columns), wanted, need_coords=coords is None)
     if coords is None:
         coords = tuple(_numbers(path, table[chosen[axis]], chosen[axis]) for axis in ("lon", "lat"))
     layer = point_layer(

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from mapper.errors import CoordinateWarning, DataError
-from mapper.geodata import read_json, read_text
+from mapper.geodata import read_json, read_text, too_large
 from mapper.style import PLACE_KINDS
 from mapper.swaps import swap_reasons
 
@@ -117,7 +117,7 @@ def read_places(path):
 def _read_csv(path):
     file_name = Path(path).name
     # read_text turns CRLF into LF; the BOM is what Excel writes first.
-    text = read_text(path, "places file").removeprefix("\ufeff")
+    text = read_text(path, "places file")
     reader = csv.reader(io.StringIO(text, newline=""))
     records, start_line = [], 1
     try:
@@ -178,7 +178,7 @@ def _csv_columns(header):
 
 def _read_geojson(path):
     file_name = Path(path).name
-    data = read_json(path)
+    data = read_json(path, "places file")
     kind = data.get("type") if isinstance(data, dict) else None
     if kind == "Feature":
         features = [data]
@@ -234,7 +234,7 @@ def _geojson_label(key):
 
 def _read_kml(path):
     file_name = Path(path).name
-    text = read_text(path, "places file").removeprefix("\ufeff")
+    text = read_text(path, "places file")
     if _XML_DECLARATIONS.search(text):
         raise DataError(f"{path}: refusing KML with a DOCTYPE or ENTITY declaration "
                         "(entity expansion can exhaust memory)")
@@ -322,7 +322,7 @@ def _check_size(path):
     if not stat.S_ISREG(info.st_mode):
         raise DataError(f"{path}: not a regular file")
     if info.st_size > MAX_PLACES_FILE_BYTES:
-        raise DataError(f"{path}: file is {info.st_size} bytes, over the limit of {MAX_PLACES_FILE_BYTES} bytes")
+        raise too_large(path, info.st_size, MAX_PLACES_FILE_BYTES, "places file")
     if info.st_size == 0:
         raise DataError(f"{path}: file is empty")
 

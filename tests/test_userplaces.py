@@ -352,7 +352,7 @@ def test_unknown_suffix(tmp_path, name, shown):
 def test_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(userplaces, "MAX_PLACES_FILE_BYTES", 20)
     path = _write(tmp_path, "big.csv", f"{HEADER}\nKyiv,50.45,30.52,W\n")
-    assert _error(path) == f"{path}: file is 39 bytes, over the limit of 20 bytes"
+    assert _error(path) == f"{path}: 39 bytes; a places file may be at most 20 bytes"
 
 
 def test_features_pass_strict_rfc7946_check(tmp_path):

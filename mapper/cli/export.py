@@ -10,7 +10,7 @@ FORMAT_NAMES = ("geojson", "kml", "gpkg", "csv", "distances", "fragment", "png",
 
 
 @click.command()
-@click.argument("briefing", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("briefing", required=False, type=click.Path(dir_okay=False, readable=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="File to write [default: outputs/BRIEFING-NAME.EXT].")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES),

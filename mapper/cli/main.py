@@ -62,15 +62,34 @@ def _interrupt(signum, _frame):
 
 
 def main():
-    """Console-script entry point: one line and exit 128 + N on signal N, never a half-written file."""
+    """Console-script entry point: every error is one line on stderr, and never a half-written file.
+
+    Usage errors exit 2, other failures 1, and signal N exits 128 + N.
+    """
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupt)
     try:
-        cli(prog_name="mapper")
+        status = cli.main(prog_name="mapper", standalone_mode=False)
+    except click.UsageError as exc:
+        # One line, not click's usage block: the --help hint goes at its end.
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"Error: {exc.format_message().rstrip('.')}{hint}", err=True)
+        status = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        status = exc.exit_code
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        status = 1
+    except BrokenPipeError:
+        # The reader went away (e.g. `mapper places | head`): not an error to report.
+        sys.stdout = None
+        status = 1
     except Interrupted as stop:
         # Ignore a second signal while saying goodbye.
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_IGN)
         click.echo(f"mapper: stopped by {signal.Signals(stop.signum).name}; no output was left half written",
                    err=True)
-        sys.exit(128 + stop.signum)
+        status = 128 + stop.signum
+    sys.exit(status if isinstance(status, int) else 0)

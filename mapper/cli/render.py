@@ -6,7 +6,7 @@ from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option,
 
 
 @click.command()
-@click.argument("briefing", required=False, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("briefing", required=False, type=click.Path(dir_okay=False, readable=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="HTML file to write [default: outputs/BRIEFING-NAME.html].")
 @click.option("--offline/--online", default=None,
@@ -17,7 +17,7 @@ from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option,
               help="Online tile basemap by xyzservices name, e.g. OpenStreetMap.Mapnik "
                    "[default: the built-in Natural Earth basemap].")
 @click.option("--points", "point_files", multiple=True, metavar="FILE",
-              type=click.Path(dir_okay=False, path_type=str),
+              type=click.Path(dir_okay=False, readable=False, path_type=str),
               help="Draw a large point layer from FILE (CSV, GeoJSON or GeoParquet; up to 2,000,000 points); "
                    "repeat for more. Columns are found by name: lat/latitude, lon/lng/longitude, and optionally "
                    "date/time, category/type/kind and name/label. For other names, use [[points]] in a briefing.")

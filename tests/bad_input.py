@@ -1,0 +1,419 @@
+"""The bad-input corpus: each case, what it feeds mapper, and the one line it must get back.
+
+Every case runs twice (see test_bad_input.py): through the ``mapper``
+command, which must print exactly ``Error: MESSAGE`` on stderr and exit
+with ``exit_code``, and through the Python API, which must raise ``error``
+with MESSAGE (or ``api_message``).  Cases whose ``exit_code`` is 0 are
+inputs mapper must take: a byte-order mark, CRLF line ends, or a likely
+LON,LAT swap, which is drawn as given after a one-line ``warning``.
+
+In messages and arguments ``{d}`` is the case's own folder.  Run this file
+(``python tests/bad_input.py``) to print what each case gets now.
+"""
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from mapper.errors import CoordinateWarning, DataError, InputError, MapperError, OutputError, OutputExistsError
+
+REPO = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO / "data" / "geo"
+BRIEFING = DATA_DIR / "briefings" / "iran-russia.toml"
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input, how to feed it, and the verdict expected."""
+
+    name: str
+    args: tuple  # of ``mapper``, with {d}
+    api: Callable  # api(d) calls the library the way the command does
+    message: str | None  # None: the case must succeed
+    exit_code: int = 1
+    error: type = DataError
+    api_message: str | None = None  # when the CLI adds advice the API does not
+    files: dict = field(default_factory=dict)  # file name in {d} -> bytes or str
+    setup: Callable | None = None  # setup(d) after the files are written
+    unprivileged: bool = False  # needs a process that cannot read or write past file modes
+    warning: str | None = None  # a line the CLI prints as "warning: ..."; the API warns
+
+    def prepare(self, folder):
+        for name, content in self.files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        if self.setup is not None:
+            self.setup(folder)
+
+
+# -- what the cases call ------------------------------------------------------------
+
+
+def _render(briefing=None, output="{d}/out.html", data_dir=None, points=(), overwrite=False):
+    """(CLI args, API call) for ``mapper render``."""
+    args = ["render"] + ([briefing] if briefing else []) + ["-o", output]
+    for point_file in points:
+        args += ["--points", point_file]
+    if overwrite:
+        args.append("--overwrite")
+    if data_dir:
+        args = ["--data-dir", data_dir] + args
+
+    def api(d):
+        from mapper.render import render_briefing
+
+        fill = lambda text: text.format(d=d) if text else text  # noqa: E731
+        return render_briefing(fill(briefing), fill(output), data_dir=fill(data_dir), overwrite=overwrite,
+                               point_files=[fill(p) for p in points])
+
+    return tuple(args), api
+
+
+def _places(data_dir="{d}/geo"):
+    """(CLI args, API call) for loading a geodata folder: ``mapper places``."""
+
+    def api(d):
+        from mapper.geodata import load_geodata
+
+        return load_geodata(data_dir.format(d=d))
+
+    return ("--data-dir", data_dir, "places"), api
+
+
+def _ring(centre, radius):
+    def api(d):
+        from mapper.geodata import load_geodata
+        from mapper.layers import ring_feature
+        from mapper.lookup import resolve_point
+        from mapper.units import parse_length_m
+
+        return ring_feature(resolve_point(load_geodata(DATA_DIR), centre), parse_length_m(radius))
+
+    return ("ring", centre, "--radius", radius), api
+
+
+def _coverage(within):
+    def api(d):
+        from mapper.coverage import coverage, find_area, resolve_origin
+        from mapper.geodata import load_geodata
+
+        geodata = load_geodata(DATA_DIR)
+        area = find_area(within.format(d=d), polygons_only=True)
+        return coverage(geodata.places, resolve_origin(geodata, "belgorod"), 120_000, within=area)
+
+    return ("coverage", "120km", "--from", "belgorod", "--within", within), api
+
+
+def _geo(d, name, edit):
+    """Copy the bundled geodata to {d}/geo and change one registry file with ``edit(decoded)``."""
+    shutil.copytree(DATA_DIR, d / "geo")
+    path = d / "geo" / name
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _raw_geo(name, content):
+    """Setup: the bundled geodata with one file's bytes replaced."""
+
+    def setup(d):
+        shutil.copytree(DATA_DIR, d / "geo")
+        (d / "geo" / name).write_bytes(content)
+
+    return setup
+
+
+def _place(doc, place_id):
+    return next(f for f in doc["features"] if f["properties"]["id"] == place_id)
+
+
+def _set_place(place_id, **changes):
+    """Setup: the bundled geodata with one place's geometry or properties changed."""
+
+    def edit(doc):
+        feature = _place(doc, place_id)
+        for key, value in changes.items():
+            (feature if key == "geometry" else feature["properties"])[key] = value
+
+    return lambda d: _geo(d, "places.geojson", edit)
+
+
+def _set_route(route_id, geometry):
+    def edit(doc):
+        next(f for f in doc["features"] if f["properties"]["id"] == route_id)["geometry"] = geometry
+
+    return lambda d: _geo(d, "routes.geojson", edit)
+
+
+def _chmod(name, mode):
+    return lambda d: (d / name).chmod(mode)
+
+
+def _sparse(name, size_bytes):
+    """Setup: a file of ``size_bytes`` that takes no disk (a hole), with a valid start."""
+
+    def setup(d):
+        with open(d / name, "wb") as out:
+            out.write(b"name,lat,lon,source\n")
+            out.truncate(size_bytes)
+
+    return setup
+
+
+def _toml(text):
+    """A briefing that draws only the places layer, plus ``text``."""
+    return 'title = "Corpus"\nlayers = ["places"]\n' + text
+
+
+PLACES_HEADER = "name,lat,lon,source,country\n"
+KYIV_SWAPPED = PLACES_HEADER + "Kyiv typed as LON LAT,30.5234,50.4501,Wikipedia,UA\n"
+BOWTIE = json.dumps({"type": "Polygon", "coordinates": [[[30, 50], [32, 52], [32, 50], [30, 52], [30, 50]]]})
+GOOD_PLACES_CSV = PLACES_HEADER + "Trostianets,50.4833,34.9667,Wikipedia,UA\n"
+
+
+def _cases():
+    cases = []
+
+    def case(name, call, message, **kwargs):
+        args, api = call
+        if message is None:
+            kwargs.setdefault("exit_code", 0)
+        cases.append(Case(name, args, api, message, **kwargs))
+
+    places_geojson = (DATA_DIR / "places.geojson").read_bytes()
+    with_places_csv = _toml('places = ["p.csv"]\n')
+
+    # -- broken files --------------------------------------------------------------
+    case("json-malformed", _places(),
+         "{d}/geo/places.geojson: invalid JSON at line 1, column 44: Expecting value",
+         setup=_raw_geo("places.geojson", b'{"type": "FeatureCollection", "features": ['))
+    case("json-trailing-comma", _places(),
+         "{d}/geo/sources.json: invalid JSON at line 1, column 16: Expecting property name enclosed in double quotes",
+         setup=_raw_geo("sources.json", b'{"sources": [],}'))
+    case("json-nested-too-deep", _places(),
+         "{d}/geo/events.json: invalid JSON: nested too deeply",
+         setup=_raw_geo("events.json", b"[" * 100_000 + b"]" * 100_000))
+    case("json-lone-surrogate", _places(),
+         "{d}/geo/claims.json: a string holds a lone surrogate escape (\\ud800), which is not text",
+         setup=_raw_geo("claims.json", b'{"claims": [], "note": "\\ud800"}'))
+    case("geojson-not-a-collection", _places(),
+         "places.geojson: -: type: must be a GeoJSON FeatureCollection with a features list "
+         "(and 29 more; run 'mapper validate')",
+         setup=_raw_geo("places.geojson", b'{"type": "Feature", "geometry": null, "properties": {}}'))
+    case("geojson-feature-not-object", _places(),
+         "routes.geojson: #0: properties: not a GeoJSON Feature with properties",
+         setup=_raw_geo("routes.geojson", b'{"type": "FeatureCollection", "features": [42]}'))
+    case("toml-malformed", _render("{d}/b.toml"),
+         "{d}/b.toml: invalid TOML: Illegal character '\\n' (at line 1, column 16)",
+         files={"b.toml": 'title = "Corpus\nlayers = ["places"\n'})
+    case("toml-wrong-type", _render("{d}/b.toml"),
+         "{d}/b.toml:1: title: must be a non-empty string",
+         files={"b.toml": "title = 42\n"})
+    case("empty-briefing", _render("{d}/b.toml"),
+         "{d}/b.toml: briefing file is empty",
+         files={"b.toml": ""})
+    case("empty-geojson", _places(),
+         "{d}/geo/places.geojson: geodata file is empty",
+         setup=_raw_geo("places.geojson", b""))
+    case("empty-places-csv", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.csv: file is empty",
+         files={"b.toml": with_places_csv, "p.csv": ""})
+    case("empty-points-csv", _render(points=["{d}/p.csv"]),
+         "{d}/p.csv: empty file; the first line names the columns, e.g. lat,lon,date,type",
+         files={"p.csv": ""})
+    case("header-only-points-csv", _render(points=["{d}/p.csv"]),
+         "{d}/p.csv: no points: the file has no data rows",
+         files={"p.csv": "lat,lon\n"})
+    case("bom-geojson", _places(), None,
+         setup=_raw_geo("places.geojson", BOM + places_geojson))
+    case("bom-toml", _render("{d}/b.toml"), None,
+         files={"b.toml": BOM + BRIEFING.read_bytes()})
+    case("bom-places-csv", _render("{d}/b.toml"), None,
+         files={"b.toml": with_places_csv, "p.csv": BOM + GOOD_PLACES_CSV.encode()})
+    case("bom-points-csv", _render(points=["{d}/p.csv"]), None,
+         files={"p.csv": BOM + b"lat,lon\n50.1,30.2\n"})
+    case("crlf-geojson", _places(), None,
+         setup=_raw_geo("places.geojson", places_geojson.replace(b"\n", b"\r\n")))
+    case("crlf-toml", _render("{d}/b.toml"), None,
+         files={"b.toml": BRIEFING.read_bytes().replace(b"\n", b"\r\n")})
+    case("crlf-places-csv", _render("{d}/b.toml"), None,
+         files={"b.toml": with_places_csv.replace("\n", "\r\n"), "p.csv": GOOD_PLACES_CSV.replace("\n", "\r\n")})
+    case("crlf-points-csv", _render(points=["{d}/p.csv"]), None,
+         files={"p.csv": "lat,lon\r\n50.1,30.2\r\n"})
+    case("latin1-geojson", _places(),
+         "{d}/geo/places.geojson: not UTF-8 text (byte 333); save the file as UTF-8",
+         setup=_raw_geo("places.geojson", places_geojson.replace(b"Teheran", "Téhéran".encode("latin-1"))))
+    case("latin1-toml", _render("{d}/b.toml"),
+         "{d}/b.toml: not UTF-8 text (byte 50); save the file as UTF-8",
+         files={"b.toml": _toml('subtitle = "Téhéran"\n').encode("latin-1")})
+    case("latin1-places-csv", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.csv: not UTF-8 text (byte 29); save the file as UTF-8",
+         files={"b.toml": with_places_csv, "p.csv": (PLACES_HEADER + "Téhéran,35.69,51.42,me,IR\n").encode("latin-1")})
+    case("latin1-points-csv", _render(points=["{d}/p.csv"]),
+         "{d}/p.csv: not UTF-8 text (byte 21); save the file as UTF-8",
+         files={"p.csv": "lat,lon,name\n50,30,Kiïv\n".encode("latin-1")})
+
+    # -- bad geometry --------------------------------------------------------------
+    case("place-wrong-geometry-type", _places(),
+         "places.geojson: kyiv: geometry: must be a Point, got 'LineString' (and 3 more; run 'mapper validate')",
+         setup=_set_place("kyiv", geometry={"type": "LineString", "coordinates": [[30.5, 50.4], [30.6, 50.5]]}))
+    case("route-wrong-geometry-type", _places(),
+         "routes.geojson: caspian-anzali-astrakhan: geometry: must be a LineString, got 'Point'",
+         setup=_set_route("caspian-anzali-astrakhan", {"type": "Point", "coordinates": [49.4, 37.4]}))
+    case("points-geojson-polygon", _render(points=["{d}/p.geojson"]),
+         "{d}/p.geojson: feature 1: a Polygon; a point layer needs a Point for every feature",
+         files={"p.geojson": json.dumps({"type": "FeatureCollection", "features": [
+             {"type": "Feature", "properties": {}, "geometry": json.loads(BOWTIE)}]})})
+    case("place-latitude-out-of-range", _places(),
+         "places.geojson: kyiv: geometry: [30.52, 95.0] is out of range; GeoJSON order is [lon, lat] "
+         "(and 1 more; run 'mapper validate')",
+         setup=_set_place("kyiv", geometry={"type": "Point", "coordinates": [30.52, 95.0]}))
+    case("place-nan", _places(),
+         "places.geojson: tehran: geometry: is not finite (and 2 more; run 'mapper validate')",
+         setup=_raw_geo("places.geojson", places_geojson.replace(b"51.4231", b"NaN", 1)))
+    case("place-infinity", _places(),
+         "places.geojson: tehran: geometry: is not finite (and 2 more; run 'mapper validate')",
+         setup=_raw_geo("places.geojson", places_geojson.replace(b"35.6961", b"-Infinity", 1)))
+    case("places-csv-nan", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.csv: line 2: column 'lat': not a number: 'nan'",
+         files={"b.toml": with_places_csv, "p.csv": PLACES_HEADER + "Trostianets,nan,34.97,me,UA\n"})
+    case("points-csv-infinity", _render(points=["{d}/p.csv"]),
+         "{d}/p.csv: row 1: lon inf is not a number",
+         files={"p.csv": "lat,lon\n50,inf\n"})
+    case("points-csv-latitude-out-of-range", _render(points=["{d}/p.csv"]),
+         "{d}/p.csv: row 2: lat 120 is outside -90 to 90 (are lat and lon swapped?)",
+         files={"p.csv": "lat,lon\n50,30\n120,30\n"})
+    case("area-crosses-itself", _coverage("{d}/bowtie.geojson"),
+         "{d}/bowtie.geojson: feature 1: invalid Polygon: it crosses itself at lon 31, lat 51",
+         files={"bowtie.geojson": BOWTIE})
+    case("route-one-point", _places(),
+         "routes.geojson: caspian-anzali-astrakhan: geometry: a LineString needs at least two positions",
+         setup=_set_route("caspian-anzali-astrakhan", {"type": "LineString", "coordinates": [[49.4, 37.4]]}))
+    case("area-one-point-line", _coverage("{d}/line.geojson"),
+         "{d}/line.geojson: feature 1: invalid LineString: a line needs at least two positions",
+         files={"line.geojson": json.dumps({"type": "LineString", "coordinates": [[30, 50]]})})
+
+    # -- bad references ------------------------------------------------------------
+    case("duplicate-place-id", _places(),
+         "places.geojson: belgorod: id: duplicate id, also used in places.geojson",
+         setup=_set_place("kursk", id="belgorod"))
+    case("duplicate-id-in-places-csv", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.csv: line 3: duplicate id 'trostianets'; line 2 has it too",
+         files={"b.toml": with_places_csv, "p.csv": GOOD_PLACES_CSV + "Trostianets,50.48,34.97,me,UA\n"})
+    case("unknown-source", _places(),
+         "places.geojson: kyiv: sources[0].source: unknown source 'no-such-article'",
+         setup=_set_place("kyiv", sources=[{"source": "no-such-article", "quote": "Kyiv"}]))
+    case("quote-not-in-article", _places(),
+         "places.geojson: kyiv: sources[0].quote: not found word for word in cnn-2024-06-21",
+         setup=_set_place("kyiv", sources=[{"source": "cnn-2024-06-21", "quote": "Kyiv was never mentioned so."}]))
+    case("briefing-unknown-place", _render("{d}/b.toml"),
+         "{d}/b.toml:5: ranges[0].centre: unknown place 'atlantis'; run 'mapper places' for the list",
+         files={"b.toml": _toml('[[ranges]]\nsystem = "fath-360"\ncentre = "atlantis"\n')})
+
+    # -- bad values ----------------------------------------------------------------
+    case("radius-zero", _ring("50.45,30.52", "0km"),
+         "radius must be greater than zero, got 0 m", exit_code=2, error=InputError)
+    case("radius-negative", _ring("50.45,30.52", "-5km"),
+         "radius must be greater than zero, got -5000 m", exit_code=2, error=InputError)
+    case("radius-beyond-half-the-earth", _ring("50.45,30.52", "20005km"),
+         "radius 20,005 km is more than half the Earth's circumference (20,004 km)", exit_code=2, error=InputError)
+    case("radius-in-parsecs", _ring("50.45,30.52", "120 parsecs"),
+         "unknown unit 'parsecs'; use one of m, km, mi, nmi", exit_code=2, error=InputError)
+    case("latitude-out-of-range", _ring("91,30", "120km"),
+         "coordinate '91,30': latitude 91.0 is outside -90..90", exit_code=2, error=InputError)
+    case("lon-lat-swapped-into-the-sea", _ring("39.2,51.67", "120km"), None,
+         warning="coordinate '39.2,51.67' lies in the sea, but swapped it is on land: did you mean 51.67,39.2 "
+                 "(LAT,LON)? Used as given")
+    case("lon-lat-swapped-out-of-country", _render("{d}/b.toml"), None,
+         files={"b.toml": with_places_csv, "p.csv": KYIV_SWAPPED},
+         warning="{d}/p.csv: line 2: lat 30.5234, lon 50.4501 lies outside Ukraine (UA), but swapped it is inside: "
+                 "are latitude and longitude the wrong way round? Used as given")
+
+    # -- bad paths -----------------------------------------------------------------
+    case("missing-data-folder", _places("{d}/no-such-folder"),
+         "{d}/no-such-folder: geodata folder not found")
+    case("missing-briefing", _render("{d}/no-such.toml"),
+         "{d}/no-such.toml: briefing file not found")
+    case("missing-points-file", _render(points=["{d}/no-such.csv"]),
+         "{d}/no-such.csv: point file not found")
+    case("unreadable-points-file", _render(points=["{d}/p.csv"]),
+         "{d}/p.csv: cannot read: Permission denied",
+         files={"p.csv": "lat,lon\n50,30\n"}, setup=_chmod("p.csv", 0), unprivileged=True)
+    case("unreadable-geodata-file", _places(),
+         "{d}/geo/sources.json: cannot read: Permission denied",
+         setup=lambda d: (_raw_geo("sources.json", b"{}")(d), _chmod("geo/sources.json", 0)(d)), unprivileged=True)
+    case("read-only-output-folder", _render(output="{d}/ro/out.html"),
+         "{d}/ro/out.html: cannot write: Permission denied",
+         setup=lambda d: ((d / "ro").mkdir(), _chmod("ro", 0o555)(d)), unprivileged=True, error=OutputError)
+    case("missing-output-folder", _render(output="{d}/no-such/out.html"),
+         "{d}/no-such/out.html: folder {d}/no-such does not exist", error=OutputError)
+    case("existing-output", _render(),
+         "{d}/out.html: already exists; use --overwrite to replace it", api_message="{d}/out.html: already exists",
+         files={"out.html": "an earlier map\n"}, error=OutputExistsError)
+
+    # -- too much ------------------------------------------------------------------
+    case("places-csv-too-large", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.csv: 60 MiB; a places file may be at most 50 MiB",
+         files={"b.toml": with_places_csv}, setup=_sparse("p.csv", 60 * 2**20))
+    case("points-file-too-large", _render(points=["{d}/p.csv"]),
+         "{d}/p.csv: 600 MiB; a point file may be at most 512 MiB",
+         setup=_sparse("p.csv", 600 * 2**20))
+    case("geodata-file-too-large", _places(),
+         "{d}/geo/events.json: 300 MiB; a geodata file may be at most 64 MiB",
+         setup=lambda d: (shutil.copytree(DATA_DIR, d / "geo"), _sparse("geo/events.json", 300 * 2**20)(d)))
+    case("briefing-too-large", _render("{d}/b.toml"),
+         "{d}/b.toml: 300 MiB; a briefing file may be at most 64 MiB",
+         setup=_sparse("b.toml", 300 * 2**20))
+    case("too-many-categories", _render(points=["{d}/p.csv"]),
+         "{d}/p.csv: the category column has 300 different values; a category column may have at most 255 "
+         "(is it an id or a free-text column?)",
+         files={"p.csv": "lat,lon,category\n" + "".join(f"50,30,c{i}\n" for i in range(300))})
+    return cases
+
+
+def api_outcome(case, folder):
+    """Run ``case`` through the API in ``folder``: (error class name or None, message, [warning messages])."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            case.api(folder)
+            error = message = None
+        except MapperError as exc:
+            error, message = type(exc).__name__, str(exc)
+    shown = [str(w.message) for w in caught if issubclass(w.category, CoordinateWarning)]
+    return error, message, shown
+
+
+CASES = _cases()
+BY_NAME = {c.name: c for c in CASES}
+assert len({c.name for c in CASES}) == len(CASES), "case names must be unique"
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--api"]:
+    # In a process of its own (see test_bad_input.py): prints the outcome as JSON.
+    print(json.dumps(api_outcome(BY_NAME[sys.argv[2]], Path(sys.argv[3]))))
+elif __name__ == "__main__":
+    import os
+    import subprocess
+    import tempfile
+
+    mapper = Path(sys.executable).parent / "mapper"
+    wanted = sys.argv[1:]
+    for c in CASES:
+        if wanted and c.name not in wanted:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            d = Path(tmp)
+            c.prepare(d)
+            args = [a.format(d=d) for a in c.args]
+            prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] if c.unprivileged else []
+            run = subprocess.run([*prefix, str(mapper), *args], cwd=d, capture_output=True, text=True,
+                                 env={**os.environ, "MAPPER_ARTICLES_DIR": str(REPO.parent / "shared" / "seeds")})
+            print(f"{c.name}: rc={run.returncode} {run.stderr.strip().replace(str(d), '{d}')}")
