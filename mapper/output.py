@@ -3,10 +3,15 @@
 import os
 import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 from mapper.errors import OutputError, OutputExistsError
+
+# Temporary files being written now (see remove_temporary_files).
+_PENDING = set()
+_HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
@@ -32,15 +37,17 @@ def atomic_path(path, overwrite=False):
     folder = path.parent
     if not folder.is_dir():
         raise OutputError(f"{path}: folder {folder} does not exist")
-    try:
-        handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=path.suffix or ".tmp")
-        os.close(handle)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
-    tmp = Path(tmp_name)
-    try:
+    with _signals_held():
+        try:
+            handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=path.suffix or ".tmp")
+            os.close(handle)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+        tmp = Path(tmp_name)
+        _PENDING.add(tmp)
         # Writers such as GDAL want to create the file themselves.
         tmp.unlink()
+    try:
         yield tmp
         if not tmp.is_file():
             raise OutputError(f"{path}: nothing was written")
@@ -57,21 +64,47 @@ def atomic_path(path, overwrite=False):
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
     finally:
-        # Also on Ctrl-C or SIGTERM (turned into an exception by the CLI).
         with _signals_held():
-            if tmp.exists():
-                tmp.unlink()
+            tmp.unlink(missing_ok=True)
+            _PENDING.discard(tmp)
+
+
+def remove_temporary_files():
+    """Remove the temporary files of writes still under way: for a program stopped by a signal.
+
+    A signal can land where no ``finally`` will run, e.g. between a ``with``
+    statement's entry and its block; this is the backstop.
+    """
+    for tmp in list(_PENDING):
+        tmp.unlink(missing_ok=True)
+        _PENDING.discard(tmp)
 
 
 @contextmanager
 def _signals_held():
-    """Hold SIGINT and SIGTERM back while a file is renamed or removed, so neither is left half done."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """Hold SIGINT and SIGTERM back while a temporary file is made, renamed or removed.
+
+    A signal that arrives meanwhile is handed to its handler at the end, so a
+    handler that raises (as the CLI's does) cannot leave a step half done.
+    Handlers run in the main thread, whichever thread the signal reaches, so
+    masking the signal would not do; the handlers are swapped instead.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers, and only it runs them
+        return
+    caught = []
+    previous = {signum: signal.signal(signum, lambda signum, _frame: caught.append(signum)) for signum in _HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in caught[:1]:
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 def write_atomic(path, data, overwrite=False):

@@ -8,6 +8,7 @@ import click
 from mapper import __version__
 from mapper.cli import coverage, distance, export, new_briefing, places, render, ring, route, validate, verify
 from mapper.cli.options import configure_logging
+from mapper.output import remove_temporary_files
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,6 +90,7 @@ def main():
         # Ignore a second signal while saying goodbye.
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, signal.SIG_IGN)
+        remove_temporary_files()
         click.echo(f"mapper: stopped by {signal.Signals(stop.signum).name}; no output was left half written",
                    err=True)
         status = 128 + stop.signum
