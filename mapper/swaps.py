@@ -44,7 +44,7 @@ def _countries(path):
             for f in read_json(path)["features"] if f["properties"].get("iso_a2")}
 
 
-def swap_reasons(lons, lats, countries=None, data_dir=None):
+def swap_reasons(lons, lats, countries=None, data_dir=None, at_sea=None):
     """For each point, why it looks swapped, or None.
 
     Parameters
@@ -56,6 +56,9 @@ def swap_reasons(lons, lats, countries=None, data_dir=None):
         unknown, in which case only the sea test applies.
     data_dir : path, optional
         Geodata folder whose basemap and countries to use.
+    at_sea : sequence of bool, optional
+        True where the point is meant to be at sea (a place of kind "sea"),
+        which turns the sea test off for it.
 
     Returns
     -------
@@ -75,13 +78,15 @@ def swap_reasons(lons, lats, countries=None, data_dir=None):
     def judged(x, y):
         return (x >= west) & (x <= east) & (y >= south) & (y <= north)
 
-    def at_sea(x, y):
+    def out_at_sea(x, y):
         probe_x = x[:, None] + _PROBES[:, 0]
         probe_y = y[:, None] + _PROBES[:, 1]
         return ~shapely.contains_xy(land, probe_x, probe_y).any(axis=1)
 
     both_judged = judged(lons, lats) & judged(lats, lons)
-    sea = both_judged & at_sea(lons, lats) & shapely.contains_xy(land, lats, lons)
+    sea = both_judged & out_at_sea(lons, lats) & shapely.contains_xy(land, lats, lons)
+    if at_sea is not None:
+        sea &= ~np.asarray(at_sea, dtype=bool)
     reasons = ["lies in the sea, but swapped it is on land" if s else None for s in sea]
     by_code = _countries(str(countries_path(data_dir))) if any(countries) else {}
     for i, code in enumerate(countries):

@@ -360,7 +360,8 @@ def _places(path, rows, when_empty):
 def _warn_swapped(path, rows, features):
     """A warning for each place whose coordinates look swapped (see :mod:`mapper.swaps`)."""
     lons, lats = zip(*(f["geometry"]["coordinates"] for f in features))
-    reasons = swap_reasons(lons, lats, [f["properties"].get("country") for f in features])
+    reasons = swap_reasons(lons, lats, [f["properties"].get("country") for f in features],
+                           at_sea=[f["properties"]["kind"] == "sea" for f in features])
     suspects = [(row, lon, lat, reason) for row, lon, lat, reason in zip(rows, lons, lats, reasons) if reason]
     for row, lon, lat, reason in suspects[:MAX_SWAP_WARNINGS]:
         warnings.warn(f"{path}: {row.where}: lat {lat:g}, lon {lon:g} {reason}: are latitude and longitude "
