@@ -19,6 +19,7 @@ from mapper.errors import DataError, InputError, UnknownPlaceError
 from mapper.geodata import merge_folder, merge_places, read_text
 from mapper.lookup import resolve_point
 from mapper.points import checked_lonlat
+from mapper.popups import contain_bidi
 from mapper.routing import DEFAULT_SPEED_KN, MODES
 from mapper.style import LAYER_TITLES, PLACE_KINDS
 from mapper.tiles import find_tile_provider
@@ -219,7 +220,8 @@ class _Reader:
     def fail(self, key, message):
         line = self.line_of(key)
         where = f"{self.path}:{line}" if line else str(self.path)
-        raise DataError(f"{where}: {key}: {message}")
+        # A file name in the briefing may hold a newline (TOML "a\nb.csv"): keep the message on one line.
+        raise DataError(f"{where}: {key}: {message}".replace("\r", "\\r").replace("\n", "\\n"))
 
     def string(self, table, key, where, required=True, default=""):
         value = table.get(key)
@@ -273,7 +275,7 @@ def _point_or_place(reader, value, where, geodata):
     if isinstance(value, dict) and set(value) == {"lat", "lon"}:
         try:
             point = checked_lonlat(float(value["lon"]), float(value["lat"]))
-        except (TypeError, ValueError, InputError) as exc:
+        except (TypeError, ValueError, OverflowError, InputError) as exc:  # Overflow: an integer too big for a float
             reader.fail(where, f"bad coordinate: {exc}")
         return Origin(label=f"{point.lat:.4f}, {point.lon:.4f}", point=point)
     reader.fail(where, "must be a place id or name, or a table { lat = .., lon = .. }")
@@ -344,7 +346,7 @@ def _routes(reader, doc, geodata):
                 speed_kn = parse_speed_m_s(entry["speed"]) / M_S_PER_SPEED_UNIT["kn"]
             except InputError as exc:
                 reader.fail(f"{where}.speed", str(exc))
-        names = [geodata.place(s)["properties"]["name"] for s in (stops[0], stops[-1])]
+        names = [contain_bidi(geodata.place(s)["properties"]["name"]) for s in (stops[0], stops[-1])]
         specs.append(RouteSpec(
             id=reader.string(entry, "id", f"{where}.id") if "id" in entry else f"route-{n + 1}",
             name=reader.string(entry, "name", f"{where}.name", required=False, default=" → ".join(names)),
@@ -403,7 +405,7 @@ def _view(reader, doc, geodata):
         try:
             south_west = checked_lonlat(float(bounds["west"]), float(bounds["south"]))
             north_east = checked_lonlat(float(bounds["east"]), float(bounds["north"]))
-        except (TypeError, ValueError, InputError) as exc:
+        except (TypeError, ValueError, OverflowError, InputError) as exc:  # Overflow: an integer too big for a float
             reader.fail("view.bounds", f"bad coordinate: {exc}")
         if not (south_west.lat < north_east.lat and south_west.lon < north_east.lon):
             reader.fail("view.bounds", "south must be less than north and west less than east")

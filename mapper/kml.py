@@ -2,16 +2,24 @@
 
 Text goes into the XML as text (ElementTree escapes it), and descriptions
 are plain text, so nothing from the data can become markup in a balloon.
-KML has no dashes: an assumption says so in its name and description.
+Characters that XML 1.0 cannot hold at all (control characters such as an
+ANSI escape) become U+FFFD, so that one of them cannot make the whole file
+unreadable.  Direction controls in data are closed where mapper's own text
+follows (see :func:`mapper.popups.contain_bidi`).  KML has no dashes: an
+assumption says so in its name and description.
 """
 
+import re
 import xml.etree.ElementTree as ET
 
 from mapper.geojson import flat_properties
+from mapper.popups import contain_bidi
 from mapper.style import LAYER_TITLES, STYLES, style_key
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 COORD_DIGITS = 6
+# Not a Char in XML 1.0 (https://www.w3.org/TR/xml/#charsets).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def kml_color(hex_rgb, opacity=1.0):
@@ -23,7 +31,7 @@ def kml_color(hex_rgb, opacity=1.0):
 def _sub(parent, tag, text=None, **attrib):
     element = ET.SubElement(parent, tag, attrib)
     if text is not None:
-        element.text = str(text)
+        element.text = _NOT_XML.sub("\ufffd", str(text))
     return element
 
 
@@ -68,12 +76,13 @@ def _geometry(parent, geometry):
 
 
 def _description(props, sources_by_id):
-    lines = [props[key] for key in ("description", "note") if props.get(key)]
+    lines = [contain_bidi(props[key]) for key in ("description", "note") if props.get(key)]
     if props.get("basis") == "assumption":
         lines.insert(0, "Analyst's assumption, not stated in the articles.")
     for cite in props.get("sources", []):
         source = sources_by_id.get(cite["source"], {})
-        lines.append(f"“{cite['quote']}” ({source.get('outlet', cite['source'])}, {source.get('date_printed', '')})")
+        lines.append(f"“{contain_bidi(cite['quote'])}” ({contain_bidi(source.get('outlet', cite['source']))}, "
+                     f"{contain_bidi(source.get('date_printed', ''))})")
     return "\n".join(lines)
 
 
@@ -91,7 +100,7 @@ def kml_document(title, exported, sources_by_id):
             props = feature["properties"]
             placemark = _sub(folder, "Placemark", id=str(props.get("id", "")))
             name = props.get("name", props.get("id", ""))
-            _sub(placemark, "name", f"{name} (assumed)" if props.get("basis") == "assumption" else name)
+            _sub(placemark, "name", f"{contain_bidi(name)} (assumed)" if props.get("basis") == "assumption" else name)
             _sub(placemark, "description", _description(props, sources_by_id))
             _sub(placemark, "styleUrl", f"#{style_key(layer_key, props)}")
             extended = _sub(placemark, "ExtendedData")

@@ -15,6 +15,7 @@ from mapper.geojson import feature as _feature
 from mapper.geojson import point_feature as _point
 from mapper.lookup import NamedPoint
 from mapper.points import LonLat
+from mapper.popups import contain_bidi
 from mapper.routing import DEFAULT_SPEED_KN, sailing_time_h
 from mapper.routing import route as water_route
 from mapper.style import LAYER_TITLES, PLACE_KINDS
@@ -86,8 +87,8 @@ def _range_features(geodata, placement):
     inside = [r for r in place_reach(geodata.places, placement.origin, radius_m) if r.in_range]
     props = {
         "id": placement.id,
-        "name": f"{system['name']} range from {placement.centre_label}",
-        "legend_label": f"{system['name']} range, {radius_m / 1000:g} km (geodesic)",
+        "name": f"{contain_bidi(system['name'])} range from {placement.centre_label}",
+        "legend_label": f"{contain_bidi(system['name'])} range, {radius_m / 1000:g} km (geodesic)",
         "kind": "range",
         "system": placement.system_id,
         "system_name": system["name"],
@@ -115,9 +116,9 @@ def _area_range_features(geodata, placement):
     into = f" into {within.label}" if within else ""
     props = {
         "id": placement.id,
-        "name": f"{system['name']} reach from {origin.label}{into}",
-        "legend_label": f"{system['name']} reach, {radius_m / 1000:g} km "
-                        f"{'from an area' if origin.is_area else 'inside ' + within.label} (geodesic)",
+        "name": f"{contain_bidi(system['name'])} reach from {contain_bidi(origin.label)}{into}",
+        "legend_label": f"{contain_bidi(system['name'])} reach, {radius_m / 1000:g} km "
+                        f"{'from an area' if origin.is_area else 'inside ' + contain_bidi(within.label)} (geodesic)",
         "kind": "range",
         "origin_kind": "area" if origin.is_area else "point",
         "system": placement.system_id,
@@ -183,7 +184,8 @@ def _briefing_route(spec):
     """A route the briefing asks for, as a routes.geojson-style record for :func:`_route_features`."""
     return {"properties": {
         "id": spec.id, "name": spec.name, "kind": spec.kind, "from": spec.stops[0], "to": spec.stops[-1],
-        "direction": "briefing", "basis": "assumption", "note": spec.note, "legend_label": f"{spec.name} (computed)",
+        "direction": "briefing", "basis": "assumption", "note": spec.note,
+        "legend_label": f"{contain_bidi(spec.name)} (computed)",
         "routing": {"mode": spec.mode, "via": list(spec.stops[1:-1]), "speed_kn": spec.speed_kn},
     }}
 

@@ -2,14 +2,25 @@
 
 Leaflet sets popup and tooltip content as innerHTML, so text from data must
 be escaped here, once, before it reaches the page.  Backticks and ``$`` are
-escaped as well because some templates place text in JS template strings.
+escaped as well because some templates place text in JS template strings,
+and braces because folium renders some elements' output as a Jinja template
+a second time (layer names in the layer control).
+
+Direction controls in data (U+202E RIGHT-TO-LEFT OVERRIDE and the like) are
+kept, but closed at the end of their own text (:func:`contain_bidi`), so
+that they cannot reverse the rest of a popup line, the legend or a list of
+places.
 """
 
 import html
 
 from mapper.units import metres_to
 
-_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
+# Explicit direction controls: embeddings and overrides (closed by PDF) and isolates (closed by PDI).
+_EMBEDDINGS, _PDF = "\u202a\u202b\u202d\u202e", "\u202c"
+_ISOLATES, _PDI, _FSI = "\u2066\u2067\u2068", "\u2069", "\u2068"
+_DIRECTION_CONTROLS = frozenset(_EMBEDDINGS + _PDF + _ISOLATES + _PDI)
 
 KIND_LABELS = {
     "capital": "Capital city",
@@ -27,9 +38,45 @@ KIND_LABELS = {
 }
 
 
-def esc(text):
-    """Escape ``text`` for HTML and for JS template strings."""
-    return html.escape(str(text), quote=True).translate(_EXTRA)
+def contain_bidi(text):
+    """``text`` with its direction controls closed, so that they reorder nothing after it.
+
+    An override left open would run on to the end of the paragraph: the rest
+    of a popup line, the other places in a list.  Each embedding, override
+    or isolate still open at the end gets its closer, and an isolate closer
+    with no opener (which could end an isolate around the text) gets an
+    opener at the start.  Every character of ``text`` stays, in order; text
+    without direction controls is returned as it is.
+    """
+    text = str(text)
+    if _DIRECTION_CONTROLS.isdisjoint(text):
+        return text
+    open_, stray = [], 0  # closers owed, innermost last
+    for c in text:  # the Unicode Bidirectional Algorithm's rules X1-X8, without the depth limit
+        if c in _EMBEDDINGS:
+            open_.append(_PDF)
+        elif c in _ISOLATES:
+            open_.append(_PDI)
+        elif c == _PDF:
+            if open_ and open_[-1] == _PDF:
+                open_.pop()
+        elif c == _PDI:
+            if _PDI in open_:
+                while open_.pop() != _PDI:  # also ends the embeddings inside the isolate
+                    pass
+            else:
+                stray += 1
+    return _FSI * stray + text + "".join(reversed(open_))
+
+
+def esc(text, contain=True):
+    """Escape ``text`` for HTML, for JS template strings and for Jinja; see :func:`contain_bidi`.
+
+    ``contain=False`` keeps direction controls exactly as given, for text
+    that is a line of its own, such as the page's ``<title>``.
+    """
+    text = contain_bidi(text) if contain else str(text)
+    return html.escape(text, quote=True).translate(_EXTRA)
 
 
 def format_length(length_m):

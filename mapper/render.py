@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
-from branca.element import Element, MacroElement
-from folium.template import Template
+from branca.element import Element
 
 from mapper import assets, popups
 from mapper.briefing import default_briefing_path, load_briefing
@@ -73,10 +72,13 @@ class _Text(Element):
         self.text = text
 
 
-class _Script(MacroElement):
-    """A line of JS calling the mapper runtime with this element's parent."""
+class _Script(Element):
+    """A line of JS calling the mapper runtime with this element's parent.
 
-    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+    The line goes into the page's script as text.  Not a MacroElement:
+    branca compiles a macro's output as a Jinja template again, and would run
+    any ``{{ ... }}`` that data put into the arguments (Python, at render time).
+    """
 
     def __init__(self, function, *args):
         super().__init__()
@@ -85,8 +87,8 @@ class _Script(MacroElement):
 
     def render(self, **kwargs):
         parent = self._parent.get_name()
-        self.code = f"{self.function}({parent}, {', '.join(safe_json(a) for a in self.args)});"
-        super().render(**kwargs)
+        code = f"{self.function}({parent}, {', '.join(safe_json(a) for a in self.args)});"
+        self.get_root().script.add_child(_Text(code), name=self.get_name())
 
 
 def _draw_props(layer_key, feature, sources_by_id):
@@ -225,7 +227,8 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     fmap.default_js = []
     fmap.default_css = []
     root = fmap.get_root()
-    root.title = popups.esc(briefing.title)  # branca's template does not escape
+    # branca's template does not escape; the title bar is a line of its own, so its text is kept exactly.
+    root.title = popups.esc(briefing.title, contain=False)
     _add_assets(root, offline)
     root.header.add_child(_Text(f"<style>{RUNTIME_CSS}</style>"), name="mapper_css")
     root.header.add_child(_Text(f"<script>{RUNTIME_JS}</script>"), name="mapper_js")

@@ -18,7 +18,7 @@ from mapper.briefing import default_briefing_path
 from mapper.browser import launch, route_network
 from mapper.render import render_briefing
 from mapper.style import LAND_COLOR
-from hostile import HOSTILE_QUOTE, PAYLOADS, make_hostile_copy
+from hostile import HOSTILE_QUOTE, HOSTILE_TITLE, PAYLOADS, make_hostile_copy
 from conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
@@ -290,7 +290,7 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path, articles_d
         popup = opened.page.inner_text(".leaflet-popup-content")
         assert HOSTILE_QUOTE in popup
         assert PAYLOADS[2] + " title" in popup  # the poisoned article title, shown literally
-        assert opened.page.title() == PAYLOADS[1] + PAYLOADS[0]
+        assert opened.page.evaluate("document.querySelector('title').textContent") == HOSTILE_TITLE
         assert opened.page.locator(".leaflet-popup-content img, .leaflet-popup-content svg").count() == 0
         assert opened.dialogs == []
         assert opened.errors == []

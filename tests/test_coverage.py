@@ -297,10 +297,10 @@ OUT_OF_RANGE_FILE = {"type": "Feature", "properties": {}, "geometry": {"type": "
     (("fath-360", "--from", "point.geojson"), {"point.geojson": POINT_FILE}, 1,
      "Error: point.geojson: feature 1: a Point is not an area; give a polygon or a line (or use a place or LAT,LON)"),
     (("fath-360", "--from", "bowtie.geojson"), {"bowtie.geojson": BOWTIE_FILE}, 1,
-     "Error: bowtie.geojson: feature 1: invalid Polygon (does it cross itself?)"),
+     "Error: bowtie.geojson: feature 1: invalid Polygon: it crosses itself at lon 36.5, lat 50.5"),
     (("fath-360", "--from", "lat95.geojson"), {"lat95.geojson": OUT_OF_RANGE_FILE}, 1,
      "Error: lat95.geojson: feature 1: coordinates outside -180..180 / -90..90 (is it [lon, lat]?)"),
-    (("fath-360", "--from", "missing.geojson"), {}, 1, "Error: missing.geojson: file not found"),
+    (("fath-360", "--from", "missing.geojson"), {}, 1, "Error: missing.geojson: area file not found"),
     (("0km", "--from", "belgorod"), {}, 2, "Error: radius must be greater than zero, got 0 m"),
 ], ids=["unknown-system", "unknown-from", "unknown-within", "point-file", "self-crossing", "latitude-95",
         "missing-file", "zero-radius"])

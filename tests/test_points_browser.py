@@ -7,14 +7,14 @@ from playwright.sync_api import sync_playwright
 from mapper.browser import launch
 from mapper.pointlayer import point_layer
 from mapper.render import render_briefing
-from hostile import PAYLOADS
+from hostile import NAMED_PAYLOADS, PAYLOADS
 from test_browser import OpenedMap
 
 pytestmark = pytest.mark.browser
 
 MAP = "window[document.querySelector('.folium-map').id]"
 LAYER = "(() => { let found = null; %s.eachLayer(l => { if (l.drawMs) found = l; }); return found; })()" % MAP
-HOSTILE_LABEL = "Depot " + " ".join(PAYLOADS)
+HOSTILE_LABEL = "Depot " + PAYLOADS[0] + " " + NAMED_PAYLOADS["entities"]  # within the 200-character limit
 COUNT = 3000
 
 

@@ -8,8 +8,10 @@ from mapper.assets import GEOGRAPHICLIB_JS, LEAFLET_CSS, LEAFLET_JS, integrity
 from mapper.briefing import default_briefing_path, load_briefing
 from mapper.geodata import load_geodata
 from mapper.layers import build_layers
+from mapper.pointlayer import point_layer
+from mapper.popups import contain_bidi, esc
 from mapper.render import render_briefing, render_html, safe_json
-from hostile import HOSTILE_NAME, make_hostile_copy
+from hostile import HOSTILE_NAME, HOSTILE_TITLE, make_hostile_corpus
 from conftest import DATA_DIR
 
 
@@ -63,15 +65,47 @@ def test_safe_json_cannot_close_a_script():
     assert "\u2028" not in safe_json("x\u2028y")
 
 
+@pytest.mark.parametrize("text, shown", [
+    ("Kharkiv", "Kharkiv"),  # no direction controls: as it is
+    ("\u2067rtl\u2069 ok", "\u2067rtl\u2069 ok"),  # closed already
+    ("a\u202eb", "a\u202eb\u202c"),  # an override left open is closed at the end
+    ("\u2066x\u202ey", "\u2066x\u202ey\u202c\u2069"),  # innermost first
+    ("\u2067a\u202eb\u2069c", "\u2067a\u202eb\u2069c"),  # the isolate's closer ends the override in it too
+    ("\u2069\u202ex", "\u2068\u2069\u202ex\u202c"),  # a stray isolate closer gets an opener
+    ("x\u202c", "x\u202c"),  # a stray PDF closes nothing (Unicode ignores it)
+])
+def test_direction_controls_are_closed_within_their_text(text, shown):
+    assert contain_bidi(text) == shown
+    assert contain_bidi(shown) == shown
+    assert esc(text) == shown and esc(text, contain=False) == text
+
+
 def test_hostile_text_is_escaped(tmp_path, articles_dir, monkeypatch):
-    data_copy, articles_copy = make_hostile_copy(DATA_DIR, articles_dir, tmp_path)
-    monkeypatch.setenv("MAPPER_ARTICLES_DIR", str(articles_copy))
-    geodata = load_geodata(data_copy)
-    html = render_html(geodata, load_briefing(default_briefing_path(data_copy), geodata))
-    for raw in ("<img src=x", "</script><script>alert", "<svg onload", "${alert", "`);alert"):
+    corpus = make_hostile_corpus(DATA_DIR, articles_dir, tmp_path)
+    monkeypatch.setenv("MAPPER_ARTICLES_DIR", str(corpus.articles_dir))
+    html = render_briefing(corpus.briefing, tmp_path / "m.html", data_dir=corpus.data_dir).path.read_text(
+        encoding="utf-8")
+    # Template syntax stays as it is in the point layer's JSON strings (JS does not interpolate them, and
+    # Jinja never sees them); in HTML it is escaped.
+    for raw in ("<img src=x", "</script><script>window", "<svg onload", "<iframe", "<details"):
         assert raw not in html, raw
-    assert "&lt;img src=x onerror=alert(&#x27;img&#x27;)&gt;" in html
     assert HOSTILE_NAME not in html  # only its escaped form is present
+    # The title is escaped once, as typed; nothing Jinja would make of the text is there.
+    assert f"<title>{esc(HOSTILE_TITLE, contain=False)}</title>" in html
+    assert "&lt;img src=x onerror=window.__pwned=&#x27;img-onerror&#x27;" in html
+    assert "{{ 6*111111 }}" in html and "666666" not in html
+
+
+def test_jinja_in_data_is_never_rendered(tmp_path):
+    """folium renders element output as a template again: data with {{ }} must not reach it as syntax."""
+    briefing = tmp_path / "b.toml"
+    briefing.write_text('title = "T {{ 6*111111 }}"\nlayers = ["places"]\n', encoding="utf-8")
+    layer = point_layer([30.0], [50.0], title="{{ 7*111111 }}",
+                        source="{% for x in range(3) %}jinja{{ x }}{% endfor %}",
+                        category=["{{ 8*111111 }}"], label=["{{ 9*111111 }}"])
+    html = render_briefing(briefing, tmp_path / "m.html", point_layers=[layer]).path.read_text(encoding="utf-8")
+    for product in ("666666", "777777", "888888", "999999", "jinja0"):
+        assert product not in html, product
 
 
 def test_render_briefing_result(tmp_path):

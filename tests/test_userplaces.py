@@ -136,7 +136,7 @@ CSV_ERRORS = {
                      "line 4: duplicate id 'kyiv'; line 2 has it too"),
     "duplicate-slug": (f"{HEADER}\nKyiv,50.45,30.52,W\nKYIV,50.4,30.5,W\n",
                        "line 3: duplicate id 'kyiv'; line 2 has it too"),
-    "not-utf8": ("name,lat,lon,source\nKy\xefv,50,30,W\n".encode("latin-1"), "not UTF-8 text (byte 22)"),
+    "not-utf8": ("name,lat,lon,source\nKy\xefv,50,30,W\n".encode("latin-1"), "not UTF-8 text (byte 22); save the file as UTF-8"),
     "empty": ("", "file is empty"),
     "huge-field": (f'{HEADER}\nKyiv,50,30,"{"x" * 200_000}"\n',
                    "line 2: not valid CSV: field larger than field limit (131072)"),
@@ -330,7 +330,7 @@ KML_ERRORS = {
                           "<Placemark><name>x</name><Point><coordinates>31,51</coordinates></Point></Placemark>"),
                      "placemark 2 ('x'): duplicate id 'x'; placemark 1 ('X') has it too"),
     "latin-1": ('<kml><Placemark><name>Ky\xefv</name></Placemark></kml>'.encode("latin-1"),
-                "not UTF-8 text (byte 24)"),
+                "not UTF-8 text (byte 24); save the file as UTF-8"),
 }
 
 
