@@ -259,9 +259,12 @@ class _Reader:
             self.keys(entry, allowed, where)
             yield n, where, entry
 
-    def file(self, name):
+    def file(self, name, where):
         """A path from the briefing, relative to the briefing's folder."""
-        return (self.path.parent / Path(name).expanduser()).resolve()
+        try:
+            return (self.path.parent / Path(name).expanduser()).resolve()
+        except (RuntimeError, ValueError) as exc:  # "~nobody/x": no such user; a NUL in the name
+            self.fail(where, f"cannot use {name!r} as a file name: {exc}")
 
 
 def _point_or_place(reader, value, where, geodata):
@@ -361,7 +364,7 @@ def _routes(reader, doc, geodata):
 def _points(reader, doc):
     specs = []
     for _, where, entry in reader.tables(doc, "points", POINT_KEYS):
-        path = reader.file(reader.string(entry, "file", f"{where}.file"))
+        path = reader.file(reader.string(entry, "file", f"{where}.file"), f"{where}.file")
         if not path.is_file():
             reader.fail(f"{where}.file", f"{path}: no such file")
         options = {key: reader.string(entry, key, f"{where}.{key}", required=False, default=None)
@@ -433,8 +436,9 @@ def _check_unique_ids(reader, geodata, ranges, routes):
 def _with_own_data(reader, doc, geodata):
     """``geodata`` plus the briefing's data folders and places files."""
     for name in reader.strings(doc, "data", "data"):
+        folder = reader.file(name, "data")
         try:
-            geodata = merge_folder(geodata, reader.file(name))
+            geodata = merge_folder(geodata, folder)
         except DataError as exc:
             reader.fail("data", str(exc))
     files = reader.strings(doc, "places", "places")
@@ -442,8 +446,9 @@ def _with_own_data(reader, doc, geodata):
         from mapper.userplaces import read_places
 
         for name in files:
+            places_file = reader.file(name, "places")
             try:
-                geodata = merge_places(geodata, read_places(reader.file(name)))
+                geodata = merge_places(geodata, read_places(places_file))
             except DataError as exc:
                 reader.fail("places", str(exc))
     return geodata

@@ -22,7 +22,7 @@ import numpy as np
 from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
-from shapely.errors import ShapelyError
+from shapely.errors import GeometryTypeError, ShapelyError
 from shapely.validation import explain_validity
 
 from mapper import geodesy, rings
@@ -128,8 +128,11 @@ def read_area(path):
         geometry = feature.get("geometry") if is_feature else feature
         try:
             part = shape(geometry)
-        except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+        # OverflowError: a coordinate too big for a float; RecursionError: lists nested hundreds deep.
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError, OverflowError, RecursionError):
             raise DataError(f"{path}: feature {n + 1}: not a GeoJSON geometry") from None
+        except GeometryTypeError:  # repr: the type is user text, and may hold a newline
+            raise DataError(f"{path}: feature {n + 1}: unknown geometry type {geometry.get('type')!r}") from None
         except ShapelyError as exc:  # e.g. a line of one point, a ring of three
             reason = str(exc).split(": ", 1)[-1]
             if "0 or >1 elements" in reason:
@@ -178,7 +181,10 @@ def find_area(text, data_dir=None, base_dir=None, polygons_only=False):
     """
     if not text.lower().endswith((".geojson", ".json")):
         return find_country(text, data_dir)
-    path = Path(base_dir or ".") / Path(text).expanduser()
+    try:
+        path = Path(base_dir or ".") / Path(text).expanduser()
+    except RuntimeError as exc:  # "~nobody/x.geojson": no such user
+        raise DataError(f"{text}: {exc}") from None
     origin = read_area(path)
     if polygons_only and origin.area.geom_type not in ("Polygon", "MultiPolygon"):
         raise DataError(f"{path}: needs polygons here (nothing lies inside a line)")

@@ -101,7 +101,7 @@ class Geodata:
         path = articles_dir / seed_file
         try:
             return path.read_text(encoding="utf-8")
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name, or not UTF-8
             return None
 
 
@@ -119,12 +119,12 @@ def place_lonlat(place):
 
 
 def too_large(path, size_bytes, limit_bytes, what):
-    """The DataError for a file over its size limit: '…: 600 MiB; a point file may be at most 512 MiB'."""
+    """The DataError for a file over its size limit: '…: 600 MiB; point files may be at most 512 MiB'."""
 
     def size_text(n):
         return f"{n:,} bytes" if n < 2**20 else f"{n / 2**20:,.0f} MiB"
 
-    return DataError(f"{path}: {size_text(size_bytes)}; a {what} may be at most {size_text(limit_bytes)}")
+    return DataError(f"{path}: {size_text(size_bytes)}; {what}s may be at most {size_text(limit_bytes)}")
 
 
 def read_text(path, what="file"):
@@ -138,9 +138,11 @@ def read_text(path, what="file"):
     except FileNotFoundError:
         raise DataError(f"{path}: {what} not found") from None
     except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a {what}") from None
+        raise DataError(f"{path}: is a folder, not a file") from None
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    except ValueError as exc:  # a NUL in the name
+        raise DataError(f"{path}: cannot read: {exc}") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror}") from None
     if not text.strip():

@@ -99,4 +99,6 @@ def parse_speed_m_s(text):
     value = float(match.group(1))
     if not value > 0:
         raise InputError(f"speed {text!r} must be greater than zero")
+    if not math.isfinite(value):
+        raise InputError(f"speed {text!r} is not a finite number")
     return value * M_S_PER_SPEED_UNIT[unit]

@@ -45,6 +45,7 @@ class _Checker:
         self.seen_ids = {}
         self.source_ids = set()
         self.place_ids = set()
+        self.place_positions = {}  # place id: its [lon, lat], or None if that is invalid
 
     def fault(self, registry, feature_id, field, message):
         self.problems.append(Problem(FILES[registry], feature_id or "?", field, message))
@@ -87,8 +88,11 @@ class _Checker:
             if missing:
                 self.fault(registry, fid, where, f"missing {', '.join(missing)}")
                 continue
-            if cite["source"] not in self.source_ids:
+            if not _known(cite["source"], self.source_ids):
                 self.fault(registry, fid, f"{where}.source", f"unknown source {cite['source']!r}")
+                continue
+            if not isinstance(cite["quote"], str):
+                self.fault(registry, fid, f"{where}.quote", "must be a string")
                 continue
             article = self.geodata.article_text(cite["source"])
             if article is not None and cite["quote"] not in article:
@@ -125,7 +129,7 @@ class _Checker:
             self.fault(registry, fid, field, "must be [lon, lat] numbers")
             return None
         lon, lat = value[0], value[1]
-        if not (math.isfinite(lon) and math.isfinite(lat)):
+        if not (_finite(lon) and _finite(lat)):
             self.fault(registry, fid, field, "is not finite")
             return None
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
@@ -168,7 +172,7 @@ class _Checker:
 
     def place_ref(self, registry, fid, record, field):
         ref = record.get(field)
-        if ref not in self.place_ids:
+        if not _known(ref, self.place_ids):
             self.fault(registry, fid, field, f"unknown place {ref!r}")
             return None
         return ref
@@ -191,7 +195,7 @@ class _Checker:
         path = articles_dir / source["seed_file"]
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name
             self.fault("sources", fid, "seed_file", f"{path} cannot be read")
             return
         if expected is not None and digest != expected:
@@ -199,7 +203,7 @@ class _Checker:
 
     def places(self):
         for fid, props, coords in self.features("places", "Point"):
-            self.position("places", fid, "geometry", coords)
+            position = self.position("places", fid, "geometry", coords)
             self.text("places", fid, props, "name")
             self.aliases("places", fid, props)
             self.kind("places", fid, props, PLACE_KINDS)
@@ -207,10 +211,9 @@ class _Checker:
             self.provenance("places", fid, props)
             if fid:
                 self.place_ids.add(fid)
+                self.place_positions[fid] = position
 
     def routes(self):
-        coords_of = {f["properties"]["id"]: f["geometry"]["coordinates"] for f in self.geodata.places
-                     if isinstance(f, dict) and f.get("properties", {}).get("id") in self.place_ids}
         for fid, props, coords in self.features("routes", "LineString"):
             self.text("routes", fid, props, "name")
             self.kind("routes", fid, props, ROUTE_KINDS)
@@ -221,13 +224,19 @@ class _Checker:
                 continue
             points = [self.position("routes", fid, f"geometry[{n}]", c) for n, c in enumerate(coords)]
             for end, point, field in ((ends[0], points[0], "from"), (ends[1], points[-1], "to")):
-                if end and point and not _same_position(point, coords_of[end]):
+                # A place without a valid position has a fault of its own: nothing to compare with.
+                place = self.place_positions.get(end)
+                if point and place and not _same_position(point, place):
                     self.fault("routes", fid, field, f"line does not {'start' if field == 'from' else 'end'} at {end}")
             self.routing(fid, props.get("routing"))
             waypoints = props.get("waypoints")
             if not isinstance(waypoints, list) or len(waypoints) != len(coords):
                 self.fault("routes", fid, "waypoints", "must name the source of every position, one entry each")
-            for n, item in enumerate(props.get("cargo", [])):
+            cargo = props.get("cargo", [])
+            if not isinstance(cargo, list):
+                self.fault("routes", fid, "cargo", "must be a list of {item, status, sources}")
+                cargo = []
+            for n, item in enumerate(cargo):
                 if not isinstance(item, dict) or not item.get("item") or not item.get("status"):
                     self.fault("routes", fid, f"cargo[{n}]", "needs item and status")
                     continue
@@ -245,14 +254,15 @@ class _Checker:
             self.fault("routes", fid, "routing.via", "must be a list of place ids")
             return
         for n, place_id in enumerate(via):
-            if place_id not in self.place_ids:
+            if not _known(place_id, self.place_ids):
                 self.fault("routes", fid, f"routing.via[{n}]", f"unknown place {place_id!r}")
 
     def systems(self):
         for fid, system in self.records("systems", "systems"):
             self.text("systems", fid, system, "name")
             range_m = system.get("range_m")
-            if not isinstance(range_m, (int, float)) or isinstance(range_m, bool) or not range_m > 0:
+            if not isinstance(range_m, (int, float)) or isinstance(range_m, bool) or not _finite(range_m) \
+                    or not range_m > 0:
                 self.fault("systems", fid, "range_m", "must be a number of metres greater than zero")
             self.citations("systems", fid, "sources", system.get("sources"))
 
@@ -262,7 +272,7 @@ class _Checker:
             if check not in CHECKS:
                 self.fault("claims", fid, "check", f"must be one of {', '.join(CHECKS)}")
             elif check == "unit-conversion":
-                if claim.get("system") not in self.geodata.systems:
+                if not _known(claim.get("system"), self.geodata.systems):
                     self.fault("claims", fid, "system", f"unknown weapon system {claim.get('system')!r}")
                 stated = claim.get("stated")
                 if not isinstance(stated, list) or len(stated) != 2 or not all(self.figure(s) for s in stated):
@@ -276,7 +286,7 @@ class _Checker:
                                f"{', '.join(DISTANCE_UNITS)} and an optional qualifier in "
                                f"{', '.join(QUALIFIER_BOUNDS_PCT)}")
                 direction = claim.get("direction")
-                if direction is not None and direction not in DIRECTIONS:
+                if direction is not None and not _known(direction, DIRECTIONS):
                     self.fault("claims", fid, "direction", f"must be one of {', '.join(DIRECTIONS)}")
                 if check == "coordinate" and direction is None:
                     self.fault("claims", fid, "direction", "a coordinate check needs a direction")
@@ -286,9 +296,9 @@ class _Checker:
     def figure(value):
         """True for {value > 0, unit[, qualifier]}."""
         return (isinstance(value, dict) and isinstance(value.get("value"), (int, float))
-                and not isinstance(value["value"], bool) and math.isfinite(value["value"]) and value["value"] > 0
+                and not isinstance(value["value"], bool) and _finite(value["value"]) and value["value"] > 0
                 and value.get("unit") in DISTANCE_UNITS
-                and value.get("qualifier", "exact") in QUALIFIER_BOUNDS_PCT)
+                and _known(value.get("qualifier", "exact"), QUALIFIER_BOUNDS_PCT))
 
     def events(self):
         for fid, event in self.records("events", "events"):
@@ -298,6 +308,19 @@ class _Checker:
                 self.fault("events", fid, "date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
             self.place_ref("events", fid, event, "place")
             self.citations("events", fid, "sources", event.get("sources"))
+
+
+def _known(value, names):
+    """True if ``value`` is one of ``names``; JSON lists and objects are unhashable, so never."""
+    return isinstance(value, str) and value in names
+
+
+def _finite(number):
+    """math.isfinite, False for a JSON integer too big for a float (which isfinite refuses with OverflowError)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False
 
 
 def _same_position(a, b):

@@ -270,14 +270,13 @@ def _cases():
          files={"p.geojson": json.dumps({"type": "FeatureCollection", "features": [
              {"type": "Feature", "properties": {}, "geometry": json.loads(BOWTIE)}]})})
     case("place-latitude-out-of-range", _places(),
-         "places.geojson: kyiv: geometry: [30.52, 95.0] is out of range; GeoJSON order is [lon, lat] "
-         "(and 1 more; run 'mapper validate')",
+         "places.geojson: kyiv: geometry: [30.52, 95.0] is out of range; GeoJSON order is [lon, lat]",
          setup=_set_place("kyiv", geometry={"type": "Point", "coordinates": [30.52, 95.0]}))
     case("place-nan", _places(),
-         "places.geojson: tehran: geometry: is not finite (and 2 more; run 'mapper validate')",
+         "places.geojson: tehran: geometry: is not finite",
          setup=_raw_geo("places.geojson", places_geojson.replace(b"51.4231", b"NaN", 1)))
     case("place-infinity", _places(),
-         "places.geojson: tehran: geometry: is not finite (and 2 more; run 'mapper validate')",
+         "places.geojson: tehran: geometry: is not finite",
          setup=_raw_geo("places.geojson", places_geojson.replace(b"35.6961", b"-Infinity", 1)))
     case("places-csv-nan", _render("{d}/b.toml"),
          "{d}/b.toml:3: places: {d}/p.csv: line 2: column 'lat': not a number: 'nan'",
@@ -358,16 +357,16 @@ def _cases():
 
     # -- too much ------------------------------------------------------------------
     case("places-csv-too-large", _render("{d}/b.toml"),
-         "{d}/b.toml:3: places: {d}/p.csv: 60 MiB; a places file may be at most 50 MiB",
+         "{d}/b.toml:3: places: {d}/p.csv: 60 MiB; places files may be at most 50 MiB",
          files={"b.toml": with_places_csv}, setup=_sparse("p.csv", 60 * 2**20))
     case("points-file-too-large", _render(points=["{d}/p.csv"]),
-         "{d}/p.csv: 600 MiB; a point file may be at most 512 MiB",
+         "{d}/p.csv: 600 MiB; point files may be at most 512 MiB",
          setup=_sparse("p.csv", 600 * 2**20))
     case("geodata-file-too-large", _places(),
-         "{d}/geo/events.json: 300 MiB; a geodata file may be at most 64 MiB",
+         "{d}/geo/events.json: 300 MiB; geodata files may be at most 64 MiB",
          setup=lambda d: (shutil.copytree(DATA_DIR, d / "geo"), _sparse("geo/events.json", 300 * 2**20)(d)))
     case("briefing-too-large", _render("{d}/b.toml"),
-         "{d}/b.toml: 300 MiB; a briefing file may be at most 64 MiB",
+         "{d}/b.toml: 300 MiB; briefing files may be at most 64 MiB",
          setup=_sparse("b.toml", 300 * 2**20))
     case("too-many-categories", _render(points=["{d}/p.csv"]),
          "{d}/p.csv: the category column has 300 different values; a category column may have at most 255 "

@@ -95,7 +95,7 @@ def test_latin1_and_unknown_type_and_missing_file(tmp_path):
 
 def test_limits_refuse_before_running_out_of_memory(csv_file, monkeypatch):
     monkeypatch.setattr(pointlayer, "MAX_POINT_FILE_BYTES", 100)
-    with pytest.raises(DataError, match=r"; a point file may be at most 100 bytes$"):
+    with pytest.raises(DataError, match=r"; point files may be at most 100 bytes$"):
         read_point_layer(csv_file)
     monkeypatch.setattr(pointlayer, "MAX_POINT_FILE_BYTES", 10**9)
     monkeypatch.setattr(pointlayer, "MAX_POINTS", 2)

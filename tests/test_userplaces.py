@@ -136,7 +136,8 @@ CSV_ERRORS = {
                      "line 4: duplicate id 'kyiv'; line 2 has it too"),
     "duplicate-slug": (f"{HEADER}\nKyiv,50.45,30.52,W\nKYIV,50.4,30.5,W\n",
                        "line 3: duplicate id 'kyiv'; line 2 has it too"),
-    "not-utf8": ("name,lat,lon,source\nKy\xefv,50,30,W\n".encode("latin-1"), "not UTF-8 text (byte 22); save the file as UTF-8"),
+    "not-utf8": ("name,lat,lon,source\nKy\xefv,50,30,W\n".encode("latin-1"),
+                 "not UTF-8 text (byte 22); save the file as UTF-8"),
     "empty": ("", "file is empty"),
     "huge-field": (f'{HEADER}\nKyiv,50,30,"{"x" * 200_000}"\n',
                    "line 2: not valid CSV: field larger than field limit (131072)"),
@@ -352,7 +353,7 @@ def test_unknown_suffix(tmp_path, name, shown):
 def test_size_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(userplaces, "MAX_PLACES_FILE_BYTES", 20)
     path = _write(tmp_path, "big.csv", f"{HEADER}\nKyiv,50.45,30.52,W\n")
-    assert _error(path) == f"{path}: 39 bytes; a places file may be at most 20 bytes"
+    assert _error(path) == f"{path}: 39 bytes; places files may be at most 20 bytes"
 
 
 def test_features_pass_strict_rfc7946_check(tmp_path):
