@@ -1,7 +1,9 @@
 """KML for Google Earth: one folder per layer, styled like the map.
 
-Text goes into the XML as text (ElementTree escapes it), and descriptions
-are plain text, so nothing from the data can become markup in a balloon.
+Text goes into the XML as text (ElementTree escapes it).  A description is
+HTML to Google Earth, which shows it in a balloon (and may run script
+there), so its text is HTML-escaped as well: ``<`` in data reaches the
+balloon as ``&lt;``, and nothing from the data can become markup.
 Characters that XML 1.0 cannot hold at all (control characters such as an
 ANSI escape) become U+FFFD, so that one of them cannot make the whole file
 unreadable.  Direction controls in data are closed where mapper's own text
@@ -9,6 +11,7 @@ follows (see :func:`mapper.popups.contain_bidi`).  KML has no dashes: an
 assumption says so in its name and description.
 """
 
+import html
 import re
 import xml.etree.ElementTree as ET
 
@@ -101,7 +104,7 @@ def kml_document(title, exported, sources_by_id):
             placemark = _sub(folder, "Placemark", id=str(props.get("id", "")))
             name = props.get("name", props.get("id", ""))
             _sub(placemark, "name", f"{contain_bidi(name)} (assumed)" if props.get("basis") == "assumption" else name)
-            _sub(placemark, "description", _description(props, sources_by_id))
+            _sub(placemark, "description", html.escape(_description(props, sources_by_id), quote=False))
             _sub(placemark, "styleUrl", f"#{style_key(layer_key, props)}")
             extended = _sub(placemark, "ExtendedData")
             for field, value in flat_properties(props).items():

@@ -44,6 +44,8 @@ COLUMN_NAMES = {
     "label": ("name", "label", "title"),
 }
 NO_CATEGORY = "(none)"
+# Kept in labels though not printable: the space, and the zero-width (non-)joiner that Persian spelling needs.
+_KEPT = frozenset(" \u200c\u200d")
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = 40
@@ -176,7 +178,7 @@ def _clean(text):
     text = "" if text is None else str(text)
     if text.isprintable() and len(text) <= MAX_LABEL_CHARS:
         return text.strip()
-    text = "".join(" " if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in text).strip()
+    text = "".join(" " if unicodedata.category(c)[0] in "CZ" and c not in _KEPT else c for c in text).strip()
     return text if len(text) <= MAX_LABEL_CHARS else text[:MAX_LABEL_CHARS - 1] + "…"
 
 

@@ -5,6 +5,7 @@ escaped into it (no element comes from the data), and GDAL reads it back;
 XML 1.0 cannot hold control characters at all, so those become U+FFFD.
 """
 
+import html
 import json
 import xml.etree.ElementTree as ET
 
@@ -80,9 +81,12 @@ def test_kml_holds_the_text_as_text(exported):
     assert root.find(f"{KML}Document/{KML}name").text == xml_text(HOSTILE_TITLE)
     olya = root.find(f".//{KML}Placemark[@id='olya']")
     assert olya.find(f"{KML}name").text == xml_text(HOSTILE_NAME)
+    # A description is HTML to Google Earth: the text in it is HTML-escaped, so it shows as typed there.
     description = olya.find(f"{KML}description").text
+    assert "<" not in description
     for text in ("Description " + JOINED, "Note " + JOINED, HOSTILE_QUOTE):
-        assert xml_text(text) in description
+        assert html.escape(xml_text(text), quote=False) in description
+        assert xml_text(text) in html.unescape(description)
     data = {d.get("name"): d.find(f"{KML}value").text for d in olya.iter(f"{KML}Data")}
     assert json.loads(data["aliases"]) == PAYLOADS  # JSON text: its escapes carry control characters too
     # An assumption's label says so after the name, the name's direction controls closed first.

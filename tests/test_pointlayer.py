@@ -181,6 +181,12 @@ def test_labels_cannot_close_their_data_block():
     assert layer.labels == (hostile + "  line",)  # one line: control and separator characters become spaces
 
 
+def test_labels_keep_persian_joiners_and_lose_direction_overrides():
+    mi_ravam = "\u0645\u06cc\u200c\u0631\u0648\u0645"  # "I go": ZWNJ between the prefix and the verb
+    layer = point_layer([0, 0], [0, 0], title="t", source="s", label=[mi_ravam, "a\u202eb"])
+    assert layer.labels == (mi_ravam, "a b")
+
+
 def _briefing(tmp_path, extra=""):
     return write(tmp_path / "b.toml", f'title = "Strikes"\nlayers = ["places"]\n{extra}')
 
