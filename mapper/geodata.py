@@ -93,7 +93,14 @@ class Geodata:
         return self._places_by_id[place_id]
 
     def article_text(self, source_id):
-        """Text of a source article, or None if its seed file is not found."""
+        """Text of a source article, or None if its seed file is not found.
+
+        Raises
+        ------
+        DataError
+            If the article is there but is not UTF-8: its quotes could not
+            be checked, which must not pass for checked.
+        """
         seed_file = self.sources.get(source_id, {}).get("seed_file")
         articles_dir = self.source_articles.get(source_id, self.articles_dir)
         if articles_dir is None or not isinstance(seed_file, str):
@@ -101,7 +108,9 @@ class Geodata:
         path = articles_dir / seed_file
         try:
             return path.read_text(encoding="utf-8")
-        except (OSError, ValueError):  # ValueError: a NUL in the name, or not UTF-8
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); its quotes cannot be checked") from None
+        except (OSError, ValueError):  # ValueError: a NUL in the name
             return None
 
 
@@ -122,7 +131,10 @@ def too_large(path, size_bytes, limit_bytes, what):
     """The DataError for a file over its size limit: '…: 600 MiB; point files may be at most 512 MiB'."""
 
     def size_text(n):
-        return f"{n:,} bytes" if n < 2**20 else f"{n / 2**20:,.0f} MiB"
+        if n < 2**20:
+            return f"{n:,} bytes"
+        tenths = -(-n * 10 // 2**20)  # rounded up, so that a file just over the limit does not show as at it
+        return f"{tenths // 10:,} MiB" if tenths % 10 == 0 else f"{tenths / 10:,.1f} MiB"
 
     return DataError(f"{path}: {size_text(size_bytes)}; {what}s may be at most {size_text(limit_bytes)}")
 

@@ -65,7 +65,8 @@ def resolve_point(geodata, text):
     """
     if looks_like_latlon(text) or _COORDINATE_CHARS.fullmatch(text):
         point = parse_latlon(text)
-        warn_if_swapped(point, f"coordinate {text.strip()!r}", data_dir=geodata.data_dir)
+        known = [(p["properties"]["name"], *p["geometry"]["coordinates"][:2]) for p in geodata.places]
+        warn_if_swapped(point, f"coordinate {text.strip()!r}", data_dir=geodata.data_dir, known=known)
         return NamedPoint(label=f"{point.lat:.5f},{point.lon:.5f}", point=point)
     place = find_place(geodata, text)
     return NamedPoint(label=place["properties"]["name"], point=place_lonlat(place), place_id=place["properties"]["id"])

@@ -11,7 +11,12 @@ from mapper.errors import OutputError, OutputExistsError
 
 # Temporary files being written now (see remove_temporary_files).
 _PENDING = set()
+
+# Signals held back while a temporary file is made, renamed or removed (see _signals_held).
 _HELD = (signal.SIGINT, signal.SIGTERM)
+_held_depth = 0
+_held_signals = []  # those that arrived meanwhile
+_handlers = {}  # each held signal's own handler, to call once the step is done
 
 
 @contextmanager
@@ -32,6 +37,8 @@ def atomic_path(path, overwrite=False):
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a folder, not a file")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{path}: is a device or pipe, not a file; mapper writes only files")
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path}: already exists")
     folder = path.parent
@@ -51,14 +58,19 @@ def atomic_path(path, overwrite=False):
         yield tmp
         if not tmp.is_file():
             raise OutputError(f"{path}: nothing was written")
-        with _signals_held():
+        with _signals_held() as arrived:
             os.chmod(tmp, 0o644)
-            if overwrite:
-                os.replace(tmp, path)
-            else:
-                # link() fails if the name appeared meanwhile: no silent clobber.
-                os.link(tmp, path)
-                tmp.unlink()
+            # After a signal, stop short: the old file stays, and the signal acts as the block ends.
+            renaming = not arrived
+            if renaming:
+                if overwrite:
+                    os.replace(tmp, path)
+                else:
+                    # link() fails if the name appeared meanwhile: no silent clobber.
+                    os.link(tmp, path)
+                    tmp.unlink()
+        if not renaming:  # the signal's handler let the program go on
+            raise OutputError(f"{path}: not written: a signal arrived as it was about to be")
     except FileExistsError:
         raise OutputExistsError(f"{path}: already exists") from None
     except OSError as exc:
@@ -84,27 +96,53 @@ def remove_temporary_files():
 def _signals_held():
     """Hold SIGINT and SIGTERM back while a temporary file is made, renamed or removed.
 
-    A signal that arrives meanwhile is handed to its handler at the end, so a
-    handler that raises (as the CLI's does) cannot leave a step half done.
-    Handlers run in the main thread, whichever thread the signal reaches, so
-    masking the signal would not do; the handlers are swapped instead.
+    Yields the list of signals that arrived meanwhile; the first is handed to
+    its own handler as the block ends, so a handler that raises (as the CLI's
+    does) cannot leave a step half done.  Handlers run in the main thread,
+    whichever thread the signal reaches, so masking it would not do: a
+    stand-in handler is set instead, one that passes a signal straight on
+    once nothing is held, so that it is harmless if a signal lands while the
+    handlers are being put back.
     """
+    global _held_depth
     if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set handlers, and only it runs them
+        yield []  # only the main thread may set handlers, and only it runs them
         return
-    caught = []
-    previous = {signum: signal.signal(signum, lambda signum, _frame: caught.append(signum)) for signum in _HELD}
+    if _held_depth == 0:
+        for signum in _HELD:
+            handler = signal.getsignal(signum)
+            if handler is not None and handler is not _hold:  # None: set from C, left alone
+                _handlers[signum] = handler
+                signal.signal(signum, _hold)
+    _held_depth += 1
     try:
-        yield
+        yield _held_signals
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        for signum in caught[:1]:
-            handler = previous[signum]
-            if callable(handler):
-                handler(signum, None)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(signum)
+        _held_depth -= 1
+        if _held_depth == 0:
+            for signum, handler in _handlers.items():
+                signal.signal(signum, handler)
+            if _held_signals:
+                signum = _held_signals[0]
+                _held_signals.clear()
+                _pass_on(signum)
+
+
+def _hold(signum, frame):
+    if _held_depth:
+        _held_signals.append(signum)
+    else:
+        _pass_on(signum, frame)
+
+
+def _pass_on(signum, frame=None):
+    """Do what the signal's own handler does."""
+    handler = _handlers.get(signum, signal.SIG_DFL)
+    if callable(handler):
+        handler(signum, frame)
+    elif handler == signal.SIG_DFL:
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
 
 
 def write_atomic(path, data, overwrite=False):

@@ -326,7 +326,7 @@ def _cases():
     case("latitude-out-of-range", _ring("91,30", "120km"),
          "coordinate '91,30': latitude 91.0 is outside -90..90", exit_code=2, error=InputError)
     case("lon-lat-swapped-into-the-sea", _ring("39.2,51.67", "120km"), None,
-         warning="coordinate '39.2,51.67' lies in the sea, but swapped it is on land: did you mean 51.67,39.2 "
+         warning="coordinate '39.2,51.67' lies in the sea, but swapped it is well inland: did you mean 51.67,39.2 "
                  "(LAT,LON)? Used as given")
     case("lon-lat-swapped-out-of-country", _render("{d}/b.toml"), None,
          files={"b.toml": with_places_csv, "p.csv": KYIV_SWAPPED},

@@ -110,3 +110,24 @@ def test_claim_and_events_recorded(geodata):
 def test_files_are_plain_json():
     for filename in FILES.values():
         json.loads((DATA_DIR / filename).read_text(encoding="utf-8"))
+
+
+def test_an_article_that_is_not_utf8_is_an_error_not_a_pass(data_copy, articles_dir, tmp_path, monkeypatch):
+    """Its quotes cannot be checked; a silent skip would let a misquote through."""
+    import hashlib
+    import shutil
+
+    from mapper.errors import DataError
+    from mapper.geodata import ARTICLES_ENV, load_geodata
+
+    articles = tmp_path / "articles"
+    shutil.copytree(articles_dir, articles)
+    sources = json.loads((data_copy / "sources.json").read_text(encoding="utf-8"))
+    cnn = sources["sources"][0]
+    article = articles / cnn["seed_file"]
+    article.write_bytes(article.read_text(encoding="utf-8").encode("cp1252", "replace"))
+    cnn["sha256"] = hashlib.sha256(article.read_bytes()).hexdigest()
+    (data_copy / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    monkeypatch.setenv(ARTICLES_ENV, str(articles))
+    with pytest.raises(DataError, match=r"000_9236aacd133b9ed3\.txt: not UTF-8 text \(byte \d+\); its quotes cannot"):
+        load_geodata(data_copy)

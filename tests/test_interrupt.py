@@ -28,15 +28,23 @@ def _sha256(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _wait_for_temp_file(folder, process, timeout_s=120):
-    """Poll until the render's temporary file appears beside the output; its name."""
+def _wait_until(process, seen, timeout_s=120):
+    """Poll until ``seen()`` is true while ``process`` runs; whether it was."""
     deadline = time.monotonic() + timeout_s
     while process.poll() is None and time.monotonic() < deadline:
-        temp = [name for name in os.listdir(folder) if name.startswith(".map.html.")]
-        if temp:
-            return temp[0]
+        if seen():
+            return True
         time.sleep(0.0002)
-    return None
+    return False
+
+
+def _reading(process, path):
+    """Whether ``process`` has ``path`` open (Linux: /proc/PID/fd)."""
+    fd_folder = f"/proc/{process.pid}/fd"
+    try:
+        return any(os.readlink(os.path.join(fd_folder, fd)) == str(path) for fd in os.listdir(fd_folder))
+    except OSError:  # a descriptor closed while looking
+        return False
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -48,13 +56,14 @@ def test_a_stopped_render_keeps_the_previous_map(tmp_path, points_csv, signum, m
     process = subprocess.Popen([str(MAPPER), "render", "--points", str(points_csv), "-o", str(output), "--overwrite"],
                                cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     if moment == "while-reading":
-        time.sleep(1.5)  # past start-up (the handlers are set), inside reading and drawing
+        assert _wait_until(process, lambda: _reading(process, points_csv)), "the render never read the points"
     else:
-        assert _wait_for_temp_file(tmp_path, process) is not None, "the render ended before it wrote anything"
+        assert _wait_until(process, lambda: any(name.startswith(".map.html.") for name in os.listdir(tmp_path))), \
+            "the render ended before it wrote anything"
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
 
-    assert process.returncode == 128 + signum, stderr  # stopped, not finished
+    assert process.returncode == -signum, stderr  # stopped by the signal itself (a shell sees 128 + N)
     assert stderr.splitlines() == [f"mapper: stopped by {signal.Signals(signum).name}; "
                                    "no output was left half written"]
     assert _sha256(output) == before
@@ -70,3 +79,39 @@ def test_an_unstopped_render_replaces_the_map(tmp_path, points_csv):
                    cwd=tmp_path, check=True)
     assert _sha256(output) != before
     assert sorted(os.listdir(tmp_path)) == ["map.html"]
+
+
+class _Stop(BaseException):
+    """What the CLI's handler raises (mapper.cli.entry.Interrupted), stood in for here."""
+
+
+@pytest.fixture
+def raising_sigint():
+    def stop(_signum, _frame):
+        raise _Stop
+
+    previous = signal.signal(signal.SIGINT, stop)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.parametrize("when", ["before-rename", "after-rename"])
+def test_a_signal_at_the_rename_leaves_a_whole_file(tmp_path, monkeypatch, raising_sigint, when):
+    """Held back for the rename: before it, the old file stays; after it, the new one is whole."""
+    from mapper import output
+
+    path = tmp_path / "map.html"
+    path.write_text("old\n", encoding="utf-8")
+    step = "chmod" if when == "before-rename" else "replace"
+    real = getattr(os, step)
+
+    def step_then_signal(*args):
+        real(*args)
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(output.os, step, step_then_signal)
+    with pytest.raises(_Stop):
+        output.write_atomic(path, "new\n", overwrite=True)
+    assert path.read_text(encoding="utf-8") == ("old\n" if when == "before-rename" else "new\n")
+    assert sorted(os.listdir(tmp_path)) == ["map.html"]
+    assert signal.getsignal(signal.SIGTERM) is not output._hold  # the handlers are put back

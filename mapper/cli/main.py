@@ -1,14 +1,12 @@
-"""Entry point: the ``mapper`` group and its commands, registered explicitly."""
-
-import signal
-import sys
+"""The ``mapper`` group and its commands, registered explicitly, and :func:`run`, which reports errors."""
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from mapper import __version__
 from mapper.cli import coverage, distance, export, new_briefing, places, render, ring, route, validate, verify
-from mapper.cli.options import configure_logging
-from mapper.output import remove_temporary_files
+from mapper.cli.entry import main  # noqa: F401  (the console script, also as mapper.cli.main.main)
+from mapper.cli.options import configure_logging, one_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,48 +48,25 @@ cli.add_command(validate.validate)
 cli.add_command(verify.verify)
 
 
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM arrived; raised where Python was, so files being written are cleaned up."""
+def run():
+    """Run the CLI on ``sys.argv``; its exit status.
 
-    def __init__(self, signum):
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _interrupt(signum, _frame):
-    raise Interrupted(signum)
-
-
-def main():
-    """Console-script entry point: every error is one line on stderr, and never a half-written file.
-
-    Usage errors exit 2, other failures 1, and signal N exits 128 + N.
+    Every error is one line on stderr: usage errors exit 2, other failures 1.
     """
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _interrupt)
     try:
         status = cli.main(prog_name="mapper", standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # plain `mapper`: the help, as click shows it
+        exc.show()
+        status = exc.exit_code
     except click.UsageError as exc:
         # One line, not click's usage block: the --help hint goes at its end.
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        click.echo(f"Error: {exc.format_message().rstrip('.')}{hint}", err=True)
+        click.echo(f"Error: {one_line(exc.format_message().rstrip('.'))}{hint}", err=True)
         status = exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"Error: {one_line(exc.format_message())}", err=True)
         status = exc.exit_code
     except click.Abort:
         click.echo("Aborted!", err=True)
         status = 1
-    except BrokenPipeError:
-        # The reader went away (e.g. `mapper places | head`): not an error to report.
-        sys.stdout = None
-        status = 1
-    except Interrupted as stop:
-        # Ignore a second signal while saying goodbye.
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.SIG_IGN)
-        remove_temporary_files()
-        click.echo(f"mapper: stopped by {signal.Signals(stop.signum).name}; no output was left half written",
-                   err=True)
-        status = 128 + stop.signum
-    sys.exit(status if isinstance(status, int) else 0)
+    return status if isinstance(status, int) else 0

@@ -30,7 +30,7 @@ def configure_logging(verbose, quiet):
 def _show_warning(message, category, *_):
     """mapper's warnings as one line each; other libraries' go to the debug log."""
     if issubclass(category, MapperWarning):
-        log.warning("warning: %s", message)
+        log.warning("warning: %s", one_line(message))
     else:
         log.debug("%s: %s", category.__name__, message)
 
@@ -39,6 +39,11 @@ class InputFailure(click.ClickException):
     """A bad value on the command line: one line, exit code 2."""
 
     exit_code = 2
+
+
+def one_line(text):
+    """``text`` on one line: a newline in a file name, say, is shown as \\n."""
+    return str(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def reports_errors(command):
@@ -52,11 +57,11 @@ def reports_errors(command):
                 warnings.showwarning = _show_warning
                 return command(*args, **kwargs)
         except InputError as exc:
-            raise InputFailure(str(exc)) from None
+            raise InputFailure(one_line(exc)) from None
         except OutputExistsError as exc:
-            raise click.ClickException(f"{exc}; use --overwrite to replace it") from None
+            raise click.ClickException(f"{one_line(exc)}; use --overwrite to replace it") from None
         except MapperError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(one_line(exc)) from None
 
     return wrapper
 
