@@ -19,7 +19,7 @@ from mapper.errors import DataError, InputError, UnknownPlaceError
 from mapper.geodata import merge_folder, merge_places, read_text
 from mapper.lookup import resolve_point
 from mapper.points import checked_lonlat
-from mapper.popups import contain_bidi
+from mapper.bidi import contain_bidi
 from mapper.routing import DEFAULT_SPEED_KN, MODES
 from mapper.style import LAYER_TITLES, PLACE_KINDS
 from mapper.tiles import find_tile_provider

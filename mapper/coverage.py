@@ -85,8 +85,9 @@ class Coverage:
 
 @lru_cache(maxsize=4)
 def _countries(path):
-    features = read_json(path).get("features", [])
-    return {f["properties"]["name"].casefold(): (f["properties"]["name"], shape(f["geometry"])) for f in features}
+    """Each country of a countries file: (name, ISO 3166-1 alpha-2 code or None, shape)."""
+    return tuple((f["properties"]["name"], f["properties"].get("iso_a2"), shape(f["geometry"]))
+                 for f in read_json(path).get("features", []))
 
 
 def countries_path(data_dir=None):
@@ -103,11 +104,17 @@ def find_country(name, data_dir=None):
     UnknownPlaceError
         If no country has that name.
     """
-    countries = _countries(str(countries_path(data_dir)))
-    found = countries.get(name.strip().casefold())
+    wanted = name.strip().casefold()
+    found = next((c for c in _countries(str(countries_path(data_dir))) if c[0].casefold() == wanted), None)
     if found is None:
         raise UnknownPlaceError(f"unknown country {name!r} (Natural Earth names, e.g. Russia, Ukraine, Iran)")
-    return Origin(label=found[0], area=found[1], source=COUNTRIES_SOURCE)
+    return Origin(label=found[0], area=found[2], source=COUNTRIES_SOURCE)
+
+
+def country_by_code(code, data_dir=None):
+    """(name, shape) of the country whose ISO 3166-1 alpha-2 code is ``code``, or None."""
+    return next(((name, area) for name, iso_a2, area in _countries(str(countries_path(data_dir)))
+                 if iso_a2 == code), None)
 
 
 def read_area(path):

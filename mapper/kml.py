@@ -7,7 +7,7 @@ balloon as ``&lt;``, and nothing from the data can become markup.
 Characters that XML 1.0 cannot hold at all (control characters such as an
 ANSI escape) become U+FFFD, so that one of them cannot make the whole file
 unreadable.  Direction controls in data are closed where mapper's own text
-follows (see :func:`mapper.popups.contain_bidi`).  KML has no dashes: an
+follows (see :func:`mapper.bidi.contain_bidi`).  KML has no dashes: an
 assumption says so in its name and description.
 """
 
@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from mapper.geojson import flat_properties
-from mapper.popups import contain_bidi
+from mapper.bidi import contain_bidi
 from mapper.style import LAYER_TITLES, STYLES, style_key
 
 KML_NS = "http://www.opengis.net/kml/2.2"

@@ -15,7 +15,7 @@ from mapper.geojson import feature as _feature
 from mapper.geojson import point_feature as _point
 from mapper.lookup import NamedPoint
 from mapper.points import LonLat
-from mapper.popups import contain_bidi
+from mapper.bidi import contain_bidi
 from mapper.routing import DEFAULT_SPEED_KN, sailing_time_h
 from mapper.routing import route as water_route
 from mapper.style import LAYER_TITLES, PLACE_KINDS

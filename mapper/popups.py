@@ -7,20 +7,17 @@ and braces because folium renders some elements' output as a Jinja template
 a second time (layer names in the layer control).
 
 Direction controls in data (U+202E RIGHT-TO-LEFT OVERRIDE and the like) are
-kept, but closed at the end of their own text (:func:`contain_bidi`), so
+kept, but closed at the end of their own text (:mod:`mapper.bidi`), so
 that they cannot reverse the rest of a popup line, the legend or a list of
 places.
 """
 
 import html
 
+from mapper.bidi import contain_bidi
 from mapper.units import metres_to
 
 _EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
-# Explicit direction controls: embeddings and overrides (closed by PDF) and isolates (closed by PDI).
-_EMBEDDINGS, _PDF = "\u202a\u202b\u202d\u202e", "\u202c"
-_ISOLATES, _PDI, _FSI = "\u2066\u2067\u2068", "\u2069", "\u2068"
-_DIRECTION_CONTROLS = frozenset(_EMBEDDINGS + _PDF + _ISOLATES + _PDI)
 
 KIND_LABELS = {
     "capital": "Capital city",
@@ -36,37 +33,6 @@ KIND_LABELS = {
     "range": "Weapon range",
     "event": "Dated events",
 }
-
-
-def contain_bidi(text):
-    """``text`` with its direction controls closed, so that they reorder nothing after it.
-
-    An override left open would run on to the end of the paragraph: the rest
-    of a popup line, the other places in a list.  Each embedding, override
-    or isolate still open at the end gets its closer, and an isolate closer
-    with no opener (which could end an isolate around the text) gets an
-    opener at the start.  Every character of ``text`` stays, in order; text
-    without direction controls is returned as it is.
-    """
-    text = str(text)
-    if _DIRECTION_CONTROLS.isdisjoint(text):
-        return text
-    open_, stray = [], 0  # closers owed, innermost last
-    for c in text:  # the Unicode Bidirectional Algorithm's rules X1-X8, without the depth limit
-        if c in _EMBEDDINGS:
-            open_.append(_PDF)
-        elif c in _ISOLATES:
-            open_.append(_PDI)
-        elif c == _PDF:
-            if open_ and open_[-1] == _PDF:
-                open_.pop()
-        elif c == _PDI:
-            if _PDI in open_:
-                while open_.pop() != _PDI:  # also ends the embeddings inside the isolate
-                    pass
-            else:
-                stray += 1
-    return _FSI * stray + text + "".join(reversed(open_))
 
 
 def esc(text, contain=True):

@@ -50,19 +50,6 @@ def _land(basemap):
     return land
 
 
-@lru_cache(maxsize=4)
-def _countries(path):
-    from shapely.geometry import shape
-
-    from mapper.geodata import read_json
-
-    try:
-        return {f["properties"]["iso_a2"]: (f["properties"]["name"], shape(f["geometry"]))
-                for f in read_json(path).get("features", []) if f["properties"].get("iso_a2")}
-    except (DataError, AttributeError, KeyError, TypeError, ValueError):
-        return {}
-
-
 def swap_reasons(lons, lats, countries=None, data_dir=None, at_sea=None, known=None):
     """For each point, why it looks swapped, or None.
 
@@ -87,7 +74,6 @@ def swap_reasons(lons, lats, countries=None, data_dir=None, at_sea=None, known=N
     """
     import shapely
 
-    from mapper.coverage import countries_path
     from mapper.geodata import basemap_path, default_data_dir
 
     lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
@@ -125,15 +111,24 @@ def swap_reasons(lons, lats, countries=None, data_dir=None, at_sea=None, known=N
             reasons[i] = f"is near no known place, but swapped it is {swapped_km[i]:.0f} km from {names[place[i]]}"
 
     if countries is not None and any(countries):
-        by_code = _countries(str(countries_path(data_dir)))
         for i, code in enumerate(countries):
-            if code not in by_code or not judged[i]:
+            found = _country(code, data_dir) if code and judged[i] else None
+            if found is None:
                 continue
-            name, area = by_code[code]
+            name, area = found
             if area.distance(shapely.Point(lons[i], lats[i])) > COUNTRY_MARGIN_DEG \
                     and area.contains(shapely.Point(lats[i], lons[i])):
                 reasons[i] = f"lies outside {name} ({code}), but swapped it is inside"
     return reasons
+
+
+def _country(code, data_dir):
+    from mapper.coverage import country_by_code
+
+    try:
+        return country_by_code(code, data_dir)
+    except (DataError, AttributeError, KeyError, TypeError, ValueError):
+        return None  # as for the land: a data folder's own countries file may be anything
 
 
 def warn_if_swapped(point, what, data_dir=None, known=None):

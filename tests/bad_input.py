@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from mapper.errors import CoordinateWarning, DataError, InputError, MapperError, OutputError, OutputExistsError
+from conftest import edit_json
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data" / "geo"
@@ -112,10 +113,7 @@ def _coverage(within):
 def _geo(d, name, edit):
     """Copy the bundled geodata to {d}/geo and change one registry file with ``edit(decoded)``."""
     shutil.copytree(DATA_DIR, d / "geo")
-    path = d / "geo" / name
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    edit(doc)
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    edit_json(d / "geo", name, edit)
 
 
 def _raw_geo(name, content):

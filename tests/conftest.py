@@ -1,5 +1,6 @@
 """Shared fixtures: the repo's geodata, the seed articles, a CLI runner."""
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -15,6 +16,14 @@ from mapper.geodata import ARTICLES_ENV, load_geodata
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data" / "geo"
 SEEDS_DIR = REPO.parent / "shared" / "seeds"
+
+
+def edit_json(folder, filename, change):
+    """Change a JSON file of ``folder`` in place: ``change(decoded)`` edits the decoded document."""
+    path = folder / filename
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,3 +70,16 @@ def run(tmp_path, monkeypatch):
         return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, one per test module (Playwright is imported only by browser tests)."""
+    from playwright.sync_api import sync_playwright
+
+    from mapper.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -10,12 +10,11 @@ all recorded.
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 from pyproj import Geod
 
 from mapper import assets
 from mapper.briefing import default_briefing_path
-from mapper.browser import launch, route_network
+from mapper.browser import route_network
 from mapper.render import render_briefing
 from mapper.style import LAND_COLOR
 from hostile import HOSTILE_QUOTE, HOSTILE_TITLE, PAYLOADS, make_hostile_copy
@@ -68,14 +67,6 @@ BASEMAP_PIXEL = """([lat, lon]) => {
   const y = Math.round((p.y + mapBox.top - box.top) * scale);
   return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data);
 }""" % MAP
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class OpenedMap:

@@ -13,10 +13,8 @@ controls reorder nothing outside their own field.
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from mapper import assets
-from mapper.browser import launch
 from mapper.export import export_file
 from mapper.geodata import ARTICLES_ENV
 from mapper.render import render_briefing
@@ -221,14 +219,6 @@ def outputs(corpus, tmp_path_factory):
                             + "<p>After the map.</p></body></html>", encoding="utf-8")
             paths[kind] = page
     return paths
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def _click_points(page):

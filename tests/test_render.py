@@ -9,7 +9,8 @@ from mapper.briefing import default_briefing_path, load_briefing
 from mapper.geodata import load_geodata
 from mapper.layers import build_layers
 from mapper.pointlayer import point_layer
-from mapper.popups import contain_bidi, esc
+from mapper.bidi import contain_bidi
+from mapper.popups import esc
 from mapper.render import render_briefing, render_html, safe_json
 from hostile import HOSTILE_NAME, HOSTILE_TITLE, make_hostile_corpus
 from conftest import DATA_DIR

@@ -5,13 +5,7 @@ import json
 import pytest
 
 from mapper.validate import check_folder
-
-
-def _edit(folder, filename, change):
-    path = folder / filename
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    change(doc)
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+from conftest import edit_json
 
 
 def _place(doc, place_id):
@@ -57,7 +51,7 @@ def test_bundled_folder_passes(articles_dir):
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_broken_copy_is_named(data_copy, case):
     filename, change, expected = BREAKAGES[case]
-    _edit(data_copy, filename, change)
+    edit_json(data_copy, filename, change)
     report = check_folder(data_copy)
     assert any(p.startswith(expected) for p in report.problems), report.problems
 
@@ -77,7 +71,7 @@ def test_broken_briefing_is_named(data_copy):
 
 
 def test_source_without_id_is_reported_not_crashed(data_copy):
-    _edit(data_copy, "sources.json", lambda d: d["sources"][0].pop("id"))
+    edit_json(data_copy, "sources.json", lambda d: d["sources"][0].pop("id"))
     report = check_folder(data_copy)
     assert any(p.startswith("sources.json: #0: id: missing or not kebab-case") for p in report.problems)
     assert any("unknown source 'cnn-2024-06-21'" in p for p in report.problems)

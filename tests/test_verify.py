@@ -14,7 +14,7 @@ from mapper.layers import build_layers
 from mapper.popups import feature_popup
 from mapper.validate import check_folder
 from mapper.verify import DIRECTIONS, QUALIFIER_BOUNDS_PCT, check_claim, direction_holds, sector_bounds_deg
-from conftest import DATA_DIR
+from conftest import DATA_DIR, edit_json
 
 WGS84 = Geod(ellps="WGS84")
 MILE_M = 1609.344
@@ -24,13 +24,6 @@ QUOTE_FATH = "the Fath-360 missiles, with a range of 75 miles (120 kilometers), 
 DISTANCE_CLAIM = "alabuga-600-miles-east-of-moscow"
 UNITS_CLAIM = "fath-360-range-units"
 COORDINATE_CLAIM = "alabuga-coordinate-agrees-with-article"
-
-
-def _edit(folder, filename, change):
-    path = folder / filename
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    change(doc)
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
 def _claim(doc, claim_id):
@@ -171,7 +164,7 @@ FAILURES = {
 @pytest.mark.parametrize("case", sorted(FAILURES))
 def test_distance_claim_can_fail(run, data_copy, case):
     change, expected = FAILURES[case]
-    _edit(data_copy, "claims.json", change)
+    edit_json(data_copy, "claims.json", change)
     check = _verify_json(run, "--data-dir", str(data_copy))[DISTANCE_CLAIM]
     assert check["verdict"] == "fails"
     assert check["relative_difference_pct"] == pytest.approx(expected["relative_difference_pct"][0],
@@ -187,7 +180,7 @@ def test_distance_claim_can_fail(run, data_copy, case):
 
 
 def test_failing_claim_without_strict_exits_0(run, data_copy):
-    _edit(data_copy, "claims.json", _distance_change(value=400))
+    edit_json(data_copy, "claims.json", _distance_change(value=400))
     result = run("--data-dir", str(data_copy), "verify")
     assert result.exit_code == 0
     assert f"{DISTANCE_CLAIM}: FAILS" in result.stdout.splitlines()
@@ -195,15 +188,15 @@ def test_failing_claim_without_strict_exits_0(run, data_copy):
 
 
 def test_unit_conversion_can_fail(run, data_copy):
-    _edit(data_copy, "claims.json", lambda d: _claim(d, UNITS_CLAIM)["stated"][1].update(value=100))
-    _edit(data_copy, "systems.json", lambda d: d["systems"][0].update(range_m=100_000))
+    edit_json(data_copy, "claims.json", lambda d: _claim(d, UNITS_CLAIM)["stated"][1].update(value=100))
+    edit_json(data_copy, "systems.json", lambda d: d["systems"][0].update(range_m=100_000))
     check = _verify_json(run, "--data-dir", str(data_copy))[UNITS_CLAIM]
     assert check["relative_difference_pct"] == pytest.approx(20.7, abs=0.01)
     assert check["verdict"] == "fails"
 
 
 def test_stored_range_that_disagrees_fails_the_unit_claim(run, data_copy):
-    _edit(data_copy, "systems.json", lambda d: d["systems"][0].update(range_m=130_000))
+    edit_json(data_copy, "systems.json", lambda d: d["systems"][0].update(range_m=130_000))
     check = _verify_json(run, "--data-dir", str(data_copy))[UNITS_CLAIM]
     assert check["relative_difference_pct"] == pytest.approx(0.58, abs=0.005)  # the article's figures still agree
     assert check["details"]["stored_relative_difference_pct"]["120 km"] == pytest.approx(8.33, abs=0.01)
@@ -225,8 +218,8 @@ def _swap_alabuga(folder):
             feature["geometry"]["coordinates"] = [c[:2][::-1] if c[:2] == good else c
                                                   for c in feature["geometry"]["coordinates"]]
 
-    _edit(folder, "places.geojson", places)
-    _edit(folder, "routes.geojson", routes)
+    edit_json(folder, "places.geojson", places)
+    edit_json(folder, "routes.geojson", routes)
     return good
 
 
@@ -379,7 +372,7 @@ def test_distance_in_other_units(geodata):
 ], ids=["bogus-check", "direction-up", "qualifier-maybe", "unit-furlong", "zero-value", "coordinate-no-direction",
         "unknown-subject", "unknown-system", "one-figure", "quote"])
 def test_validate_names_bad_claim(run, data_copy, change, expected):
-    _edit(data_copy, "claims.json", change)
+    edit_json(data_copy, "claims.json", change)
     result = run("validate", str(data_copy))
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -435,7 +428,7 @@ def test_popup_shows_the_verdict(default_layers, geodata):
 
 
 def test_popup_shows_a_failing_verdict(data_copy):
-    _edit(data_copy, "claims.json", _distance_change(direction="west"))
+    edit_json(data_copy, "claims.json", _distance_change(direction="west"))
     geodata = load_geodata(data_copy)
     briefing = load_briefing(default_briefing_path(data_copy), geodata)
     places = next(layer for layer in build_layers(briefing.geodata, briefing) if layer.key == "places")
