@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-VENDOR := mapper/static/vendor
-# npm assets that maps inline; mapper.assets pins each by SHA-256.
+VENDOR := mapper/html/static/vendor
+# npm assets that maps inline; mapper.html.assets pins each by SHA-256.
 NPM_ASSETS := node_modules/geographiclib-geodesic/geographiclib-geodesic.min.js
 
 .PHONY: map test assets chromium screenshot clean

@@ -31,7 +31,7 @@ FIRST_DAY, LAST_DAY = "2022-02-24", "2024-09-30"
 LON_RANGE, LAT_RANGE = (22.0, 41.0), (44.0, 53.0)
 TOOLS = ("mapper", "folium-geojson", "fast-marker-cluster", "explore")
 # explore() imports matplotlib.pyplot and mapclassify on every call (about 1 s); counted here, not in build_s.
-IMPORTS = {"mapper": ("mapper.render", "mapper.pointlayer"), "folium-geojson": ("folium",),
+IMPORTS = {"mapper": ("mapper.html.page", "mapper.load.pointfiles"), "folium-geojson": ("folium",),
            "fast-marker-cluster": ("folium", "folium.plugins"),
            "explore": ("geopandas", "folium", "matplotlib.pyplot", "mapclassify")}
 VIEWPORT = {"width": 1400, "height": 900}
@@ -101,8 +101,8 @@ def _fit(fmap, d):
 
 
 def build_mapper(d, html_path, briefing_path):
-    from mapper.pointlayer import point_layer
-    from mapper.render import render_briefing
+    from mapper.html.page import render_briefing
+    from mapper.load.pointfiles import point_layer
 
     layer = point_layer(d["lon"], d["lat"], title="Reports", source=f"generated, seed {SEED}",
                         time=d["date"], category=d["category"], label=d["name"])
@@ -221,7 +221,8 @@ def route_handler(files, aborted):
 
 def measure_page(browser, html_path, tool, files, timeout_s):
     """Open one page in a fresh context: time to the ready mark, then timed view changes."""
-    from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -335,7 +336,7 @@ def run_all(sizes, tools, args, work, report):
     if not args.skip_browser:
         from playwright.sync_api import sync_playwright
 
-        from mapper.browser import launch
+        from mapper.export.browser import launch
 
         playwright = sync_playwright().start()
         browser = launch(playwright)

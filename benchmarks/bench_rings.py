@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_rings.py [--count 10000] [--radius-km 120] [--repeat 5]
 
-Prints the wall time of ``mapper.rings.rings`` (best and median of the
+Prints the wall time of ``mapper.geo.rings.rings`` (best and median of the
 repeats), the vertex counts it chose, and the worst deviation of the drawn
 outline from the true circle over a sample of the rings (16 points along
 every edge, straight in degrees and in Web Mercator). For comparison it
@@ -17,7 +17,7 @@ import time
 import numpy as np
 from pyproj import Geod
 
-from mapper import rings
+from mapper.geo import rings
 
 GEOD = Geod(ellps="WGS84")
 

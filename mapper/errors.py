@@ -22,6 +22,10 @@ class DataError(MapperError):
     """A geodata or briefing file is missing, unreadable or invalid."""
 
 
+class NoRouteError(MapperError):
+    """No water path joins two points (different waters, or no water nearby)."""
+
+
 class OutputError(MapperError):
     """An output file cannot be written."""
 

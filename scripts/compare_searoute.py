@@ -11,10 +11,12 @@ import searoute
 import shapely
 from shapely.geometry import LineString, shape
 
-from mapper import geodesy, routing
-from mapper.geodata import basemap_path, load_geodata, read_json
-from mapper.lookup import NamedPoint
-from mapper.points import LonLat
+from mapper.core.points import LonLat
+from mapper.geo import geodesy, routing
+from mapper.load.bundled import basemap_path
+from mapper.load.files import read_json
+from mapper.load.geodata import load_geodata
+from mapper.load.lookup import NamedPoint
 
 
 def km_over_land(line, land):

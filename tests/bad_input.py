@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from mapper.errors import CoordinateWarning, DataError, InputError, MapperError, OutputError, OutputExistsError
 from conftest import edit_json
+
+from mapper.errors import CoordinateWarning, DataError, InputError, MapperError, OutputError, OutputExistsError
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data" / "geo"
@@ -66,10 +67,10 @@ def _render(briefing=None, output="{d}/out.html", data_dir=None, points=(), over
         args = ["--data-dir", data_dir] + args
 
     def api(d):
-        from mapper.render import render_briefing
+        from mapper import api
 
         fill = lambda text: text.format(d=d) if text else text  # noqa: E731
-        return render_briefing(fill(briefing), fill(output), data_dir=fill(data_dir), overwrite=overwrite,
+        return api.render(fill(briefing), fill(output), data_dir=fill(data_dir), overwrite=overwrite,
                                point_files=[fill(p) for p in points])
 
     return tuple(args), api
@@ -79,7 +80,7 @@ def _places(data_dir="{d}/geo"):
     """(CLI args, API call) for loading a geodata folder: ``mapper places``."""
 
     def api(d):
-        from mapper.geodata import load_geodata
+        from mapper.load.geodata import load_geodata
 
         return load_geodata(data_dir.format(d=d))
 
@@ -88,10 +89,10 @@ def _places(data_dir="{d}/geo"):
 
 def _ring(centre, radius):
     def api(d):
-        from mapper.geodata import load_geodata
-        from mapper.layers import ring_feature
-        from mapper.lookup import resolve_point
-        from mapper.units import parse_length_m
+        from mapper.compose.layers import ring_feature
+        from mapper.core.units import parse_length_m
+        from mapper.load.geodata import load_geodata
+        from mapper.load.lookup import resolve_point
 
         return ring_feature(resolve_point(load_geodata(DATA_DIR), centre), parse_length_m(radius))
 
@@ -100,8 +101,9 @@ def _ring(centre, radius):
 
 def _coverage(within):
     def api(d):
-        from mapper.coverage import coverage, find_area, resolve_origin
-        from mapper.geodata import load_geodata
+        from mapper.geo.coverage import coverage
+        from mapper.load.areas import find_area, resolve_origin
+        from mapper.load.geodata import load_geodata
 
         geodata = load_geodata(DATA_DIR)
         area = find_area(within.format(d=d), polygons_only=True)

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mapper import assets
 from mapper.cli.main import cli
 from mapper.errors import AssetError
-from mapper.geodata import ARTICLES_ENV, load_geodata
+from mapper.html import assets
+from mapper.load.bundled import ARTICLES_ENV
+from mapper.load.geodata import load_geodata
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data" / "geo"
@@ -77,7 +78,7 @@ def browser():
     """Debian's headless Chromium, one per test module (Playwright is imported only by browser tests)."""
     from playwright.sync_api import sync_playwright
 
-    from mapper.browser import launch
+    from mapper.export.browser import launch
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)

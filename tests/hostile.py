@@ -109,7 +109,7 @@ def strip_bidi(text):
 def point_text(text):
     """What a point layer makes of ``text``: control, format and separator characters become spaces.
 
-    That is mapper.pointlayer's rule (direction controls included), restated
+    That is mapper.load.pointfiles's rule (direction controls included), restated
     here so that the tests say what they expect; none of the corpus is over
     its 200-character limit.
     """

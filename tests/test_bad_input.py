@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from bad_input import CASES, api_outcome
 
 import mapper.errors
-from bad_input import CASES, api_outcome
 
 TESTS = Path(__file__).resolve().parent
 MAPPER = Path(sys.executable).parent / "mapper"

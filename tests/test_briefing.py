@@ -8,16 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from conftest import DATA_DIR
 from pyproj import Geod
 from shapely.geometry import Point, box, shape
 
-from mapper import assets
-from mapper.briefing import load_briefing
+from mapper.compose.layers import build_layers
+from mapper.core.points import LonLat
 from mapper.errors import DataError
-from mapper.layers import build_layers
-from mapper.render import render_html
-from mapper.starter import write_starter
-from conftest import DATA_DIR
+from mapper.export.starter import write_starter
+from mapper.html import assets
+from mapper.html.page import render_html
+from mapper.load.briefing import load_briefing
 
 WGS84 = Geod(ellps="WGS84")
 BRIEFINGS = DATA_DIR / "briefings"
@@ -295,20 +296,20 @@ def test_view_bounds_and_centre_reach_the_html(geodata, tmp_path):
     bounds = _write(tmp_path, "bounds.toml", 'title = "x"\nlayers = ["places"]\n[view]\n'
                                              'bounds = { south = 44.0, west = 29.5, north = 53.5, east = 41.0 }\n')
     briefing = load_briefing(bounds, geodata)
-    assert briefing.view.bounds == (44.0, 29.5, 53.5, 41.0)
+    assert briefing.view.bounds == (29.5, 44.0, 41.0, 53.5)  # (west, south, east, north)
     html = render_html(briefing.geodata, briefing)
     assert _calls(html, "mapperFit") == ["[[44.0,29.5],[53.5,41.0]]"]
     assert _calls(html, "mapperView") == []
     centre = _write(tmp_path, "centre.toml", 'title = "x"\nlayers = ["places"]\n[view]\ncentre = "kharkiv"\n'
                                              'zoom = 7\n')
     briefing = load_briefing(centre, geodata)
-    assert briefing.view.centre == (49.9925, 36.2311) and briefing.view.zoom == 7
+    assert briefing.view.centre == LonLat(36.2311, 49.9925) and briefing.view.zoom == 7
     html = render_html(briefing.geodata, briefing)
     assert _calls(html, "mapperView") == ["[49.9925,36.2311], 7"]
     assert _calls(html, "mapperFit") == []
     lat_lon = _write(tmp_path, "latlon.toml", 'title = "x"\nlayers = ["places"]\n[view]\n'
                                               'centre = { lat = 50.0, lon = 36.25 }\nzoom = 0\n')
-    assert load_briefing(lat_lon, geodata).view.centre == (50.0, 36.25)
+    assert load_briefing(lat_lon, geodata).view.centre == LonLat(36.25, 50.0)
 
 
 def test_no_view_fits_the_content(geodata, tmp_path):

@@ -10,15 +10,15 @@ all recorded.
 import re
 
 import pytest
+from conftest import DATA_DIR
+from hostile import HOSTILE_QUOTE, HOSTILE_TITLE, PAYLOADS, make_hostile_copy
 from pyproj import Geod
 
-from mapper import assets
-from mapper.briefing import default_briefing_path
-from mapper.browser import route_network
-from mapper.render import render_briefing
-from mapper.style import LAND_COLOR
-from hostile import HOSTILE_QUOTE, HOSTILE_TITLE, PAYLOADS, make_hostile_copy
-from conftest import DATA_DIR
+from mapper import api
+from mapper.core.style import LAND_COLOR
+from mapper.export.browser import route_network
+from mapper.html import assets
+from mapper.load.briefing import default_briefing_path
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ class OpenedMap:
 @pytest.fixture(scope="module", params=["offline", "online"])
 def default_map(request, browser, tmp_path_factory):
     offline = request.param == "offline"
-    path = render_briefing(output_path=tmp_path_factory.mktemp("map") / "iran-russia.html", offline=offline).path
+    path = api.render(output_path=tmp_path_factory.mktemp("map") / "iran-russia.html", offline=offline).path
     opened = OpenedMap(browser, path, serve_assets=not offline)
     opened.offline = offline
     yield opened
@@ -114,7 +114,7 @@ def default_map(request, browser, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def offline_map(browser, tmp_path_factory):
-    path = render_briefing(output_path=tmp_path_factory.mktemp("offline") / "iran-russia.html").path
+    path = api.render(output_path=tmp_path_factory.mktemp("offline") / "iran-russia.html").path
     opened = OpenedMap(browser, path)
     yield opened
     opened.close()
@@ -265,7 +265,7 @@ def test_csp_blocks_script_injected_after_load(offline_map):
 def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path, articles_dir, monkeypatch, mode):
     data_copy, articles_copy = make_hostile_copy(DATA_DIR, articles_dir, tmp_path)
     monkeypatch.setenv("MAPPER_ARTICLES_DIR", str(articles_copy))
-    path = render_briefing(output_path=tmp_path / "hostile.html", data_dir=data_copy,
+    path = api.render(output_path=tmp_path / "hostile.html", data_dir=data_copy,
                            offline=mode == "offline").path
     opened = OpenedMap(browser, path, serve_assets=mode == "online")
     try:
@@ -294,7 +294,7 @@ def test_hostile_text_shows_as_text_and_never_runs(browser, tmp_path, articles_d
 @pytest.mark.parametrize("mode", ["offline", "online"])
 def test_two_fragments_side_by_side(browser, tmp_path, data_copy, mode):
     """Two different maps pasted into one report page: both draw, ids do not clash, Leaflet loads once."""
-    from mapper.export import export_file
+    from mapper import api
 
     other = data_copy / "briefings" / "other.toml"
     other.write_text(default_briefing_path(data_copy).read_text(encoding="utf-8")
@@ -303,8 +303,8 @@ def test_two_fragments_side_by_side(browser, tmp_path, data_copy, mode):
                               'layers = ["places", "ranges"]'), encoding="utf-8")
     offline = mode == "offline"
     fragments = [
-        export_file(None, tmp_path / "a.html", "fragment", data_dir=data_copy, offline=offline).path,
-        export_file(other, tmp_path / "b.html", "fragment", data_dir=data_copy, offline=offline, height_px=400).path,
+        api.export(None, tmp_path / "a.html", "fragment", data_dir=data_copy, offline=offline).path,
+        api.export(other, tmp_path / "b.html", "fragment", data_dir=data_copy, offline=offline, height_px=400).path,
     ]
     page_path = tmp_path / "report.html"
     page_path.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report</title></head><body>"
@@ -358,7 +358,7 @@ POPUP_ITEMS = """() => Array.from(document.querySelectorAll('.leaflet-popup-cont
 
 def test_timeline_slider_filters_markers_and_popups(offline_map, geodata):
     """Keyboard on the slider: Home is the earliest date, arrows step, End is every event again."""
-    from mapper.figure import date_key  # the rule the map's script follows too
+    from mapper.export.figure import date_key  # the rule the map's script follows too
 
     page = offline_map.page
     errors_before = len(offline_map.errors)  # the page is shared: earlier tests provoke CSP reports on purpose
@@ -445,7 +445,7 @@ def test_timeline_shows_a_hostile_event_name_as_text(browser, tmp_path, data_cop
     data = json.loads(events_path.read_text(encoding="utf-8"))
     data["events"][0]["name"] = " ".join(PAYLOADS)  # the earliest event, "2023"
     events_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    path = render_briefing(output_path=tmp_path / "hostile-events.html", data_dir=data_copy).path
+    path = api.render(output_path=tmp_path / "hostile-events.html", data_dir=data_copy).path
     opened = OpenedMap(browser, path)
     try:
         opened.page.focus(".mapper-timeline input")
@@ -463,7 +463,7 @@ def test_no_timeline_without_dated_events(browser, tmp_path, data_copy):
     briefing.write_text(briefing.read_text(encoding="utf-8").replace(
         'layers = ["places", "sea-routes", "river-routes", "supply-flows", "ranges", "events"]',
         'layers = ["places", "ranges"]'), encoding="utf-8")
-    path = render_briefing(output_path=tmp_path / "no-events.html", data_dir=data_copy).path
+    path = api.render(output_path=tmp_path / "no-events.html", data_dir=data_copy).path
     opened = OpenedMap(browser, path)
     try:
         assert opened.page.locator(".mapper-timeline").count() == 0

@@ -8,10 +8,11 @@ import stat
 from pathlib import Path
 
 import pytest
+import rfc7946
 
-from mapper import __version__, rfc7946
-from mapper.geodesy import inverse
-from mapper.points import LonLat
+from mapper import __version__
+from mapper.core.points import LonLat
+from mapper.geo.geodesy import inverse
 
 
 def test_version(run):
@@ -283,7 +284,7 @@ def test_commands_without_a_map_never_import_geopandas_or_folium(args):
 
     probe = ("import atexit, sys\n"
              f"atexit.register(lambda: print('LOADED', [m for m in {HEAVY_MODULES!r} if m in sys.modules]))\n"
-             "from mapper.cli.main import main\nmain()\n")
+             "from mapper.cli.entry import main\nmain()\n")
     done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "LOADED []"

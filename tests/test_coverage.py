@@ -10,16 +10,17 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
+import rfc7946
 import shapely
 from click.testing import CliRunner
+from conftest import DATA_DIR
 from pyproj import Geod
 from shapely.geometry import Point, box, shape
 
-from mapper import rfc7946
 from mapper.cli.main import cli
-from mapper.coverage import area_buffer, coverage, find_country
-from mapper.rings import RING_TOLERANCE
-from conftest import DATA_DIR
+from mapper.geo.coverage import area_buffer, coverage
+from mapper.geo.rings import RING_TOLERANCE
+from mapper.load.areas import find_country
 
 WGS84 = Geod(ellps="WGS84")
 RADIUS_M = 120_000.0
@@ -183,7 +184,7 @@ def test_reach_outline_is_120_km_from_russia(ukraine_reach):
 
 
 def test_reach_outline_meets_its_documented_tolerance(ukraine_reach):
-    """mapper.coverage promises the outline falls short of the true buffer by at most RING_TOLERANCE of the radius.
+    """mapper.geo.coverage promises the outline falls short of the true buffer by at most RING_TOLERANCE of the radius.
 
     The independent distances are upper bounds (the outline is sampled), so a shortfall here is real.
     """

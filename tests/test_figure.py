@@ -9,18 +9,19 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from conftest import DATA_DIR
 from matplotlib.image import imread
 from pyproj import Geod
 from shapely.geometry import shape
 
-from mapper import figure, figure_map
-from mapper.briefing import default_briefing_path, load_briefing
+from mapper import api
+from mapper.compose.layers import build_layers
+from mapper.core.style import LAND_COLOR, SEA_COLOR, STYLES
 from mapper.errors import InputError
-from mapper.export import FigureOptions, export_file
-from mapper.layers import build_layers
-from mapper.projection import figure_projection
-from mapper.style import LAND_COLOR, SEA_COLOR, STYLES
-from conftest import DATA_DIR
+from mapper.export import figure, figure_map
+from mapper.export.formats import FigureOptions
+from mapper.export.projection import figure_projection
+from mapper.load.briefing import default_briefing_path, load_briefing
 
 GEOD = Geod(ellps="WGS84")
 A4_PT = (841.89, 595.28)  # 297 × 210 mm
@@ -48,7 +49,7 @@ def figures(tmp_path_factory):
     socket.socket.connect = refuse
     try:
         for fmt in figure.FIGURE_FORMATS:
-            export_file(output_path=folder / f"map.{fmt}", data_dir=DATA_DIR, figure=FigureOptions(dpi=100))
+            api.export(output_path=folder / f"map.{fmt}", data_dir=DATA_DIR, figure=FigureOptions(dpi=100))
     finally:
         socket.socket.connect = real_connect
     return folder
@@ -103,7 +104,7 @@ def test_pdf_is_vector_with_a4_page_and_real_fonts(figures):
 @pytest.mark.parametrize("fmt", figure.FIGURE_FORMATS)
 def test_same_inputs_same_bytes(fmt, figures, tmp_path):
     again = tmp_path / f"again.{fmt}"
-    export_file(output_path=again, data_dir=DATA_DIR, figure=FigureOptions(dpi=100))
+    api.export(output_path=again, data_dir=DATA_DIR, figure=FigureOptions(dpi=100))
     assert again.read_bytes() == (figures / f"map.{fmt}").read_bytes()
 
 

@@ -18,17 +18,19 @@ import shutil
 
 import geopandas
 import pytest
+from conftest import DATA_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
-
-from mapper.briefing import load_briefing
-from mapper.coverage import read_area
-from mapper.geodata import FILES, load_geodata, read_json
-from mapper.pointlayer import read_point_layer
-from mapper.userplaces import read_places
-from conftest import DATA_DIR
 from test_properties import VALID_AREA, VALID_POINTS, holding, only_mapper_errors
+
+from mapper.core.vocab import FILES
+from mapper.load.areas import read_area
+from mapper.load.briefing import load_briefing
+from mapper.load.files import read_json
+from mapper.load.geodata import load_geodata
+from mapper.load.places import read_places
+from mapper.load.pointfiles import read_point_layer
 
 pytestmark = pytest.mark.fuzz
 

@@ -3,11 +3,12 @@
 import json
 
 import pytest
-
-from mapper.geodata import FILES, read_geodata
-from mapper.lookup import find_place
-from mapper.validate import ID_PATTERN, validate_geodata
 from conftest import DATA_DIR
+
+from mapper.core.vocab import FILES, ID_PATTERN
+from mapper.load.geodata import read_geodata
+from mapper.load.lookup import find_place
+from mapper.load.schema import validate_geodata
 
 RAW = read_geodata(DATA_DIR).raw
 FEATURES = [(name, f) for name in ("places", "routes") for f in RAW[name]["features"]]
@@ -118,7 +119,8 @@ def test_an_article_that_is_not_utf8_is_an_error_not_a_pass(data_copy, articles_
     import shutil
 
     from mapper.errors import DataError
-    from mapper.geodata import ARTICLES_ENV, load_geodata
+    from mapper.load.bundled import ARTICLES_ENV
+    from mapper.load.geodata import load_geodata
 
     articles = tmp_path / "articles"
     shutil.copytree(articles_dir, articles)

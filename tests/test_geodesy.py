@@ -4,11 +4,12 @@ import math
 from pathlib import Path
 
 import pytest
+import rfc7946
 from shapely.geometry import Point, mapping, shape
 
-from mapper import geodesy, rfc7946, rings
+from mapper.core.points import LonLat
 from mapper.errors import InputError
-from mapper.points import LonLat
+from mapper.geo import geodesy, rings
 
 CASES = [
     [float(x) for x in line.split()]

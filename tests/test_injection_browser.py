@@ -13,11 +13,6 @@ controls reorder nothing outside their own field.
 import re
 
 import pytest
-
-from mapper import assets
-from mapper.export import export_file
-from mapper.geodata import ARTICLES_ENV
-from mapper.render import render_briefing
 from conftest import DATA_DIR
 from hostile import (
     BIDI_CONTROLS,
@@ -42,6 +37,10 @@ from hostile import (
     strip_bidi,
 )
 from test_browser import OpenedMap
+
+from mapper import api
+from mapper.html import assets
+from mapper.load.bundled import ARTICLES_ENV
 
 pytestmark = pytest.mark.browser
 
@@ -208,10 +207,10 @@ def outputs(corpus, tmp_path_factory):
         for kind in KINDS:
             offline = kind.endswith("-offline")
             if kind.startswith("html"):
-                paths[kind] = render_briefing(corpus.briefing, folder / f"{kind}.html", data_dir=corpus.data_dir,
+                paths[kind] = api.render(corpus.briefing, folder / f"{kind}.html", data_dir=corpus.data_dir,
                                               offline=offline).path
                 continue
-            fragment = export_file(corpus.briefing, folder / f"{kind}-fragment.html", "fragment",
+            fragment = api.export(corpus.briefing, folder / f"{kind}-fragment.html", "fragment",
                                    data_dir=corpus.data_dir, offline=offline).path
             page = folder / f"{kind}.html"
             page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{HOST_TITLE}</title></head>"

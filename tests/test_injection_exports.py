@@ -11,10 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pyogrio
 import pytest
-
-from mapper import rfc7946
-from mapper.export import export_file
-from mapper.geodata import ARTICLES_ENV
+import rfc7946
 from conftest import DATA_DIR
 from hostile import (
     HOSTILE_NAME,
@@ -30,6 +27,9 @@ from hostile import (
     make_hostile_corpus,
     strip_bidi,
 )
+
+from mapper import api
+from mapper.load.bundled import ARTICLES_ENV
 
 KML = "{http://www.opengis.net/kml/2.2}"
 # Every element mapper's KML has; anything else would have come from the text.
@@ -51,7 +51,7 @@ def exported(tmp_path_factory, articles_dir):
     corpus = make_hostile_corpus(DATA_DIR, articles_dir, folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ARTICLES_ENV, str(corpus.articles_dir))
-        return {fmt: export_file(corpus.briefing, folder / f"hostile.{fmt}", fmt, data_dir=corpus.data_dir).path
+        return {fmt: api.export(corpus.briefing, folder / f"hostile.{fmt}", fmt, data_dir=corpus.data_dir).path
                 for fmt in ("geojson", "kml")}
 
 

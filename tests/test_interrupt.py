@@ -98,7 +98,7 @@ def raising_sigint():
 @pytest.mark.parametrize("when", ["before-rename", "after-rename"])
 def test_a_signal_at_the_rename_leaves_a_whole_file(tmp_path, monkeypatch, raising_sigint, when):
     """Held back for the rename: before it, the old file stays; after it, the new one is whole."""
-    from mapper import output
+    from mapper.core import output
 
     path = tmp_path / "map.html"
     path.write_text("old\n", encoding="utf-8")

@@ -9,9 +9,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from mapper.briefing import default_briefing_path, load_briefing
-from mapper.export import export_layers, select_layers
-from mapper.layers import build_layers
+from mapper.compose.layers import build_layers, select_layers
+from mapper.export.formats import export_layers
+from mapper.load.briefing import default_briefing_path, load_briefing
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "mapper-api-tour.ipynb"

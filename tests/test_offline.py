@@ -10,13 +10,13 @@ import subprocess
 import sys
 
 import pytest
-
-from mapper import assets
-from mapper.briefing import default_briefing_path, load_briefing
-from mapper.csp import lock_down, policy_for
-from mapper.errors import AssetError, MapperError
-from mapper.render import build_map, render_html
 from conftest import DATA_DIR, REPO
+
+from mapper.errors import AssetError, MapperError
+from mapper.html import assets
+from mapper.html.csp import lock_down, policy_for
+from mapper.html.page import build_map, render_html
+from mapper.load.briefing import default_briefing_path, load_briefing
 
 BUDGET_BYTES = 2_000_000
 
@@ -108,7 +108,7 @@ def test_size_budget(offline_html):
 def render_in_new_process(tmp_path, name, hash_seed, *args):
     out = tmp_path / name
     env = dict(os.environ, PYTHONHASHSEED=str(hash_seed))
-    subprocess.run([sys.executable, "-c", "from mapper.cli.main import main; main()", "render", "-o", str(out),
+    subprocess.run([sys.executable, "-c", "from mapper.cli.entry import main; main()", "render", "-o", str(out),
                     *args], check=True, env=env, cwd=tmp_path, capture_output=True)
     return hashlib.sha256(out.read_bytes()).hexdigest()
 

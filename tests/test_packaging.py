@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -25,7 +24,7 @@ def installed(tmp_path_factory):
 def _mapper(installed, cwd, *args):
     env = dict(os.environ, PYTHONPATH=str(installed))
     env.pop("MAPPER_DATA_DIR", None)
-    code = "import sys; from mapper.cli.main import main; sys.argv[0] = 'mapper'; main()"
+    code = "import sys; from mapper.cli.entry import main; sys.argv[0] = 'mapper'; main()"
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
@@ -34,7 +33,7 @@ def test_installed_copy_uses_its_own_geodata(installed, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "561.0 mi" in result.stdout
     located = subprocess.run(
-        [sys.executable, "-c", "import mapper.geodata as g; print(g.default_data_dir())"],
+        [sys.executable, "-c", "import mapper.load.bundled as b; print(b.default_data_dir())"],
         cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(installed)), capture_output=True, text=True,
     )
     assert located.stdout.strip().startswith(str(installed))

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 import shapely
 
-from mapper import csp, pointlayer, pointpack
+from mapper import api
 from mapper.errors import DataError
-from mapper.pointlayer import point_layer, read_point_layer
-from mapper.render import render_briefing
+from mapper.html import csp, pointpack
+from mapper.load import pointfiles as pointlayer
+from mapper.load.pointfiles import point_layer, read_point_layer
 
 HEADER = "lat,lon,date,type,name\n"
 ROWS = [
@@ -193,8 +194,8 @@ def _briefing(tmp_path, extra=""):
 
 def test_render_with_points_is_locked_down_and_reproducible(tmp_path, csv_file):
     briefing = _briefing(tmp_path)
-    first = render_briefing(briefing, tmp_path / "a.html", point_files=[csv_file])
-    second = render_briefing(briefing, tmp_path / "b.html", point_files=[csv_file])
+    first = api.render(briefing, tmp_path / "a.html", point_files=[csv_file])
+    second = api.render(briefing, tmp_path / "b.html", point_files=[csv_file])
     assert first.sha256 == second.sha256
     assert first.feature_counts["points: reports.csv"] == 3
     html = first.path.read_text(encoding="utf-8")
@@ -204,7 +205,7 @@ def test_render_with_points_is_locked_down_and_reproducible(tmp_path, csv_file):
         "<meta http-equiv")) + 1], "")).startswith("default-src 'none'")
     # Different points give a different file.
     other = write(tmp_path / "other.csv", HEADER + ROWS[0])
-    assert render_briefing(briefing, tmp_path / "c.html", point_files=[other]).sha256 != first.sha256
+    assert api.render(briefing, tmp_path / "c.html", point_files=[other]).sha256 != first.sha256
 
 
 def test_a_smuggled_script_block_is_still_refused():
@@ -218,7 +219,7 @@ def test_a_smuggled_script_block_is_still_refused():
 def test_briefing_points_table(tmp_path, csv_file):
     briefing = _briefing(tmp_path, '[[points]]\nfile = "reports.csv"\ntitle = "Reported strikes"\n'
                                    'source = "Analyst export, 2024-06-30"\ncategory = "type"\nlabel = "name"\n')
-    result = render_briefing(briefing, tmp_path / "m.html")
+    result = api.render(briefing, tmp_path / "m.html")
     assert result.feature_counts["points: Reported strikes"] == 3
     html = result.path.read_text(encoding="utf-8")
     meta = json.loads(re.search(r"mapperPointLayer\(\w+, (\{.*?\})\);", html).group(1))
@@ -230,8 +231,8 @@ def test_briefing_points_table(tmp_path, csv_file):
     ('[[points]]\nfile = "reports.csv"\ncolour = "red"\n', r"b\.toml:5: points\[0\]\.colour: unknown key"),
 ])
 def test_briefing_points_errors(tmp_path, csv_file, table, expected):
-    from mapper.briefing import load_briefing
-    from mapper.geodata import load_geodata
+    from mapper.load.briefing import load_briefing
+    from mapper.load.geodata import load_geodata
 
     with pytest.raises(DataError, match=expected):
         load_briefing(_briefing(tmp_path, table), load_geodata())

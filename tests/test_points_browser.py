@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
-from playwright.sync_api import sync_playwright
-
-from mapper.browser import launch
-from mapper.pointlayer import point_layer
-from mapper.render import render_briefing
 from hostile import NAMED_PAYLOADS, PAYLOADS
+from playwright.sync_api import sync_playwright
 from test_browser import OpenedMap
+
+from mapper import api
+from mapper.export.browser import launch
+from mapper.load.pointfiles import point_layer
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def points_map(tmp_path_factory):
     folder = tmp_path_factory.mktemp("points")
     briefing = folder / "b.toml"
     briefing.write_text('title = "Points"\nlayers = ["places"]\n', encoding="utf-8")
-    path = render_briefing(briefing, folder / "points.html", point_layers=[_layer()]).path
+    path = api.render(briefing, folder / "points.html", point_layers=[_layer()]).path
     with sync_playwright() as playwright:
         browser = launch(playwright)
         opened = OpenedMap(browser, path)

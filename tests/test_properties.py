@@ -14,23 +14,27 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 import pytest
+import rfc7946
+from conftest import DATA_DIR
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 from shapely.geometry import Point
 
-from mapper import geodesy, geojson, rfc7946, rings
-from mapper.briefing import FILTER_KEYS, POINT_KEYS, RANGE_KEYS, ROUTE_KEYS, TOP_KEYS, VIEW_KEYS, load_briefing
-from mapper.coverage import read_area
+from mapper.compose.layers import ring_feature
+from mapper.core import geojson
+from mapper.core.points import LonLat, parse_latlon
+from mapper.core.units import parse_length_m
+from mapper.core.vocab import FILES, RECORDS_KEY
 from mapper.errors import InputError, MapperError
-from mapper.geodata import FILES, RECORDS_KEY, load_geodata, read_json
-from mapper.layers import ring_feature
-from mapper.lookup import NamedPoint
-from mapper.pointlayer import read_point_layer
-from mapper.points import LonLat, parse_latlon
-from mapper.units import parse_length_m
-from mapper.userplaces import read_places
-from conftest import DATA_DIR
+from mapper.geo import geodesy, rings
+from mapper.load.areas import read_area
+from mapper.load.briefing import FILTER_KEYS, POINT_KEYS, RANGE_KEYS, ROUTE_KEYS, TOP_KEYS, VIEW_KEYS, load_briefing
+from mapper.load.files import read_json
+from mapper.load.geodata import load_geodata
+from mapper.load.lookup import NamedPoint
+from mapper.load.places import read_places
+from mapper.load.pointfiles import read_point_layer
 
 WGS84 = Geod(ellps="WGS84")
 # GeographicLib round trips (fwd, then inv) agree to about 1e-7 m; a micrometre leaves room, nothing more.
@@ -374,7 +378,7 @@ HUGE = 10 ** 400  # a JSON or TOML integer too big for a float
 
 @LOADING
 @given(file=registry_files)
-# Each was a crash in mapper.validate, the exception in the comment.
+# Each was a crash in mapper.load.schema, the exception in the comment.
 @example(file=("places.geojson", _places({"type": "Point"})))  # KeyError: 'coordinates'
 @example(file=("places.geojson", _places({"type": "Point", "coordinates": ["49", "37"]})))  # float - str
 @example(file=("places.geojson", _places({"type": "Point", "coordinates": [HUGE, 0]})))  # OverflowError

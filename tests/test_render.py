@@ -3,17 +3,19 @@
 import re
 
 import pytest
-
-from mapper.assets import GEOGRAPHICLIB_JS, LEAFLET_CSS, LEAFLET_JS, integrity
-from mapper.briefing import default_briefing_path, load_briefing
-from mapper.geodata import load_geodata
-from mapper.layers import build_layers
-from mapper.pointlayer import point_layer
-from mapper.bidi import contain_bidi
-from mapper.popups import esc
-from mapper.render import render_briefing, render_html, safe_json
-from hostile import HOSTILE_NAME, HOSTILE_TITLE, make_hostile_corpus
 from conftest import DATA_DIR
+from hostile import HOSTILE_NAME, HOSTILE_TITLE, make_hostile_corpus
+
+from mapper import api
+from mapper.compose.layers import build_layers
+from mapper.core.bidi import contain_bidi
+from mapper.core.safejson import safe_json
+from mapper.html.assets import GEOGRAPHICLIB_JS, LEAFLET_CSS, LEAFLET_JS, integrity
+from mapper.html.page import render_html
+from mapper.html.popups import esc
+from mapper.load.briefing import default_briefing_path, load_briefing
+from mapper.load.geodata import load_geodata
+from mapper.load.pointfiles import point_layer
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,7 @@ def test_direction_controls_are_closed_within_their_text(text, shown):
 def test_hostile_text_is_escaped(tmp_path, articles_dir, monkeypatch):
     corpus = make_hostile_corpus(DATA_DIR, articles_dir, tmp_path)
     monkeypatch.setenv("MAPPER_ARTICLES_DIR", str(corpus.articles_dir))
-    html = render_briefing(corpus.briefing, tmp_path / "m.html", data_dir=corpus.data_dir).path.read_text(
+    html = api.render(corpus.briefing, tmp_path / "m.html", data_dir=corpus.data_dir).path.read_text(
         encoding="utf-8")
     # Template syntax stays as it is in the point layer's JSON strings (JS does not interpolate them, and
     # Jinja never sees them); in HTML it is escaped.
@@ -104,13 +106,13 @@ def test_jinja_in_data_is_never_rendered(tmp_path):
     layer = point_layer([30.0], [50.0], title="{{ 7*111111 }}",
                         source="{% for x in range(3) %}jinja{{ x }}{% endfor %}",
                         category=["{{ 8*111111 }}"], label=["{{ 9*111111 }}"])
-    html = render_briefing(briefing, tmp_path / "m.html", point_layers=[layer]).path.read_text(encoding="utf-8")
+    html = api.render(briefing, tmp_path / "m.html", point_layers=[layer]).path.read_text(encoding="utf-8")
     for product in ("666666", "777777", "888888", "999999", "jinja0"):
         assert product not in html, product
 
 
 def test_render_briefing_result(tmp_path):
-    result = render_briefing(output_path=tmp_path / "m.html")
+    result = api.render(output_path=tmp_path / "m.html")
     assert result.path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert result.size_bytes == (tmp_path / "m.html").stat().st_size
     assert result.feature_counts["places"] == len(load_geodata().places)

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
+import rfc7946
 from pyproj import Geod
 from shapely.geometry import mapping
 
-from mapper import rfc7946, rings
-from mapper.points import LonLat
+from mapper.core.points import LonLat
+from mapper.geo import rings
 
 GEOD = Geod(ellps="WGS84")
 SAMPLES_PER_EDGE = 16

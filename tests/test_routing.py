@@ -5,17 +5,20 @@ import json
 import numpy as np
 import pytest
 import shapely
+from conftest import DATA_DIR
 from shapely.geometry import LineString, shape
 
-from mapper import geodesy, routing, waternet
-from mapper.briefing import default_briefing_path, load_briefing
+from mapper.compose.layers import build_layers
+from mapper.core.points import LonLat
+from mapper.core.units import parse_speed_m_s
+from mapper.core.vocab import MODES
 from mapper.errors import DataError
-from mapper.geodata import basemap_path, read_json
-from mapper.layers import build_layers
-from mapper.lookup import NamedPoint, resolve_point
-from mapper.points import LonLat
-from mapper.units import parse_speed_m_s
-from conftest import DATA_DIR
+from mapper.geo import geodesy, routing, waternet
+from mapper.load.briefing import default_briefing_path, load_briefing
+from mapper.load.bundled import basemap_path
+from mapper.load.files import read_json
+from mapper.load.lookup import NamedPoint, resolve_point
+from mapper.load.waterways import load_registry
 
 LAND_SHRINK_M = 1_000.0
 PORT_SNAP_LIMIT_M = 5_000.0
@@ -179,10 +182,11 @@ def test_waterways_registry_faults_are_named(data_copy):
     doc["connections"][0]["between"] = ["caspian-sea", "amazon"]
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(DataError, match=r"waterways.json: connections\[0\]: between must name two listed waters"):
-        waternet.load_registry(data_copy)
+        load_registry(data_copy)
 
 
 def test_cli_offers_every_mode():
-    from mapper.cli.route import MODE_NAMES
+    from mapper.cli.route import route
 
-    assert MODE_NAMES == routing.MODES
+    mode = next(param for param in route.params if param.name == "mode")
+    assert tuple(mode.type.choices) == MODES

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from mapper.style import LAND_COLOR, SEA_COLOR, STYLES
+from mapper.core.style import LAND_COLOR, SEA_COLOR, STYLES
 
 
 def png_size(path):

@@ -3,11 +3,11 @@
 import warnings
 
 import pytest
-
-from mapper.errors import CoordinateWarning
-from mapper.points import LonLat
-from mapper.swaps import swap_reasons, warn_if_swapped
 from conftest import REPO
+
+from mapper.core.points import LonLat
+from mapper.errors import CoordinateWarning
+from mapper.load.swaps import swap_reasons, warn_if_swapped
 
 
 def _lonlat(place):

@@ -2,9 +2,9 @@
 
 import pytest
 
+from mapper.core.points import LonLat, parse_latlon
+from mapper.core.units import metres_to, parse_length_m
 from mapper.errors import InputError
-from mapper.points import LonLat, parse_latlon
-from mapper.units import metres_to, parse_length_m
 
 
 @pytest.mark.parametrize("text, metres", [

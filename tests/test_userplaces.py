@@ -4,11 +4,12 @@ import json
 import random
 
 import pytest
+import rfc7946
 
-from mapper import rfc7946, userplaces
+from mapper.core.vocab import PLACE_KINDS
 from mapper.errors import DataError
-from mapper.style import PLACE_KINDS
-from mapper.userplaces import read_places
+from mapper.load import places as userplaces
+from mapper.load.places import read_places
 
 HEADER = "name,lat,lon,source"
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -158,7 +159,7 @@ def test_missing_file(tmp_path):
 def test_folder_is_refused(tmp_path):
     path = tmp_path / "folder.csv"
     path.mkdir()
-    assert _error(path) == f"{path}: not a regular file"
+    assert _error(path) == f"{path}: is a folder, not a file"  # one wording for every input (mapper.load.files)
 
 
 # -- GeoJSON -----------------------------------------------------------------------

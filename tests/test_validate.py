@@ -1,11 +1,10 @@
 """mapper validate names the file, feature, field and fault in broken copies."""
 
-import json
 
 import pytest
-
-from mapper.validate import check_folder
 from conftest import edit_json
+
+from mapper.load.check import check_folder
 
 
 def _place(doc, place_id):

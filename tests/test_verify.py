@@ -5,16 +5,17 @@ import math
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA_DIR, edit_json
 from pyproj import Geod
 
-from mapper.briefing import default_briefing_path, load_briefing
 from mapper.cli.main import cli
-from mapper.geodata import load_geodata
-from mapper.layers import build_layers
-from mapper.popups import feature_popup
-from mapper.validate import check_folder
-from mapper.verify import DIRECTIONS, QUALIFIER_BOUNDS_PCT, check_claim, direction_holds, sector_bounds_deg
-from conftest import DATA_DIR, edit_json
+from mapper.compose.layers import build_layers
+from mapper.core.vocab import DIRECTIONS, QUALIFIER_BOUNDS_PCT
+from mapper.geo.claims import check_claim, direction_holds, sector_bounds_deg
+from mapper.html.popups import feature_popup
+from mapper.load.briefing import default_briefing_path, load_briefing
+from mapper.load.check import check_folder
+from mapper.load.geodata import load_geodata
 
 WGS84 = Geod(ellps="WGS84")
 MILE_M = 1609.344

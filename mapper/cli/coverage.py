@@ -37,13 +37,12 @@ def coverage(ctx, system, origin, within, output, as_json, overwrite):
         mapper coverage 300km --from "50.6,36.6" -o reach.html
         mapper coverage fath-360 --from front-line.geojson -o reach.png
     """
-    from mapper.geodata import load_geodata
-    from mapper.reach import reach_dict, reach_of, write_reach
+    from mapper import api  # here, not at the top: --help loads no library code
 
-    reach = reach_of(load_geodata(data_dir_of(ctx)), system, origin, within)
-    answer = reach_dict(reach)
+    reach = api.reach(system, origin, within, data_dir_of(ctx))
+    answer = api.reach_dict(reach)
     if output:
-        path = write_reach(reach, output, overwrite)
+        path = api.write_reach(reach, output, overwrite)
         log.info("wrote %s", path)
     if as_json:
         echo_json(answer)

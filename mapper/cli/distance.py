@@ -3,10 +3,6 @@
 import click
 
 from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors
-from mapper.geodata import load_geodata
-from mapper.geodesy import inverse
-from mapper.lookup import resolve_point
-from mapper.units import metres_to
 
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
@@ -38,18 +34,18 @@ def distance(ctx, a, b, units, as_json):
         mapper distance moscow alabuga --units mi
         mapper distance "50.45,30.52" kharkiv --json
     """
-    geodata = load_geodata(data_dir_of(ctx))
-    start, end = resolve_point(geodata, a), resolve_point(geodata, b)
-    bearing = inverse(start.point, end.point)
-    value = metres_to(bearing.distance_m, units)
+    from mapper import api  # here, not at the top: --help loads no library code
+
+    found = api.distance(a, b, data_dir_of(ctx))
+    value = found.length_in(units)
     if as_json:
         echo_json({
-            "from": _endpoint(start), "to": _endpoint(end),
-            "distance_m": bearing.distance_m, "distance": value, "units": units,
-            "azimuth_deg": bearing.azimuth_deg, "back_azimuth_deg": bearing.back_azimuth_deg,
+            "from": _endpoint(found.start), "to": _endpoint(found.end),
+            "distance_m": found.distance_m, "distance": value, "units": units,
+            "azimuth_deg": found.azimuth_deg, "back_azimuth_deg": found.back_azimuth_deg,
             "ellipsoid": "WGS84",
         })
         return
-    click.echo(f"{start.label} → {end.label}: {value:,.1f} {units} "
-               f"(initial bearing {bearing.azimuth_deg:.1f}° {_compass(bearing.azimuth_deg)}, "
-               f"back bearing {bearing.back_azimuth_deg:.1f}°)")
+    click.echo(f"{found.start.label} → {found.end.label}: {value:,.1f} {units} "
+               f"(initial bearing {found.azimuth_deg:.1f}° {_compass(found.azimuth_deg)}, "
+               f"back bearing {found.back_azimuth_deg:.1f}°)")

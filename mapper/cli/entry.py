@@ -2,7 +2,7 @@
 
 The handlers are set before click and the commands are imported, so that
 Ctrl-C or SIGTERM at any moment gives one line and no traceback.  A file
-being written is removed (see :mod:`mapper.output`), the line is printed,
+being written is removed (see :mod:`mapper.core.output`), the line is printed,
 and mapper then dies by the signal itself, so that a shell script running
 it in a loop stops too (its status is 128 + N, e.g. 130 for Ctrl-C).
 """
@@ -32,7 +32,7 @@ def main():
         if signal.getsignal(signum) is not signal.SIG_IGN:  # a job started to ignore them keeps doing so
             signal.signal(signum, _interrupt)
     try:
-        from mapper.cli.main import run
+        from mapper.cli.main import run  # only now: a signal during these imports is handled too
 
         status = run()
     except Interrupted as stop:
@@ -47,7 +47,7 @@ def main():
 def _stop(signum):
     for each in STOP_SIGNALS:  # a second signal waits while this one is dealt with
         signal.signal(each, signal.SIG_IGN)
-    output = sys.modules.get("mapper.output")
+    output = sys.modules.get("mapper.core.output")
     if output is not None:
         output.remove_temporary_files()
     for stream in (sys.stdout, sys.stderr):

@@ -3,17 +3,14 @@
 import click
 
 from mapper.cli.options import data_dir_of, log, overwrite_option, reports_errors, stamp_option
-from mapper.style import LAYER_TITLES
-
-# mapper.export.FORMATS, without importing it (a test keeps them equal).
-FORMAT_NAMES = ("geojson", "kml", "gpkg", "csv", "distances", "fragment", "png", "svg", "pdf", "screenshot")
+from mapper.core.vocab import FORMATS, LAYER_TITLES
 
 
 @click.command()
 @click.argument("briefing", required=False, type=click.Path(dir_okay=False, readable=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="File to write [default: outputs/BRIEFING-NAME.EXT].")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES),
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)),
               help="geojson (RFC 7946, provenance as properties), kml (Google Earth), gpkg (a table per "
                    "layer), csv (places), distances (CSV of geodesic distances between places), fragment "
                    "(an HTML <div> and its scripts to paste into a report), png/svg/pdf (a print figure, "
@@ -63,11 +60,11 @@ def export(ctx, briefing, output, fmt, layers, places, offline, height_px, proje
         mapper export -o rings.png --projection aeqd:belgorod --size 8x6in --dpi 300
         mapper export -f screenshot -o interactive.png
     """
-    from mapper.export import FigureOptions, export_file
+    from mapper import api  # here, not at the top: --help loads no library code
 
-    result = export_file(briefing, output, fmt, data_dir=data_dir_of(ctx), overwrite=overwrite,
+    result = api.export(briefing, output, fmt, data_dir=data_dir_of(ctx), overwrite=overwrite,
                          layer_keys=layers, places=places, offline=offline, height_px=height_px,
-                         figure=FigureOptions(projection, size, dpi, stamp))
+                         figure=api.FigureOptions(projection, size, dpi, stamp))
     counts = ", ".join(f"{n} {key}" for key, n in result.feature_counts.items())
     log.info("wrote %s (%s: %s)", result.path, result.format, counts)
     for title in result.points_left_out:

@@ -1,15 +1,55 @@
-"""The ``mapper`` group and its commands, registered explicitly, and :func:`run`, which reports errors."""
+"""The ``mapper`` group, its command table, and :func:`run`, which reports errors.
+
+Commands are registered by name in :data:`COMMANDS` and imported only when
+one runs (or its own ``--help`` is asked for), so ``mapper --help`` loads
+click and this table and nothing else.
+"""
+
+import importlib
 
 import click
 from click.exceptions import NoArgsIsHelpError
 
 from mapper import __version__
-from mapper.cli import coverage, distance, export, new_briefing, places, render, ring, route, validate, verify
-from mapper.cli.entry import main  # noqa: F401  (the console script, also as mapper.cli.main.main)
 from mapper.cli.options import configure_logging, one_line
 
+# Command name: (module in mapper.cli, function, one-line summary for the group's --help).
+COMMANDS = {
+    "render": ("render", "render", "Render BRIEFING (a TOML file) to an HTML map; default: the Iran–Russia briefing."),
+    "new-briefing": ("new_briefing", "new_briefing", "Write NAME.toml, a commented briefing that renders as it is."),
+    "export": ("export", "export", "Export BRIEFING (default: the Iran–Russia briefing) for other tools and for "
+                                   "reports."),
+    "coverage": ("coverage", "coverage", "List the places within SYSTEM's range of --from, with geodesic distances."),
+    "places": ("places", "places", "List every place: id, name, kind, LAT,LON and where it comes from."),
+    "distance": ("distance", "distance", "Geodesic (WGS84) distance from A to B, with the bearing each way."),
+    "ring": ("ring", "ring", "Geodesic circle of RADIUS around CENTER (a place or LAT,LON)."),
+    "route": ("route", "route", "The route from FROM to TO (places or LAT,LON) over water."),
+    "validate": ("validate", "validate", "Check DIRECTORY (default: the geodata in use) and its briefings."),
+    "verify": ("verify", "verify", "Check every claim of distance and direction in the geodata against WGS84 "
+                                   "geodesy."),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class CommandTable(click.Group):
+    """A group whose commands are imported from :data:`COMMANDS` on first use."""
+
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in COMMANDS:
+            return None
+        module, function, _ = COMMANDS[cmd_name]
+        return getattr(importlib.import_module(f"mapper.cli.{module}"), function)
+
+    def format_commands(self, ctx, formatter):
+        """The command list from the table's summaries, without importing any command."""
+        rows = [(name, summary) for name, (_, _, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=CommandTable, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=str),
@@ -34,18 +74,6 @@ def cli(ctx, data_dir, verbose, quiet):
     """
     configure_logging(verbose, quiet)
     ctx.obj = {"data_dir": data_dir}
-
-
-cli.add_command(render.render)
-cli.add_command(new_briefing.new_briefing)
-cli.add_command(export.export)
-cli.add_command(coverage.coverage)
-cli.add_command(places.places)
-cli.add_command(distance.distance)
-cli.add_command(ring.ring)
-cli.add_command(route.route)
-cli.add_command(validate.validate)
-cli.add_command(verify.verify)
 
 
 def run():

@@ -20,7 +20,7 @@ def new_briefing(name, overwrite):
         mapper new-briefing my-briefing
         mapper render my-briefing.toml --open
     """
-    from mapper.starter import write_starter
+    from mapper import api  # here, not at the top: --help loads no library code
 
-    path = write_starter(name, overwrite)
+    path = api.new_briefing(name, overwrite)
     log.info("wrote %s; edit it, then: mapper render %s", path, path)

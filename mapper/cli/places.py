@@ -3,13 +3,6 @@
 import click
 
 from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors
-from mapper.geodata import load_geodata, place_lonlat
-
-
-def _provenance(props):
-    if props.get("basis"):
-        return props["basis"]
-    return ",".join(sorted({c["source"] for c in props.get("sources", [])}))
 
 
 @click.command()
@@ -24,15 +17,9 @@ def places(ctx, as_json):
         mapper places
         mapper places --json
     """
-    geodata = load_geodata(data_dir_of(ctx))
-    rows = []
-    for place in geodata.places:
-        props = place["properties"]
-        point = place_lonlat(place)
-        rows.append({
-            "id": props["id"], "name": props["name"], "kind": props["kind"], "lat": point.lat, "lon": point.lon,
-            "aliases": props.get("aliases", []), "provenance": _provenance(props),
-        })
+    from mapper import api  # here, not at the top: --help loads no library code
+
+    rows = api.place_rows(data_dir_of(ctx))
     if as_json:
         echo_json(rows)
         return

@@ -39,11 +39,11 @@ def render(ctx, briefing, output, offline, tiles, point_files, stamp, open_after
         mapper render --tiles OpenStreetMap.Mapnik -o online.html
         mapper render --points strikes.csv -o strikes.html
     """
-    from mapper.render import render_briefing
+    from mapper import api  # here, not at the top: --help loads no library code
 
     if offline and tiles is not None:
         raise InputFailure("--offline and --tiles: tiles come from the network; drop one of the two")
-    result = render_briefing(briefing, output, data_dir=data_dir_of(ctx), overwrite=overwrite,
+    result = api.render(briefing, output, data_dir=data_dir_of(ctx), overwrite=overwrite,
                              offline=offline, tiles=tiles, stamp=stamp, point_files=point_files)
     features = sum(result.feature_counts.values())
     log.info("wrote %s (%s, %s bytes, %d features, sha256 %s)", result.path,

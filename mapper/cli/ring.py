@@ -3,12 +3,6 @@
 import click
 
 from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors
-from mapper.geodata import load_geodata
-from mapper.geojson import dumps, feature_collection
-from mapper.layers import ring_feature
-from mapper.lookup import resolve_point
-from mapper.output import write_atomic
-from mapper.units import parse_length_m
 
 
 @click.command()
@@ -31,11 +25,11 @@ def ring(ctx, center, radius, output, overwrite, as_json):
         mapper ring "50.45,30.52" --radius 120km --json
         mapper ring belgorod -r 75mi -o belgorod-fath360.geojson
     """
-    radius_m = parse_length_m(radius)
-    geodata = load_geodata(data_dir_of(ctx))
-    feature = ring_feature(resolve_point(geodata, center), radius_m)
+    from mapper import api  # here, not at the top: --help loads no library code
+
+    feature = api.ring(center, radius, data_dir_of(ctx))
     if output:
-        write_atomic(output, dumps(feature_collection([feature])) + "\n", overwrite=overwrite)
+        api.write_features(output, [feature], overwrite=overwrite)
         log.info("wrote %s", output)
     if as_json:
         echo_json(feature)

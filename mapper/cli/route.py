@@ -3,15 +3,14 @@
 import click
 
 from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors
-
-MODE_NAMES = ("sea", "river", "great-circle")  # mapper.routing.MODES, without importing it
+from mapper.core.vocab import MODES
 
 
 @click.command()
 @click.argument("start", metavar="FROM")
 @click.argument("end", metavar="TO")
 @click.option("--via", "vias", multiple=True, metavar="PLACE", help="Pass through this place; repeat for more.")
-@click.option("--mode", type=click.Choice(MODE_NAMES), default="sea", show_default=True,
+@click.option("--mode", type=click.Choice(MODES), default="sea", show_default=True,
               help="sea: over open water, and up a river where an allowed connection joins it; river: along "
                    "rivers only; great-circle: the plain geodesic.")
 @click.option("--speed", default="10kn", show_default=True,
@@ -35,24 +34,18 @@ def route(ctx, start, end, vias, mode, speed, output, overwrite, as_json):
         mapper route astrakhan alabuga --mode river --speed 8kn
         mapper route amirabad makhachkala --json -o lane.geojson
     """
-    from mapper.geodata import load_geodata
-    from mapper.geojson import dumps, feature_collection
-    from mapper.output import write_atomic
-    from mapper.popups import format_hours
-    from mapper.routing import route_feature
-    from mapper.units import parse_speed_m_s
+    from mapper import api  # here, not at the top: --help loads no library code
 
-    speed_m_s = parse_speed_m_s(speed)
-    feature = route_feature(load_geodata(data_dir_of(ctx)), [start, *vias, end], mode, speed_m_s)
+    feature = api.route([start, *vias, end], mode, speed, data_dir_of(ctx))
     if output:
-        write_atomic(output, dumps(feature_collection([feature])) + "\n", overwrite=overwrite)
+        api.write_features(output, [feature], overwrite=overwrite)
         log.info("wrote %s", output)
     if as_json:
         echo_json(feature)
         return
     props = feature["properties"]
     click.echo(f"{' → '.join(props['stops'])} ({mode}): {props['length_m'] / 1000:,.1f} km "
-               f"({props['length_m'] / 1852:,.1f} nmi); {format_hours(props['sailing_time_h'])} at {speed}")
+               f"({props['length_m'] / 1852:,.1f} nmi); {api.format_hours(props['sailing_time_h'])} at {speed}")
     for leg in props["legs"]:
         click.echo(f"  {leg['kind']:<12} {leg['length_m'] / 1000:>9,.1f} km  {leg['water']}")
     for snap in props["snaps"]:

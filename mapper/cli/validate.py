@@ -3,7 +3,6 @@
 import click
 
 from mapper.cli.options import data_dir_of, log, reports_errors
-from mapper.validate import check_folder
 
 
 @click.command()
@@ -22,7 +21,9 @@ def validate(ctx, directory):
         mapper validate
         mapper validate ~/my-briefing-data
     """
-    report = check_folder(directory or data_dir_of(ctx))
+    from mapper import api  # here, not at the top: --help loads no library code
+
+    report = api.validate(directory or data_dir_of(ctx))
     for problem in report.problems:
         click.echo(str(problem))
     if not report.quotes_checked:

@@ -3,8 +3,6 @@
 import click
 
 from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors
-from mapper.geodata import load_geodata
-from mapper.verify import verify_claims
 
 
 def _bounds(check):
@@ -40,15 +38,16 @@ def verify(ctx, as_json, strict):
         mapper verify --json | jq '.[] | {id, verdict, relative_difference_pct}'
         mapper verify --strict      # exit 1 if a claim fails (for scripts and CI)
     """
-    geodata = load_geodata(data_dir_of(ctx))
-    checks = verify_claims(geodata)
+    from mapper import api  # here, not at the top: --help loads no library code
+
+    checks, sources = api.verify(data_dir_of(ctx))
     if as_json:
         echo_json([check.as_dict() for check in checks])
     else:
         for n, check in enumerate(checks):
             if n:
                 click.echo("")
-            for line in _lines(check, geodata.sources):
+            for line in _lines(check, sources):
                 click.echo(line)
     failed = [check.id for check in checks if check.verdict != "holds"]
     if strict and failed:

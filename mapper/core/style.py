@@ -1,0 +1,116 @@
+"""The one style table: it styles the map's features and builds its legend."""
+
+from dataclasses import dataclass, replace
+
+# Places labelled permanently; minor labels show only when zoomed in (on
+# figures: only where they fit).
+LABELLED_KINDS = ("capital", "industrial-zone", "sea", "port", "city", "town")
+MINOR_LABEL_KINDS = ("port", "city", "town")
+
+ASSUMPTION_DASH = "7 6"
+ASSUMPTION_DOTS = "2 3"  # for the outline of small point markers
+
+LAND_COLOR = "#f3efe6"
+SEA_COLOR = "#cfe2ee"
+RIVER_COLOR = "#6fa8d0"
+BORDER_COLOR = "#a8a294"
+
+# Leaflet styles of the Natural Earth basemap's layers (the "layer" property
+# written by scripts/make_basemap.py).  Solid lines only: dashes mean
+# "assumption" on these maps.
+BASEMAP_STYLES = {
+    "land": {"stroke": False, "fillColor": LAND_COLOR, "fillOpacity": 1},
+    "lake": {"stroke": False, "fillColor": SEA_COLOR, "fillOpacity": 1},
+    "river": {"color": RIVER_COLOR, "weight": 1.5, "opacity": 1, "fill": False},
+    "border": {"color": BORDER_COLOR, "weight": 1, "opacity": 1, "fill": False},
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one kind of feature is drawn, and how the legend names it.
+
+    ``radius_px`` > 0 draws points as circles of that radius; lines and
+    polygons use ``weight_px`` and ``fill_opacity``.
+    """
+
+    label: str
+    color: str
+    weight_px: float = 3.0
+    fill_color: str | None = None
+    fill_opacity: float = 0.0
+    radius_px: float = 0.0
+
+    def leaflet_options(self, assumption=False):
+        """Leaflet path options for this style; dashed for an assumption."""
+        options = {
+            "color": self.color,
+            "weight": self.weight_px,
+            "opacity": 0.95,
+            "fillColor": self.fill_color or self.color,
+            "fillOpacity": self.fill_opacity,
+        }
+        if self.radius_px:
+            options["radius"] = self.radius_px
+        if assumption:
+            options["dashArray"] = ASSUMPTION_DOTS if self.radius_px else ASSUMPTION_DASH
+        return options
+
+
+STYLES = {
+    "place-capital": Style("Capital", "#1f2937", 2, "#1f2937", 0.9, 6),
+    "place-industrial-zone": Style("Drone plant site", "#b91c1c", 2, "#ef4444", 0.9, 7),
+    "place-port": Style("Port (assumed)", "#075985", 2, "#ffffff", 1.0, 5),
+    "place-city": Style("City (gazetteer)", "#4b5563", 1.5, "#9ca3af", 0.9, 4),
+    "place-town": Style("Town (gazetteer)", "#4b5563", 1.5, "#d1d5db", 0.9, 3),
+    "place-sea": Style("Sea", "#075985", 1, "#7dd3fc", 0.6, 3),
+    "place-site": Style("Site", "#4b5563", 1.5, "#e5e7eb", 0.9, 4),
+    "sea-route": Style("Caspian sea lane (assumed)", "#0369a1", 3.5),
+    "river-route": Style("Volga–Kama river route (assumed)", "#0d9488", 3.5),
+    "flow-iran-to-russia": Style("Iran → Russia: drones, ammunition, missiles", "#dc2626", 3),
+    "flow-russia-to-iran": Style("Russia → Iran: aircraft, systems, cooperation", "#7c3aed", 3),
+    "flow-russia-to-ukraine": Style("Drones used against Kyiv", "#ea580c", 3),
+    "flow-briefing": Style("Route computed for the briefing", "#0f766e", 3),
+    "range": Style("Weapon range ring (geodesic)", "#b45309", 2, "#f59e0b", 0.15),
+    "range-centre": Style("Assumed launch area", "#b45309", 2, "#ffffff", 1.0, 4),
+    "range-area": Style("Weapon reach from an area (geodesic buffer)", "#b45309", 2, "#f59e0b", 0.22),
+    "range-place": Style("Place within range", "#b91c1c", 2.5, "#ffffff", 0.0, 9),
+    "event": Style("Dated event(s) at a place", "#ca8a04", 3, "#fde047", 0.0, 11),
+}
+
+
+def style_key(layer_key, props):
+    """The STYLES key for a feature of ``layer_key`` with properties ``props``."""
+    if layer_key == "places":
+        return f"place-{props['kind']}"
+    if layer_key == "supply-flows":
+        return f"flow-{props['direction']}"
+    if layer_key == "ranges":
+        marker = props.get("marker")
+        if marker:
+            return "range-centre" if marker == "centre" else "range-place"  # "in-range"
+        return "range-area" if props.get("origin_kind") == "area" else "range"
+    if layer_key == "events":
+        return "event"
+    return props["kind"]
+
+
+def legend_entries(layers):
+    """``[(layer title, [(Style, is_point)])]``: each style a layer uses, once, in drawing order.
+
+    A feature's ``legend_label`` (say, a ring's system and radius) overrides
+    its style's label.
+    """
+    entries = []
+    for layer in layers:
+        seen = {}
+        for feature in layer.features:
+            props = feature["properties"]
+            style = STYLES[style_key(layer.key, props)]
+            if props.get("legend_label"):
+                style = replace(style, label=props["legend_label"])
+            seen.setdefault(style, feature["geometry"]["type"] == "Point")
+        items = list(seen.items())
+        # Places draw minor-first; the legend reads better major-first.
+        entries.append((layer.title, items[::-1] if layer.key == "places" else items))
+    return entries

@@ -1,0 +1,249 @@
+"""What lies within a weapon's range of a place, a country or a drawn area.
+
+The reach of an area is its geodesic buffer: every point within the radius
+of some point of the area.  It is built as the union of geodesic circles
+around the area's boundary, sampled densely enough that the outline falls
+short of the true buffer by at most RING_TOLERANCE of the radius, the same
+bound as a ring.  Distances from a place to an area are geodesic, to the
+nearest point of the area's boundary (0 inside it).
+
+Areas are countries from the committed Natural Earth 1:50m file, or
+polygons and lines from a GeoJSON file.  Everything is (lon, lat) and
+regional: an area must not straddle ±180°.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from shapely.geometry import MultiPolygon, Point, Polygon, box
+from shapely.geometry.polygon import orient
+from shapely.ops import unary_union
+
+from mapper.core.points import LonLat
+from mapper.geo import geodesy, rings
+from mapper.load.areas import Origin
+from mapper.load.geodata import place_lonlat
+
+# Outline samples for distances: every 1 km, then every 50 m near the nearest one.
+OUTLINE_SPACING_M = 1000.0
+REFINE_SPACING_M = 50.0
+MEAN_RADIUS_M = 6_371_008.8
+ROUGH_SLACK = 1.02  # sphere vs ellipsoid differ by < 0.6 %; keep a margin
+# Degrees of slack around a window, beyond the radius itself.
+WINDOW_MARGIN_DEG = 0.5
+
+
+@dataclass(frozen=True)
+class PlaceReach:
+    """One place, its geodesic distance from the origin and whether it is in range."""
+
+    place_id: str
+    name: str
+    kind: str
+    distance_m: float  # 0 inside the origin area
+    in_range: bool
+    inside_origin: bool
+    point: LonLat
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A system's reach from an origin: the places with their distances, and the area in range."""
+
+    origin: Origin
+    radius_m: float
+    within: Origin | None
+    reaches: list  # PlaceReach, nearest first
+    geometry: object  # shapely (Multi)Polygon in lon/lat; empty if nothing is in reach
+    area_km2: float | None  # None for an area origin without ``within``
+
+
+def _boundary_coords(area):
+    """(lon, lat) arrays of the area's outline: polygon rings, or the lines themselves."""
+    outline = area.boundary if area.geom_type in ("Polygon", "MultiPolygon") else area
+    parts = getattr(outline, "geoms", [outline])
+    return [np.asarray(part.coords)[:, :2] for part in parts if not part.is_empty]
+
+
+def _densify(coords, spacing_m):
+    """Points along a lon/lat polyline, at most about ``spacing_m`` apart (edges straight in lon/lat, as drawn)."""
+    if len(coords) < 2:
+        return coords
+    _, _, lengths_m = geodesy.GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    pieces = [coords[:1]]
+    for (a, b), length_m in zip(zip(coords[:-1], coords[1:]), np.atleast_1d(lengths_m)):
+        steps = max(1, math.ceil(length_m / spacing_m))
+        t = np.arange(1, steps + 1)[:, None] / steps
+        pieces.append(a + (b - a) * t)
+    return np.vstack(pieces)
+
+
+class Outline:
+    """An area's outline, prepared for many distance queries.
+
+    The outline is sampled every OUTLINE_SPACING_M; for each query the
+    samples are measured, then the stretches near the nearest one are
+    sampled every REFINE_SPACING_M, so a distance is short of the exact
+    distance to the drawn outline by at most a few metres.
+    """
+
+    def __init__(self, area):
+        self.area = area
+        self.rings = [_densify(coords, OUTLINE_SPACING_M) for coords in _boundary_coords(area) if len(coords)]
+        self.segment_m = [geodesy.GEOD.inv(c[:-1, 0], c[:-1, 1], c[1:, 0], c[1:, 1])[2] if len(c) > 1
+                          else np.empty(0) for c in self.rings]
+        self.is_polygon = area.geom_type in ("Polygon", "MultiPolygon")
+
+    def distance_m(self, point):
+        """Geodesic distance from ``point`` to the area (0 inside a polygon)."""
+        if self.is_polygon and self.area.covers(Point(point.lon, point.lat)):
+            return 0.0
+        # A spherical estimate (within 0.6 % of the ellipsoid) picks the
+        # samples worth measuring exactly.
+        rough_m = [_spherical_m(point, coords) for coords in self.rings]
+        nearest_rough_m = min(float(np.min(d_m)) for d_m in rough_m)
+        best_m = min(float(np.min(_distances_m(point, coords[d_m <= nearest_rough_m * ROUGH_SLACK])))
+                     for coords, d_m in zip(self.rings, rough_m) if np.any(d_m <= nearest_rough_m * ROUGH_SLACK))
+        for coords, d_m, segment_m in zip(self.rings, rough_m, self.segment_m):
+            if len(coords) < 2:
+                continue
+            # A segment can hold a nearer point only if one of its ends is within best + its length.
+            near = np.nonzero(np.minimum(d_m[:-1], d_m[1:]) <= (best_m + segment_m) * ROUGH_SLACK)[0]
+            if len(near):
+                best_m = min(best_m, float(np.min(_distances_m(point, _segment_samples(coords, near, segment_m)))))
+        return best_m
+
+
+def _segment_samples(coords, segments, segment_m):
+    """Points every REFINE_SPACING_M or less along the given segments (index i joins rows i and i+1)."""
+    steps = np.maximum(1, np.ceil(segment_m[segments] / REFINE_SPACING_M).astype(int))
+    which = np.repeat(segments, steps + 1)
+    # t runs 0..1 within each segment: position in the run over its step count.
+    first = np.repeat(np.cumsum(steps + 1) - (steps + 1), steps + 1)
+    t = ((np.arange(len(which)) - first) / np.repeat(steps, steps + 1))[:, None]
+    return coords[which] + (coords[which + 1] - coords[which]) * t
+
+
+def _spherical_m(point, coords):
+    """Great-circle distances on the mean sphere (haversine): fast, within 0.6 % of the ellipsoid."""
+    lon0, lat0 = np.radians(point.lon), np.radians(point.lat)
+    lons, lats = np.radians(coords[:, 0]), np.radians(coords[:, 1])
+    h = np.sin((lats - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(lats) * np.sin((lons - lon0) / 2) ** 2
+    return 2.0 * MEAN_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _distances_m(point, coords):
+    """Geodesic distances from ``point`` to each (lon, lat) row of ``coords``."""
+    count = len(coords)
+    _, _, d_m = geodesy.GEOD.inv(np.full(count, point.lon), np.full(count, point.lat), coords[:, 0], coords[:, 1])
+    return np.atleast_1d(d_m)
+
+
+def circle_spacing_m(radius_m, tolerance=rings.RING_TOLERANCE):
+    """Spacing of circle centres along an outline so the union's scallops stay within ``tolerance``.
+
+    Between two circles ``s`` apart the union dips r - sqrt(r² - (s/2)²)
+    below the true buffer; setting that to ``tolerance * r`` gives ``s``.
+    """
+    return 2.0 * radius_m * math.sqrt(1.0 - (1.0 - tolerance) ** 2)
+
+
+def _circles(lons, lats, radius_m, tolerance):
+    """Geodesic circles around many centres at once (vectorized), as plain polygons in degrees."""
+    return [Polygon(outline) for outline in rings.ring_outlines(lons, lats, radius_m, tolerance)]
+
+
+def expand_window(bounds, radius_m):
+    """(west, south, east, north) grown by ``radius_m`` and a margin, in degrees."""
+    west, south, east, north = bounds
+    dlat = radius_m / 110_574.0 + WINDOW_MARGIN_DEG
+    widest = math.cos(math.radians(min(85.0, max(abs(south), abs(north)) + dlat)))
+    dlon = radius_m / (111_320.0 * widest) + WINDOW_MARGIN_DEG
+    return (max(-180.0, west - dlon), max(-90.0, south - dlat), min(180.0, east + dlon), min(90.0, north + dlat))
+
+
+def area_buffer(area, radius_m, window):
+    """The geodesic buffer of ``area`` within ``window`` (west, south, east, north), area included.
+
+    Only outline points within reach of the window are used, so a country
+    the size of Russia costs no more than the part near the window.
+    """
+    geodesy.check_radius_m(radius_m)
+    reach = box(*expand_window(window, radius_m))
+    # Half the tolerance for the dips between circles, half for each circle's chords.
+    tolerance = rings.RING_TOLERANCE / 2
+    spacing_m = circle_spacing_m(radius_m, tolerance)
+    centres = [_densify(coords, spacing_m) for coords in _boundary_coords(area.intersection(reach))]
+    centres = np.vstack(centres) if centres else np.empty((0, 2))
+    parts = _circles(centres[:, 0], centres[:, 1], radius_m, tolerance) if len(centres) else []
+    if area.geom_type in ("Polygon", "MultiPolygon"):
+        parts.append(area.intersection(reach))
+    return unary_union(parts).intersection(box(*window))
+
+
+def place_reach(geodata_places, origin, radius_m):
+    """Every place with its geodesic distance from ``origin``, nearest first."""
+    outline = Outline(origin.area) if origin.is_area else None
+    reaches = []
+    for place in geodata_places:
+        props = place["properties"]
+        if props["id"] == origin.place_id:
+            continue
+        point = place_lonlat(place)
+        if origin.is_area:
+            distance_m = outline.distance_m(point)
+        else:
+            distance_m = geodesy.inverse(origin.point, point).distance_m
+        inside = origin.is_area and distance_m == 0.0
+        reaches.append(PlaceReach(props["id"], props["name"], props["kind"], distance_m, distance_m <= radius_m, inside,
+                             point))
+    return sorted(reaches, key=lambda r: r.distance_m)
+
+
+def geodesic_area_km2(geometry):
+    """Area on the WGS84 ellipsoid of a lon/lat (Multi)Polygon, in km²."""
+    if geometry.is_empty:
+        return 0.0
+    return abs(geodesy.GEOD.geometry_area_perimeter(geometry)[0]) / 1e6
+
+
+def polygon_parts(geometry):
+    """The polygonal parts of a shapely result (clipping can leave lines and points), counter-clockwise (RFC 7946)."""
+    if geometry.geom_type == "Polygon":
+        return orient(geometry, 1.0)
+    polygons = [g for g in getattr(geometry, "geoms", []) if g.geom_type == "Polygon"]
+    polygons += [p for g in getattr(geometry, "geoms", []) if g.geom_type == "MultiPolygon" for p in g.geoms]
+    return MultiPolygon([orient(p, 1.0) for p in polygons]) if polygons else Polygon()
+
+
+
+def coverage(places, origin, radius_m, within=None):
+    """What lies within ``radius_m`` of ``origin``: places with distances, and the area in reach.
+
+    With ``within`` (an area), only places inside it are listed and the
+    geometry is the part of the reach inside it.  Without it, the geometry
+    of an area origin is the band beyond the area, around ``places``.
+    """
+    geodesy.check_radius_m(radius_m)
+    reaches = place_reach(places, origin, radius_m)
+    if within is not None:
+        reaches = [r for r in reaches if within.area.covers(Point(r.point.lon, r.point.lat))]
+    if origin.is_area:
+        if within is not None:
+            window = within.area.bounds
+        else:
+            lons, lats = [r.point.lon for r in reaches], [r.point.lat for r in reaches]
+            window = expand_window((min(lons), min(lats), max(lons), max(lats)) if reaches else origin.area.bounds,
+                                   radius_m)
+        reach = area_buffer(origin.area, radius_m, window)
+        if within is None and origin.area.geom_type in ("Polygon", "MultiPolygon"):
+            reach = reach.difference(origin.area)
+    else:
+        reach = rings.ring(origin.point, radius_m)
+    if within is not None:
+        reach = reach.intersection(within.area)
+    geometry = polygon_parts(reach)
+    # Without ``within`` an area's band is cut to a window, so its size means nothing.
+    area_km2 = geodesic_area_km2(geometry) if within is not None or not origin.is_area else None
+    return Coverage(origin, radius_m, within, reaches, geometry, area_km2)

@@ -1,0 +1,259 @@
+"""Draw a briefing as an interactive Leaflet map with folium.
+
+This is the one place where coordinates meet folium's (lat, lon) order: the
+layers stay GeoJSON (lon, lat) and are drawn by ``L.geoJSON``; only the
+fitted bounds are swapped, in :func:`_fit`.
+
+An offline map is one self-contained file: pinned assets inlined, a Natural
+Earth basemap, and a Content-Security-Policy that allows no network.  An
+online map loads the same assets from a CDN (with Subresource Integrity) and
+may use a tile basemap.  Either way the output is byte-for-byte reproducible:
+element ids are derived from content and coordinates have fixed precision.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import folium
+from branca.element import Element
+
+from mapper.compose.layers import build_layers, layer_bounds
+from mapper.core.geojson import rounded
+from mapper.core.safejson import safe_json
+from mapper.core.style import (
+    ASSUMPTION_DASH,
+    BASEMAP_STYLES,
+    LABELLED_KINDS,
+    MINOR_LABEL_KINDS,
+    SEA_COLOR,
+    STYLES,
+    legend_entries,
+    style_key,
+)
+from mapper.errors import InputError
+from mapper.html import assets, popups
+from mapper.html.csp import charset_first, lock_down
+from mapper.html.pointpack import data_blocks_html, pack_points
+from mapper.load.bundled import BASEMAP_ATTRIBUTION, basemap_path
+from mapper.load.files import read_json
+
+COORD_DIGITS = 6  # 0.11 m at most
+SEA_CSS = f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}"
+
+
+# One runtime for every map: its layers, controls and timeline, and large point layers.
+RUNTIME_JS = "\n".join((Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
+                       for name in ("mapper.js", "mapper-points.js"))
+RUNTIME_CSS = (Path(__file__).parent / "static" / "mapper.css").read_text(encoding="utf-8")
+
+
+class _Text(Element):
+    """Text placed in the page as it is: never parsed as a template."""
+
+    def __init__(self, text):
+        super().__init__("{{ this.text }}")
+        self.text = text
+
+
+class _Script(Element):
+    """A line of JS calling the mapper runtime with this element's parent.
+
+    The line goes into the page's script as text.  Not a MacroElement:
+    branca compiles a macro's output as a Jinja template again, and would run
+    any ``{{ ... }}`` that data put into the arguments (Python, at render time).
+    """
+
+    def __init__(self, function, *args):
+        super().__init__()
+        self.function = function
+        self.args = args
+
+    def render(self, **kwargs):
+        parent = self._parent.get_name()
+        code = f"{self.function}({parent}, {', '.join(safe_json(a) for a in self.args)});"
+        self.get_root().script.add_child(_Text(code), name=self.get_name())
+
+
+def _draw_props(layer_key, feature, sources_by_id):
+    """The few properties the browser needs: style, popup, label."""
+    props = feature["properties"]
+    style = STYLES[style_key(layer_key, props)]
+    assumption = props.get("basis") == "assumption"
+    out = {"style": style.leaflet_options(assumption=assumption)}
+    if props.get("marker") == "arrow":
+        out.update(marker="arrow", rotation_deg=round(props["rotation_deg"], 1))
+        return out
+    if props.get("marker") == "centre":
+        out["popup"] = popups.centre_popup(props)
+    elif props.get("marker") == "in-range":
+        out["popup"] = popups.in_range_popup(props)
+    elif layer_key == "events":
+        out["popup"] = popups.events_popup(props, sources_by_id)
+        # For the timeline slider: dates (validated YYYY[-MM[-DD]]) in order, names escaped.
+        events = props["events"]  # in date order (layers sorts them)
+        out["dates"] = [e["date"] for e in events]
+        out["event_names"] = [popups.esc(e["name"]) for e in events]
+    else:
+        out["popup"] = popups.feature_popup(props, sources_by_id)
+    name = popups.esc(props["name"])
+    if layer_key == "places" and props["kind"] in LABELLED_KINDS:
+        out["label"] = name
+        minor = " mapper-label-minor" if props["kind"] in MINOR_LABEL_KINDS else ""
+        out["label_class"] = f"mapper-label mapper-label-{props['kind']}{minor}"
+    else:
+        out["tooltip"] = name
+    return out
+
+
+def _collection(layer_key, features, sources_by_id):
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": rounded(f["geometry"], COORD_DIGITS),
+             "properties": _draw_props(layer_key, f, sources_by_id)}
+            for f in features
+        ],
+    }
+
+
+def _legend(layers):
+    return popups.legend_html(legend_entries(layers), ASSUMPTION_DASH)
+
+
+def _fit(fmap, layers, view=None, point_layers=()):
+    """Set the briefing's view, else fit the content; the one place (lon, lat) turns into Leaflet's (lat, lon)."""
+    if view is not None and view.bounds:
+        west, south, east, north = view.bounds
+        fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
+        return
+    if view is not None:
+        fmap.add_child(_Script("mapperView", [view.centre.lat, view.centre.lon], view.zoom))
+        return
+    boxes = [layer_bounds(layers)] + [(p.lon.min(), p.lat.min(), p.lon.max(), p.lat.max())
+                                      for p in point_layers if len(p)]
+    boxes = [box for box in boxes if box]
+    if boxes:
+        bounds = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                  max(b[3] for b in boxes))
+        west, south, east, north = (round(value, COORD_DIGITS) for value in bounds)
+        fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
+
+
+def _add_assets(root, offline):
+    """Leaflet and GeographicLib: inlined offline, from the CDN with SRI online."""
+    if offline:
+        root.header.add_child(Element(f"<style>{assets.leaflet_css_inline()}</style>"), name="leaflet_css")
+        for n, script in enumerate(assets.SCRIPTS):
+            root.header.add_child(Element(f"<script>{assets.asset_text(script)}</script>"), name=f"asset_js_{n}")
+        return
+    for n, sheet in enumerate(assets.STYLESHEETS):
+        root.header.add_child(Element(f'<link rel="stylesheet" href="{sheet.cdn_url}" '
+                                      f'integrity="{assets.integrity(sheet)}" crossorigin="anonymous"/>'),
+                              name=f"asset_css_{n}")
+    for n, script in enumerate(assets.SCRIPTS):
+        root.header.add_child(Element(f'<script src="{script.cdn_url}" integrity="{assets.integrity(script)}" '
+                                      'crossorigin="anonymous"></script>'), name=f"asset_js_{n}")
+
+
+def content_seed(briefing, layers, *extra, point_layers=()):
+    """A digest of what a map shows: the same inputs give the same ids, and
+    maps whose title or features differ get different ones."""
+    content = json.dumps([briefing.title, briefing.subtitle, *extra, [(layer.key, layer.features) for layer in layers]],
+                         sort_keys=True, default=str)
+    digest = hashlib.sha256(content.encode("utf-8"))
+    for point_layer in point_layers:
+        for part in point_layer.digest_parts:
+            digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def stable_ids(fmap, seed):
+    """Replace branca's random element ids with ids derived from ``seed`` and tree position.
+
+    branca has no public hook for this: it keeps the id in ``_id`` and the
+    children in ``_children`` (tests render twice and compare the bytes).
+    """
+    def walk(element, path):
+        element._id = hashlib.sha256(f"{seed}/{path}".encode()).hexdigest()[:16]
+        for n, child in enumerate(element._children.values()):
+            walk(child, f"{path}/{n}.{type(child).__name__}")
+
+    walk(fmap.get_root(), "root")
+
+
+def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=()):
+    """Build the folium Map for ``briefing`` (``layers`` if already built).
+
+    Parameters
+    ----------
+    offline : bool
+        Inline every asset (else load them from the CDN).
+    tile_provider : xyzservices.TileProvider, optional
+        Tile basemap, online only; without it the Natural Earth basemap is drawn.
+    stamp : str
+        A "generated on" line for the title block, or "".
+    point_layers : sequence of PointLayer
+        Large point layers (:mod:`mapper.load.pointfiles`), drawn on a canvas
+        above the article's areas and lines.
+
+    Returns
+    -------
+    folium.Map
+    """
+    if offline and tile_provider is not None:
+        raise InputError("tiles come from the network, so an offline map cannot have them")
+    layers = layers if layers is not None else build_layers(geodata, briefing)
+    # Canvas, not SVG: it scales to many features, and headless Chromium
+    # here paints large SVG layers only in part.
+    fmap = folium.Map(location=None, tiles=None, zoom_control=False, control_scale=True, prefer_canvas=True)
+    # Plain Leaflet is all the map uses: no jQuery, Bootstrap or icon fonts.
+    fmap.default_js = []
+    fmap.default_css = []
+    root = fmap.get_root()
+    # branca's template does not escape; the title bar is a line of its own, so its text is kept exactly.
+    root.title = popups.esc(briefing.title, contain=False)
+    _add_assets(root, offline)
+    root.header.add_child(_Text(f"<style>{RUNTIME_CSS}</style>"), name="mapper_css")
+    root.header.add_child(_Text(f"<script>{RUNTIME_JS}</script>"), name="mapper_js")
+
+    fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
+    if tile_provider is None:
+        root.header.add_child(Element(f"<style>{SEA_CSS}</style>"), name="mapper_sea")
+        basemap = read_json(basemap_path(geodata.data_dir))
+        fmap.add_child(_Script("mapperBasemap", basemap, BASEMAP_STYLES, BASEMAP_ATTRIBUTION))
+    else:
+        folium.TileLayer(tile_provider, name=tile_provider.name, control=False).add_to(fmap)
+    sources_by_id = geodata.sources
+    for layer in layers:
+        group = folium.FeatureGroup(name=layer.title, show=True)
+        group.add_child(_Script("mapperAddFeatures", _collection(layer.key, layer.features, sources_by_id)))
+        fmap.add_child(group)
+    _add_point_layers(fmap, point_layers)
+    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    fmap.add_child(_Script("mapperLegend", _legend(layers)))
+    if any(layer.key == "events" and layer.features for layer in layers):
+        fmap.add_child(_Script("mapperTimeline", popups.esc("Timeline of dated events")))
+    _fit(fmap, layers, briefing.view, point_layers)
+    return fmap
+
+
+def _add_point_layers(fmap, point_layers):
+    """Each layer's data blocks in the page body, and a group drawing them (ids numbered in order)."""
+    for number, point_layer in enumerate(point_layers, start=1):
+        packed = pack_points(point_layer, f"mapper-points-{number}")
+        group = folium.FeatureGroup(name=popups.esc(point_layer.title), show=True)
+        group.add_child(_Script("mapperPointLayer", packed.meta))
+        fmap.add_child(group)
+        fmap.get_root().html.add_child(_Text(data_blocks_html(packed)), name=f"mapper_points_{number}")
+
+
+def render_html(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=()):
+    """The complete HTML page for ``briefing``, as a string (see :func:`build_map`)."""
+    layers = layers if layers is not None else build_layers(geodata, briefing)
+    fmap = build_map(geodata, briefing, layers, offline=offline, tile_provider=tile_provider, stamp=stamp,
+                     point_layers=point_layers)
+    stable_ids(fmap, content_seed(briefing, layers, "page", stamp, offline, tile_provider and tile_provider.name,
+                                  point_layers=point_layers))
+    html = fmap.get_root().render()
+    return charset_first(lock_down(html) if offline else html)

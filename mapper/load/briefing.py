@@ -1,0 +1,508 @@
+"""Briefing files: a map as code, in TOML.
+
+A briefing names the title, the data to merge (folders and place files),
+which layers and features to draw, where weapon systems sit (at centres or
+along areas), routes to compute, the view and the basemap.
+:func:`load_briefing` checks it against the geodata; every error names the
+file, the line when it can be found, the key and what is wrong.  Paths in a
+briefing are relative to the briefing file, so it renders from any folder.
+"""
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mapper.core.bidi import contain_bidi
+from mapper.core.points import LonLat, checked_lonlat
+from mapper.core.units import DEFAULT_SPEED_KN, M_S_PER_SPEED_UNIT, parse_speed_m_s
+from mapper.core.vocab import BASES, LAYER_TITLES, MODES, PLACE_KINDS
+from mapper.errors import DataError, InputError, UnknownPlaceError
+from mapper.load.areas import Origin, find_area
+from mapper.load.files import read_text
+from mapper.load.geodata import merge_folder, merge_places
+from mapper.load.lookup import resolve_point
+from mapper.load.places import read_places
+from mapper.load.pointfiles import read_point_layer
+from mapper.load.tiles import find_tile_provider
+
+DEFAULT_BRIEFING = "iran-russia"
+ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "great-circle": "supply-flow"}
+TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "layers", "filter", "ranges", "routes", "points",
+            "view", "basemap")
+RANGE_KEYS = ("id", "system", "centre", "area", "within", "note")
+ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "kind", "note")
+POINT_KEYS = ("file", "title", "source", "lat", "lon", "time", "category", "label")
+FILTER_KEYS = ("kinds", "ids", "exclude", "sources")
+VIEW_KEYS = ("centre", "zoom", "bounds")
+MAX_ZOOM = 18
+OFFLINE_BASEMAP = "offline"
+
+
+@dataclass(frozen=True)
+class RangePlacement:
+    """A weapon system placed at a centre or along an area; geometry is computed at render time."""
+
+    id: str
+    system_id: str
+    origin: Origin
+    note: str
+    within: Origin | None = None  # show only the part of the reach inside this area
+
+    @property
+    def centre(self):
+        """The centre point (None for an area)."""
+        return self.origin.point
+
+    @property
+    def centre_label(self):
+        return self.origin.label
+
+    @property
+    def centre_place_id(self):
+        return self.origin.place_id
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """A route the briefing asks mapper to compute."""
+
+    id: str
+    name: str
+    kind: str
+    stops: tuple  # place ids: from, via..., to
+    mode: str
+    speed_kn: float
+    note: str
+
+
+@dataclass(frozen=True)
+class FeatureFilter:
+    """Which places, stored routes and events to draw; empty means all.
+
+    ``kinds`` are place kinds and choose places only; ``ids``, ``exclude``
+    and ``sources`` apply to places, routes and events (an event also by
+    its place).
+    """
+
+    kinds: tuple = ()
+    ids: tuple = ()
+    exclude: tuple = ()
+    sources: tuple = ()  # source ids, or a basis: gazetteer, assumption, user
+
+    def keeps_event(self, event):
+        """An event passes if it, or the place it happened at, is chosen and neither is excluded."""
+        if event.get("id") in self.exclude or event.get("place") in self.exclude:
+            return False
+        if self.ids and event.get("id") not in self.ids and event.get("place") not in self.ids:
+            return False
+        return self._cites(event)
+
+    def _cites(self, record):
+        """True without a sources filter, else if ``record`` cites one of them or has one as its basis."""
+        if not self.sources:
+            return True
+        cited = {c.get("source") for c in record.get("sources", []) if isinstance(c, dict)}
+        return bool(cited & set(self.sources)) or record.get("basis") in self.sources
+
+    def keeps(self, props, kinds=True):
+        """True if a feature with these properties passes (``kinds=False``: ignore the kinds)."""
+        if props.get("id") in self.exclude:
+            return False
+        if self.ids and props.get("id") not in self.ids:
+            return False
+        if kinds and self.kinds and props.get("kind") not in self.kinds:
+            return False
+        return self._cites(props)
+
+
+@dataclass(frozen=True)
+class View:
+    """The initial view: a centre and zoom, or bounds (west, south, east, north) in degrees."""
+
+    centre: LonLat | None = None
+    zoom: int | None = None
+    bounds: tuple | None = None
+
+    def lonlat_bounds(self, width_px=1024, height_px=640):
+        """(west, south, east, north) in degrees; a centre and zoom as a Web Mercator window of that size."""
+        if self.bounds is not None:
+            return self.bounds
+        lon, lat = self.centre.lon, self.centre.lat
+        world_px = 256.0 * 2 ** self.zoom
+        half_lon = width_px / world_px * 180.0
+        y = math.log(math.tan(math.pi / 4 + math.radians(max(-85.0, min(85.0, lat))) / 2))
+        half_y = height_px / world_px * math.pi
+        south, north = (math.degrees(2 * math.atan(math.exp(y + d)) - math.pi / 2) for d in (-half_y, half_y))
+        return max(-180.0, lon - half_lon), south, min(180.0, lon + half_lon), north
+
+
+@dataclass(frozen=True)
+class PointSpec:
+    """A [[points]] table: a large point file and which of its columns to use (None: found by name)."""
+
+    file: Path
+    title: str | None = None
+    source: str | None = None
+    lat: str | None = None
+    lon: str | None = None
+    time: str | None = None
+    category: str | None = None
+    label: str | None = None
+
+    def read(self):
+        """The :class:`~mapper.load.pointfiles.PointLayer` this spec names (reads the file)."""
+        options = {key: getattr(self, key) for key in POINT_KEYS if key != "file"}
+        return read_point_layer(self.file, **options)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A parsed, checked briefing, with the geodata it draws from."""
+
+    path: Path
+    title: str
+    subtitle: str
+    layers: tuple
+    ranges: tuple
+    stamp: bool = False  # show a "generated on" line
+    routes: tuple = ()
+    filter: FeatureFilter = field(default_factory=FeatureFilter)
+    view: View | None = None
+    tiles: str | None = None  # an xyzservices name; None: the offline basemap
+    geodata: object = None  # the geodata given, plus the briefing's own data and places
+    points: tuple = ()  # PointSpec of each [[points]] table; read at render time
+
+    @property
+    def name(self):
+        """The briefing's file stem, used for the default output name."""
+        return self.path.stem
+
+
+def default_briefing_path(data_dir):
+    """Path of the default briefing inside ``data_dir``."""
+    return Path(data_dir) / "briefings" / f"{DEFAULT_BRIEFING}.toml"
+
+
+class _Reader:
+    """Reads one briefing's TOML and reports errors with file, line and key."""
+
+    def __init__(self, path, text):
+        self.path = path
+        self.lines = text.splitlines()
+
+    def line_of(self, key):
+        """The line of ``key`` such as ``ranges[1].system``, ``view.zoom``, ``view`` or ``title``, or None."""
+        parts = re.findall(r"[^.\[\]]+|\[\d+\]", key)
+        if not parts:
+            return None
+        table, rest, index = parts[0], parts[1:], 0
+        if rest and rest[0].startswith("["):
+            index, rest = int(rest[0][1:-1]), rest[1:]
+        headers = [n for n, line in enumerate(self.lines)
+                   if re.match(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$", line)]
+        if len(headers) <= index:
+            return self._key_line(table, 0)  # a top-level key
+        return (self._key_line(rest[-1], headers[index] + 1) if rest else None) or headers[index] + 1
+
+    def _key_line(self, name, start):
+        """The line of ``name = ...`` from line index ``start`` up to the next table header, or None."""
+        for n in range(start, len(self.lines)):
+            if re.match(r"^\s*\[", self.lines[n]):
+                return None
+            if re.match(rf"^\s*{re.escape(name)}\s*=", self.lines[n]):
+                return n + 1
+        return None
+
+    def fail(self, key, message):
+        line = self.line_of(key)
+        where = f"{self.path}:{line}" if line else str(self.path)
+        # A file name in the briefing may hold a newline (TOML "a\nb.csv"): keep the message on one line.
+        raise DataError(f"{where}: {key}: {message}".replace("\r", "\\r").replace("\n", "\\n"))
+
+    def string(self, table, key, where, required=True, default=""):
+        value = table.get(key)
+        if value is None:
+            if required:
+                self.fail(where, "missing")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, "must be a non-empty string")
+        return value
+
+    def strings(self, table, key, where):
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+            self.fail(where, "must be a list of strings")
+        return tuple(value)
+
+    def keys(self, table, allowed, where):
+        unknown = [k for k in table if k not in allowed]
+        if unknown:
+            key = f"{where}.{unknown[0]}" if where else unknown[0]
+            self.fail(key, f"unknown key; use {', '.join(allowed)}")
+
+    def tables(self, doc, name, allowed):
+        """(index, key path, table) of each [[name]] table, its keys checked."""
+        entries = doc.get(name, [])
+        if not isinstance(entries, list):
+            self.fail(name, f"must be an array of tables ([[{name}]])")
+        for n, entry in enumerate(entries):
+            where = f"{name}[{n}]"
+            if not isinstance(entry, dict):
+                self.fail(where, "must be a table")
+            self.keys(entry, allowed, where)
+            yield n, where, entry
+
+    def file(self, name, where):
+        """A path from the briefing, relative to the briefing's folder."""
+        try:
+            return (self.path.parent / Path(name).expanduser()).resolve()
+        except (RuntimeError, ValueError) as exc:  # "~nobody/x": no such user; a NUL in the name
+            self.fail(where, f"cannot use {name!r} as a file name: {exc}")
+
+
+def _point_or_place(reader, value, where, geodata):
+    """A place id/name or { lat = .., lon = .. } as an Origin."""
+    if isinstance(value, str):
+        try:
+            named = resolve_point(geodata, value)
+        except InputError as exc:
+            reader.fail(where, str(exc))
+        return Origin(label=named.label, point=named.point, place_id=named.place_id)
+    if isinstance(value, dict) and set(value) == {"lat", "lon"}:
+        try:
+            point = checked_lonlat(float(value["lon"]), float(value["lat"]))
+        except (TypeError, ValueError, OverflowError, InputError) as exc:  # Overflow: an integer too big for a float
+            reader.fail(where, f"bad coordinate: {exc}")
+        return Origin(label=f"{point.lat:.4f}, {point.lon:.4f}", point=point)
+    reader.fail(where, "must be a place id or name, or a table { lat = .., lon = .. }")
+
+
+def _area(reader, value, where, geodata, polygons_only=False):
+    """A Natural Earth country name or a GeoJSON file (relative to the briefing)."""
+    if not isinstance(value, str) or not value.strip():
+        reader.fail(where, "must be a country name or a .geojson file")
+    try:
+        return find_area(value, geodata.data_dir, reader.path.parent, polygons_only)
+    except (DataError, UnknownPlaceError) as exc:
+        reader.fail(where, str(exc))
+
+
+def _ranges(reader, doc, geodata):
+    placements = []
+    for n, where, entry in reader.tables(doc, "ranges", RANGE_KEYS):
+        range_id = reader.string(entry, "id", f"{where}.id") if "id" in entry else f"range-{n + 1}"
+        system_id = reader.string(entry, "system", f"{where}.system")
+        if system_id not in geodata.systems:
+            reader.fail(f"{where}.system", f"unknown weapon system {system_id!r}; "
+                                            f"known: {', '.join(geodata.systems)}")
+        if ("centre" in entry) == ("area" in entry):
+            reader.fail(where, "give either centre (a place or {lat, lon}) or area (a country or .geojson file)")
+        if "centre" in entry:
+            origin = _point_or_place(reader, entry["centre"], f"{where}.centre", geodata)
+        else:
+            origin = _area(reader, entry["area"], f"{where}.area", geodata)
+        within = _area(reader, entry["within"], f"{where}.within", geodata, polygons_only=True) \
+            if "within" in entry else None
+        default_note = "Analyst-chosen centre." if "centre" in entry else "Analyst-chosen launch area."
+        note = reader.string(entry, "note", f"{where}.note", required=False, default=default_note)
+        placements.append(RangePlacement(range_id, system_id, origin, note, within))
+    return tuple(placements)
+
+
+def _place_id(reader, value, where, geodata):
+    if not isinstance(value, str):
+        reader.fail(where, "must be a place id or name")
+    try:
+        named = resolve_point(geodata, value)
+    except InputError as exc:
+        reader.fail(where, str(exc))
+    if named.place_id is None:
+        reader.fail(where, "must be a place (add it to a places file), not LAT,LON")
+    return named.place_id
+
+
+def _routes(reader, doc, geodata):
+    specs = []
+    for n, where, entry in reader.tables(doc, "routes", ROUTE_KEYS):
+        for key in ("from", "to"):
+            if key not in entry:
+                reader.fail(f"{where}.{key}", "missing")
+        stops = [_place_id(reader, entry["from"], f"{where}.from", geodata)]
+        stops += [_place_id(reader, v, f"{where}.via", geodata) for v in reader.strings(entry, "via", f"{where}.via")]
+        stops.append(_place_id(reader, entry["to"], f"{where}.to", geodata))
+        mode = entry.get("mode", "sea")
+        if mode not in MODES:
+            reader.fail(f"{where}.mode", f"{mode!r}: use one of {', '.join(MODES)}")
+        kind = entry.get("kind", ROUTE_KIND_BY_MODE[mode])
+        if kind not in ROUTE_KIND_BY_MODE.values():
+            reader.fail(f"{where}.kind", f"{kind!r}: use one of {', '.join(ROUTE_KIND_BY_MODE.values())}")
+        speed_kn = DEFAULT_SPEED_KN
+        if "speed" in entry:
+            try:
+                speed_kn = parse_speed_m_s(entry["speed"]) / M_S_PER_SPEED_UNIT["kn"]
+            except InputError as exc:
+                reader.fail(f"{where}.speed", str(exc))
+        names = [contain_bidi(geodata.place(s)["properties"]["name"]) for s in (stops[0], stops[-1])]
+        specs.append(RouteSpec(
+            id=reader.string(entry, "id", f"{where}.id") if "id" in entry else f"route-{n + 1}",
+            name=reader.string(entry, "name", f"{where}.name", required=False, default=" → ".join(names)),
+            kind=kind, stops=tuple(stops), mode=mode, speed_kn=speed_kn,
+            note=reader.string(entry, "note", f"{where}.note", required=False,
+                               default=f"Route computed by mapper for {reader.path.name}; the articles do not "
+                                       "give it."),
+        ))
+    return tuple(specs)
+
+
+def _points(reader, doc):
+    specs = []
+    for _, where, entry in reader.tables(doc, "points", POINT_KEYS):
+        path = reader.file(reader.string(entry, "file", f"{where}.file"), f"{where}.file")
+        if not path.is_file():
+            reader.fail(f"{where}.file", f"{path}: no such file")
+        options = {key: reader.string(entry, key, f"{where}.{key}", required=False, default=None)
+                   for key in POINT_KEYS if key != "file"}
+        specs.append(PointSpec(path, **options))
+    return tuple(specs)
+
+
+def _filter(reader, doc, geodata):
+    """The [filter] table; every kind, id and source it names must exist, so a typo cannot empty the map."""
+    table = doc.get("filter", {})
+    if not isinstance(table, dict):
+        reader.fail("filter", "must be a table ([filter])")
+    reader.keys(table, FILTER_KEYS, "filter")
+    chosen = {key: reader.strings(table, key, f"filter.{key}") for key in FILTER_KEYS}
+    ids = {p["properties"]["id"] for p in geodata.places} | {r["properties"]["id"] for r in geodata.routes} \
+        | {e["id"] for e in geodata.events}
+    known = {"kinds": PLACE_KINDS, "ids": ids, "exclude": ids, "sources": (*geodata.sources, *BASES)}
+    for key, values in chosen.items():
+        unknown = [v for v in values if v not in known[key]]
+        if unknown:
+            hint = f"; use {', '.join(known[key])}" if key in ("kinds", "sources") else \
+                " (ids of places, routes or events; see 'mapper places')"
+            reader.fail(f"filter.{key}", f"unknown {unknown[0]!r}{hint}")
+    return FeatureFilter(**chosen)
+
+
+def _view(reader, doc, geodata):
+    table = doc.get("view")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        reader.fail("view", "must be a table ([view])")
+    reader.keys(table, VIEW_KEYS, "view")
+    if "bounds" in table:
+        if "centre" in table or "zoom" in table:
+            reader.fail("view.bounds", "give bounds, or centre and zoom, not both")
+        bounds = table["bounds"]
+        if not isinstance(bounds, dict) or set(bounds) != {"south", "west", "north", "east"}:
+            reader.fail("view.bounds", "must be { south = .., west = .., north = .., east = .. } in degrees")
+        try:
+            south_west = checked_lonlat(float(bounds["west"]), float(bounds["south"]))
+            north_east = checked_lonlat(float(bounds["east"]), float(bounds["north"]))
+        except (TypeError, ValueError, OverflowError, InputError) as exc:  # Overflow: an integer too big for a float
+            reader.fail("view.bounds", f"bad coordinate: {exc}")
+        if not (south_west.lat < north_east.lat and south_west.lon < north_east.lon):
+            reader.fail("view.bounds", "south must be less than north and west less than east")
+        return View(bounds=(south_west.lon, south_west.lat, north_east.lon, north_east.lat))
+    for key in ("centre", "zoom"):
+        if key not in table:
+            reader.fail("view", f"{key} missing: give centre and zoom, or bounds")
+    centre = _point_or_place(reader, table["centre"], "view.centre", geodata).point
+    zoom = table["zoom"]
+    if not isinstance(zoom, int) or isinstance(zoom, bool) or not 0 <= zoom <= MAX_ZOOM:
+        reader.fail("view.zoom", f"must be a whole number from 0 to {MAX_ZOOM}")
+    return View(centre=centre, zoom=zoom)
+
+
+def _check_unique_ids(reader, geodata, ranges, routes):
+    """Range and route ids name features in exports: no two alike, and none taken by the geodata."""
+    taken = {p["properties"]["id"] for p in geodata.places} | {r["properties"]["id"] for r in geodata.routes}
+    for table, items in (("ranges", ranges), ("routes", routes)):
+        for n, item in enumerate(items):
+            if item.id in taken:
+                reader.fail(f"{table}[{n}].id", f"{item.id!r} is already used; give another id")
+            taken.add(item.id)
+
+
+def _with_own_data(reader, doc, geodata):
+    """``geodata`` plus the briefing's data folders and places files."""
+    for name in reader.strings(doc, "data", "data"):
+        folder = reader.file(name, "data")
+        try:
+            geodata = merge_folder(geodata, folder)
+        except DataError as exc:
+            reader.fail("data", str(exc))
+    files = reader.strings(doc, "places", "places")
+    if files:
+        for name in files:
+            places_file = reader.file(name, "places")
+            try:
+                geodata = merge_places(geodata, read_places(places_file))
+            except DataError as exc:
+                reader.fail("places", str(exc))
+    return geodata
+
+
+def load_briefing(path, geodata):
+    """Read and check the briefing at ``path`` against ``geodata``.
+
+    Returns
+    -------
+    Briefing
+        Its ``geodata`` is ``geodata`` plus the briefing's own data folders
+        and places files; draw from that.
+
+    Raises
+    ------
+    DataError
+        If the file is unreadable, not TOML, or has an unknown key, a bad
+        value or a reference to something that does not exist.
+    """
+    path = Path(path)
+    text = read_text(path, what="briefing file")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: invalid TOML: {exc}") from None
+    reader = _Reader(path, text)
+    reader.keys(doc, TOP_KEYS, "")
+    geodata = _with_own_data(reader, doc, geodata)
+    layers = doc.get("layers", list(LAYER_TITLES))
+    if not isinstance(layers, list) or not all(isinstance(x, str) for x in layers):
+        reader.fail("layers", "must be a list of layer names")
+    unknown = [x for x in layers if x not in LAYER_TITLES]
+    if unknown:
+        reader.fail("layers", f"unknown layer {unknown[0]!r}; use {', '.join(LAYER_TITLES)}")
+    stamp = doc.get("stamp", False)
+    if not isinstance(stamp, bool):
+        reader.fail("stamp", "must be true or false")
+    ranges, routes = _ranges(reader, doc, geodata), _routes(reader, doc, geodata)
+    _check_unique_ids(reader, geodata, ranges, routes)
+    basemap = reader.string(doc, "basemap", "basemap", required=False, default=OFFLINE_BASEMAP)
+    if basemap != OFFLINE_BASEMAP:
+        try:
+            find_tile_provider(basemap)
+        except InputError as exc:
+            reader.fail("basemap", f"{exc}; or \"{OFFLINE_BASEMAP}\"")
+    return Briefing(
+        path=path,
+        title=reader.string(doc, "title", "title"),
+        subtitle=reader.string(doc, "subtitle", "subtitle", required=False),
+        layers=tuple(layers),
+        ranges=ranges,
+        stamp=stamp,
+        routes=routes,
+        filter=_filter(reader, doc, geodata),
+        view=_view(reader, doc, geodata),
+        tiles=None if basemap == OFFLINE_BASEMAP else basemap,
+        geodata=geodata,
+        points=_points(reader, doc),
+    )
+

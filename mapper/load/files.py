@@ -1,0 +1,92 @@
+"""Reading input files: every size limit and every read goes through here.
+
+Files come from other people, so each is checked before it is read: it
+must be a regular file (a device or a pipe could be read forever) and no
+larger than the limit for its kind.  Errors are :class:`DataError` lines
+that name the file and what is wrong.
+"""
+
+import json
+import os
+import stat
+from pathlib import Path
+
+from mapper.errors import DataError
+
+# Geodata, briefings and areas are hand-made; anything larger is a mistake,
+# and is refused before it is read into memory.
+MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024
+
+
+def too_large(path, size_bytes, limit_bytes, what):
+    """The DataError for a file over its size limit: '…: 600 MiB; point files may be at most 512 MiB'."""
+
+    def size_text(n):
+        if n < 2**20:
+            return f"{n:,} bytes"
+        tenths = -(-n * 10 // 2**20)  # rounded up, so that a file just over the limit does not show as at it
+        return f"{tenths // 10:,} MiB" if tenths % 10 == 0 else f"{tenths / 10:,.1f} MiB"
+
+    return DataError(f"{path}: {size_text(size_bytes)}; {what}s may be at most {size_text(limit_bytes)}")
+
+
+def checked_size(path, limit_bytes, what="file"):
+    """The size in bytes of the regular file ``path``, at most ``limit_bytes``.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, a folder or another special file, cannot be
+        read, or is over the limit.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise DataError(f"{path}: {what} not found") from None
+    except ValueError as exc:  # a NUL in the name
+        raise DataError(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DataError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"{path}: not a regular file")
+    if info.st_size > limit_bytes:
+        raise too_large(path, info.st_size, limit_bytes, what)
+    return info.st_size
+
+
+def read_text(path, what="file", limit_bytes=MAX_TEXT_FILE_BYTES):
+    """Read a UTF-8 file, raising DataError that names it and what went wrong."""
+    checked_size(path, limit_bytes, what)
+    try:
+        # utf-8-sig: a byte-order mark, as Windows editors write, is dropped.
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+    if not text.strip():
+        raise DataError(f"{path}: {what} is empty")
+    return text
+
+
+def read_json(path, what="file", limit_bytes=MAX_TEXT_FILE_BYTES):
+    """Decode one JSON file, raising DataError that names the file and line."""
+    text = read_text(path, what, limit_bytes)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise DataError(f"{path}: invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise DataError(f"{path}: invalid JSON: {exc}") from None
+    try:
+        # A "\ud800"-style escape decodes to a lone surrogate, which is not text
+        # and could not be written out again.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DataError(f"{path}: a string holds a lone surrogate escape "
+                        f"(\\u{ord(exc.object[exc.start]):04x}), which is not text") from None
+    return data

@@ -1,0 +1,215 @@
+"""Load the geodata folder: places, routes, weapon systems, claims, events.
+
+The folder holds GeoJSON for what has a location of its own (places, routes)
+and plain JSON registries for the rest.  :func:`load_geodata` reads and
+validates; :func:`read_geodata` only reads, for ``mapper validate``.
+"""
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+from mapper.core.points import LonLat
+from mapper.core.vocab import FILES, RECORDS_KEY
+from mapper.errors import DataError
+from mapper.load.bundled import default_data_dir, find_articles_dir
+from mapper.load.files import read_json
+from mapper.load.schema import validate_geodata
+
+
+@dataclass
+class Geodata:
+    """The parsed contents of one geodata folder.
+
+    ``raw`` maps each registry name to the decoded JSON of its file, so that
+    validation can report on exactly what was read.
+    """
+
+    data_dir: Path
+    raw: dict
+    articles_dir: Path | None = None
+    # Sources merged from another folder, and that folder's articles.
+    source_articles: dict = field(default_factory=dict)
+
+    @cached_property
+    def sources(self):
+        """Source articles by id (entries without an id are left to validation)."""
+        return _by_id(self.raw["sources"].get("sources"))
+
+    @property
+    def places(self):
+        """Place features (GeoJSON dicts)."""
+        return self.raw["places"].get("features", [])
+
+    @property
+    def routes(self):
+        """Route features (GeoJSON dicts)."""
+        return self.raw["routes"].get("features", [])
+
+    @cached_property
+    def systems(self):
+        """Weapon systems by id."""
+        return _by_id(self.raw["systems"].get("systems"))
+
+    @property
+    def claims(self):
+        """Distance and direction claims made by the articles."""
+        return self.raw["claims"].get("claims", [])
+
+    @property
+    def events(self):
+        """Dated events, each tied to a place id."""
+        return self.raw["events"].get("events", [])
+
+    @cached_property
+    def _places_by_id(self):
+        return {
+            f["properties"]["id"]: f for f in self.places
+            if isinstance(f, dict) and isinstance(f.get("properties"), dict)
+            and isinstance(f["properties"].get("id"), str)
+        }
+
+    def place(self, place_id):
+        """The place feature with id ``place_id``; KeyError if there is none."""
+        return self._places_by_id[place_id]
+
+    def article_text(self, source_id):
+        """Text of a source article, or None if its seed file is not found.
+
+        Raises
+        ------
+        DataError
+            If the article is there but is not UTF-8: its quotes could not
+            be checked, which must not pass for checked.
+        """
+        seed_file = self.sources.get(source_id, {}).get("seed_file")
+        articles_dir = self.source_articles.get(source_id, self.articles_dir)
+        if articles_dir is None or not isinstance(seed_file, str):
+            return None
+        path = articles_dir / seed_file
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); its quotes cannot be checked") from None
+        except (OSError, ValueError):  # ValueError: a NUL in the name
+            return None
+
+
+def _by_id(records):
+    """Map each record's ``id`` to the record, skipping malformed entries."""
+    if not isinstance(records, list):
+        return {}
+    return {r["id"]: r for r in records if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+
+def place_lonlat(place):
+    """The (lon, lat) of a place feature, as a LonLat."""
+    lon, lat = place["geometry"]["coordinates"][:2]
+    return LonLat(lon, lat)
+
+
+def read_geodata(data_dir=None):
+    """Read every registry file of ``data_dir`` without validating content.
+
+    Raises
+    ------
+    DataError
+        If the folder or a file is missing, unreadable or not JSON.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    if not data_dir.is_dir():
+        raise DataError(f"{data_dir}: geodata folder not found")
+    raw = {}
+    for name, filename in FILES.items():
+        decoded = read_json(data_dir / filename, "geodata file")
+        if not isinstance(decoded, dict):
+            raise DataError(f"{data_dir / filename}: top level must be a JSON object")
+        raw[name] = decoded
+    return Geodata(data_dir=data_dir, raw=raw, articles_dir=find_articles_dir(data_dir))
+
+
+def _record_ids(records):
+    return {r.get("id") if r.get("type") != "Feature" else r.get("properties", {}).get("id"): r
+            for r in records if isinstance(r, dict)}
+
+
+def _checked(geodata, what):
+    problems = validate_geodata(geodata)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DataError(f"{what}: {problems[0]}{more}")
+    return geodata
+
+
+def merge_folder(geodata, folder):
+    """``geodata`` with the records of another geodata folder added.
+
+    The folder may hold any of the registry files; its ``articles/`` folder,
+    if any, is where its own sources' quotes are checked.
+
+    Raises
+    ------
+    DataError
+        If the folder is missing, a file is invalid, an id is already taken,
+        or the merged data does not validate.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: data folder not found")
+    raw = {name: dict(value) for name, value in geodata.raw.items()}
+    source_articles = dict(geodata.source_articles)
+    found = False
+    for name, filename in FILES.items():
+        path = folder / filename
+        if not path.is_file():
+            continue
+        found = True
+        decoded = read_json(path, "geodata file")
+        records = decoded.get(RECORDS_KEY[name]) if isinstance(decoded, dict) else None
+        if not isinstance(records, list):
+            raise DataError(f"{path}: needs a top-level object with a {RECORDS_KEY[name]!r} list")
+        taken = _record_ids(raw[name].get(RECORDS_KEY[name], []))
+        for record_id in _record_ids(records):
+            if record_id in taken:
+                raise DataError(f"{path}: id {record_id!r} is already defined in the geodata it is merged into")
+        raw[name][RECORDS_KEY[name]] = [*raw[name].get(RECORDS_KEY[name], []), *records]
+        if name == "sources" and (folder / "articles").is_dir():
+            source_articles.update({r.get("id"): folder / "articles" for r in records if isinstance(r, dict)})
+    if not found:
+        raise DataError(f"{folder}: no geodata files ({', '.join(FILES.values())})")
+    return _checked(replace(geodata, raw=raw, source_articles=source_articles), f"with {folder} merged")
+
+
+def merge_places(geodata, features):
+    """``geodata`` with user place features added (from :mod:`mapper.load.places`).
+
+    Raises
+    ------
+    DataError
+        If a place's id is already taken, naming the file and line it came from.
+    """
+    taken = _record_ids(geodata.places)
+    for feature in features:
+        props = feature["properties"]
+        if props["id"] in taken:
+            raise DataError(f"{props.get('origin', props['id'])}: id {props['id']!r} is already a place; "
+                            "give it another id (an 'id' column) or leave it out")
+    raw = dict(geodata.raw)
+    raw["places"] = {**geodata.raw["places"], "features": [*geodata.places, *features]}
+    return _checked(replace(geodata, raw=raw), "with the places files merged")
+
+
+def load_geodata(data_dir=None):
+    """Read and validate a geodata folder.
+
+    Raises
+    ------
+    DataError
+        Naming the first problem found, and how many more there are.
+    """
+    geodata = read_geodata(data_dir)
+    problems = validate_geodata(geodata)
+    if problems:
+        more = f" (and {len(problems) - 1} more; run 'mapper validate')" if len(problems) > 1 else ""
+        raise DataError(f"{problems[0]}{more}")
+    return geodata
