@@ -196,7 +196,7 @@ def test_render_with_tiles_is_online(run, tmp_path):
     assert result.exit_code == 0, result.output
     html = (tmp_path / "map.html").read_text(encoding="utf-8")
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
-    assert "mapperBasemap(map_" not in html  # tiles replace the vector basemap
+    assert "mapperRuntime.basemap(map_" not in html  # tiles replace the vector basemap
     assert "(online, " in result.stderr
 
 
@@ -256,7 +256,7 @@ def test_render_own_data_without_basemap_uses_the_bundled_one(run, tmp_path, dat
     shutil.rmtree(data_copy / "basemap")
     result = run("--data-dir", str(data_copy), "render", "-o", "map.html")
     assert result.exit_code == 0, result.output
-    assert "mapperBasemap(map_" in (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "mapperRuntime.basemap(map_" in (tmp_path / "map.html").read_text(encoding="utf-8")
 
 
 def test_lone_surrogate_is_a_one_line_data_error(run, data_copy):
@@ -288,3 +288,40 @@ def test_commands_without_a_map_never_import_geopandas_or_folium(args):
     done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["distance", "--help"], ["render", "--help"], ["export", "--help"]],
+                         ids=" ".join)
+def test_help_loads_only_click_and_the_command_table(args):
+    """--help imports no library stage: the command table, its options and the vocabularies at most."""
+    import subprocess
+    import sys
+
+    probe = ("import atexit, json, sys\n"
+             "atexit.register(lambda: print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('mapper', 'numpy', 'shapely', 'pyproj')))))\n"
+             "from mapper.cli.entry import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    allowed = {"mapper", "mapper.errors", "mapper.core", "mapper.core.vocab", "mapper.cli", "mapper.cli.entry",
+               "mapper.cli.main", "mapper.cli.options"}
+    command = {f"mapper.cli.{args[0].replace('-', '_')}"} if args[0] != "--help" else set()
+    assert set(loaded) - allowed - command == set()
+
+
+def test_command_table_summaries_match_the_commands():
+    """``mapper --help`` lists the commands from the table; each summary is its command's own first line."""
+    from mapper.cli.main import COMMANDS, cli
+
+    for name, (_, _, summary) in COMMANDS.items():
+        command = cli.get_command(None, name)
+        assert command.name == name
+        assert command.help.strip().splitlines()[0] == summary
+
+
+def test_group_help_lists_every_command(run):
+    from mapper.cli.main import COMMANDS
+
+    listed = run("--help").stdout.split("Commands:")[1].strip().splitlines()
+    assert [line.split()[0] for line in listed if not line.startswith("   ")] == list(COMMANDS)

@@ -146,7 +146,7 @@ def _area_range_features(geodata, placement):
     return features
 
 
-def _event_features(geodata, keep):
+def _events_by_place(geodata, keep):
     """One marker per place, listing that place's events by date."""
     by_place = defaultdict(list)
     for event in geodata.events:
@@ -211,7 +211,7 @@ def build_layers(geodata, briefing):
         system_claims = claims.get(placement.system_id)
         features["ranges"].extend(_with_claims(f, system_claims) if f["geometry"]["type"] != "Point" else f
                                   for f in _range_features(geodata, placement))
-    features["events"] = _event_features(geodata, briefing.filter.keeps_event)
+    features["events"] = _events_by_place(geodata, briefing.filter.keeps_event)
     return [Layer(key, title, features[key]) for key, title in LAYER_TITLES.items() if key in briefing.layers]
 
 

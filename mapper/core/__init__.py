@@ -1,0 +1,1 @@
+"""Plain values under every stage: points, units, vocabularies, styles, GeoJSON helpers, atomic output, text safety."""

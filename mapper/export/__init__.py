@@ -1,0 +1,1 @@
+"""Stage 5, export: GeoJSON, KML, GeoPackage, CSV, print figures, screenshots and the starter briefing."""

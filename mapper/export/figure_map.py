@@ -77,7 +77,7 @@ class Projector:
         return LonLat(*self.inverse.transform(x, y))
 
 
-def _finite(geometry):
+def _finite_coordinates(geometry):
     return geometry.is_empty or bool(np.isfinite(shapely.get_coordinates(geometry)).all())
 
 
@@ -157,7 +157,7 @@ def draw_basemap(ax, projector, extent, basemap):
         if geometry.is_empty:
             continue
         geometry = projector.geometry(geometry)
-        if not _finite(geometry):
+        if not _finite_coordinates(geometry):
             continue
         geometry = shapely.clip_by_rect(geometry, *frame)  # keeps SVG and PDF small
         if style.get("stroke") is False:
@@ -189,13 +189,13 @@ def draw_graticule(ax, projector, extent):
     xticks, yticks = {}, {}
     for lon in np.arange(np.ceil(west / step) * step, east + 1e-9, step):
         line = projector.geometry(LineString(np.column_stack([np.full_like(lats, lon), lats])))
-        if _finite(line):
+        if _finite_coordinates(line):
             _draw_geometry(ax, line, 0.9, facecolor="none", edgecolor=GRATICULE_COLOR, linewidth=0.35)
             for hit in _crossings(line, bottom):
                 xticks[hit.x] = _degrees(round(lon, 6), "E", "W")
     for lat in np.arange(np.ceil(south / step) * step, north + 1e-9, step):
         line = projector.geometry(LineString(np.column_stack([lons, np.full_like(lons, lat)])))
-        if _finite(line):
+        if _finite_coordinates(line):
             _draw_geometry(ax, line, 0.9, facecolor="none", edgecolor=GRATICULE_COLOR, linewidth=0.35)
             for hit in _crossings(line, left):
                 yticks[hit.y] = _degrees(round(lat, 6), "N", "S")

@@ -73,7 +73,7 @@ def export_layers(layers):
             if props.get("marker") in _DRAWING_AIDS:
                 continue
             if layer.key == "events":
-                features.extend(_event_features(feature))
+                features.extend(_one_feature_per_event(feature))
                 continue
             clean = {k: v for k, v in props.items() if k not in _DRAWING_PROPS}
             features.append({"type": "Feature", "geometry": feature["geometry"], "properties": clean})
@@ -81,7 +81,7 @@ def export_layers(layers):
     return exported
 
 
-def _event_features(grouped):
+def _one_feature_per_event(grouped):
     return [{"type": "Feature", "geometry": grouped["geometry"],
              "properties": {"kind": "event", "place": grouped["properties"]["place"], **event}}
             for event in grouped["properties"]["events"]]

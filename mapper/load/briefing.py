@@ -314,7 +314,7 @@ def _ranges(reader, doc, geodata):
     return tuple(placements)
 
 
-def _place_id(reader, value, where, geodata):
+def _stop_place_id(reader, value, where, geodata):
     if not isinstance(value, str):
         reader.fail(where, "must be a place id or name")
     try:
@@ -332,9 +332,9 @@ def _routes(reader, doc, geodata):
         for key in ("from", "to"):
             if key not in entry:
                 reader.fail(f"{where}.{key}", "missing")
-        stops = [_place_id(reader, entry["from"], f"{where}.from", geodata)]
-        stops += [_place_id(reader, v, f"{where}.via", geodata) for v in reader.strings(entry, "via", f"{where}.via")]
-        stops.append(_place_id(reader, entry["to"], f"{where}.to", geodata))
+        stops = [_stop_place_id(reader, entry["from"], f"{where}.from", geodata)]
+        stops += [_stop_place_id(reader, v, f"{where}.via", geodata) for v in reader.strings(entry, "via", f"{where}.via")]
+        stops.append(_stop_place_id(reader, entry["to"], f"{where}.to", geodata))
         mode = entry.get("mode", "sea")
         if mode not in MODES:
             reader.fail(f"{where}.mode", f"{mode!r}: use one of {', '.join(MODES)}")

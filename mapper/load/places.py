@@ -16,7 +16,6 @@ import io
 import json
 import math
 import re
-import reprlib
 import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
@@ -24,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from mapper.core.vocab import PLACE_KINDS
+from mapper.core.text import shown
+from mapper.core.vocab import ID_PATTERN, PLACE_KINDS
 from mapper.errors import CoordinateWarning, DataError
 from mapper.load.files import checked_size, read_json, read_text
 from mapper.load.swaps import swap_reasons
@@ -45,9 +45,6 @@ KML_NAMESPACES = ("http://www.opengis.net/kml/2.2", "http://earth.google.com/kml
 # ExtendedData fields read from a placemark; others (tool-specific) are ignored.
 KML_DATA_KEYS = ("kind", "source", "location_source", "id", "country", "note", "aliases")
 
-# Same rule as mapper.load.schema.ID_PATTERN; not imported from there because
-# mapper.load.schema loads the water router (numpy, shapely).
-_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Plain decimal numbers only: float() would also take "nan", "1_000" and
 # non-ASCII digits such as "٥٠".
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -55,11 +52,6 @@ _COUNTRY = re.compile(r"[A-Za-z]{2}")
 # Entity declarations can expand to gigabytes ("billion laughs"); a KML file
 # of places never needs one.
 _XML_DECLARATIONS = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-
-# Shows user values in messages: short, quoted, escapes keep it on one line.
-_REPR = reprlib.Repr()
-_REPR.maxstring = 60
-_REPR.maxother = _REPR.maxlong = 60
 
 
 class _Fault(Exception):
@@ -112,7 +104,7 @@ def read_places(path):
 # -- the three formats --------------------------------------------------------
 
 
-def _read_csv(path):
+def _read_places_csv(path):
     file_name = Path(path).name
     # read_text turns CRLF into LF; the BOM is what Excel writes first.
     text = read_text(path, "places file")
@@ -155,18 +147,18 @@ def _csv_columns(header):
     """The header's column keys (stripped, lower case); _Fault if any is wrong."""
     columns = [cell.strip().lower() for cell in header]
     if len(columns) == 1 and any(sep in columns[0] for sep in ";\t"):
-        raise _Fault(f"the header is one column {_REPR.repr(header[0])}; separate columns with commas")
+        raise _Fault(f"the header is one column {shown(header[0])}; separate columns with commas")
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
     seen = set()
     for number, column in enumerate(columns, start=1):
         if not column:
             raise _Fault(f"header column {number} has no name")
         if column in seen:
-            raise _Fault(f"column {_REPR.repr(column)} appears more than once in the header")
+            raise _Fault(f"column {shown(column)} appears more than once in the header")
         seen.add(column)
     unknown = [c for c in columns if c not in known]
     if unknown:
-        named = ", ".join(map(_REPR.repr, unknown[:5])) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        named = ", ".join(map(shown, unknown[:5])) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise _Fault(f"unknown column{'s' if len(unknown) > 1 else ''} {named}; the columns are {', '.join(known)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -202,12 +194,12 @@ def _geojson_fields(path, where, feature, props):
     """The raw place fields of one GeoJSON feature; DataError on bad geometry."""
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-        got = _REPR.repr(geometry.get("type")) if isinstance(geometry, dict) else "no geometry"
+        got = shown(geometry.get("type")) if isinstance(geometry, dict) else "no geometry"
         raise DataError(f"{path}: {where}: geometry must be a Point, got {got}")
     coords = geometry.get("coordinates")
     if not isinstance(coords, list) or len(coords) not in (2, 3) or not all(_is_number(c) for c in coords):
         raise DataError(f"{path}: {where}: coordinates must be [lon, lat] or [lon, lat, alt] numbers, "
-                        f"got {_REPR.repr(coords)}")
+                        f"got {shown(coords)}")
     fields = {key: props.get(key) for key in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
     # RFC 7946 allows the id on the feature; numeric ids (QGIS) are not ours.
     if fields["id"] is None and isinstance(feature.get("id"), str):
@@ -243,7 +235,7 @@ def _read_kml(path):
     namespace, _, local = root.tag.rpartition("}")
     namespace = namespace.removeprefix("{")
     if local != "kml" or namespace not in KML_NAMESPACES:
-        raise DataError(f"{path}: not KML: the root element is {_REPR.repr(root.tag)}, not kml "
+        raise DataError(f"{path}: not KML: the root element is {shown(root.tag)}, not kml "
                         f"(in namespace {KML_NAMESPACES[0]} or none)")
 
     def tag(name):
@@ -296,7 +288,7 @@ def _kml_lonlat(path, where, text):
     tuples = re.sub(r"\s*,\s*", ",", text.strip()).split()
     values = tuples[0].split(",") if len(tuples) == 1 else []
     if len(values) not in (2, 3):
-        raise DataError(f"{path}: {where}: <coordinates> must be one lon,lat[,alt], got {_REPR.repr(text.strip())}")
+        raise DataError(f"{path}: {where}: <coordinates> must be one lon,lat[,alt], got {shown(text.strip())}")
     return values[0], values[1]
 
 
@@ -318,7 +310,7 @@ def _check_size(path):
 def _where(what, number, *labels):
     """``feature 3 ('kyiv')`` with the first text label, or ``feature 3``."""
     label = next((x.strip() for x in labels if isinstance(x, str) and x.strip()), None)
-    return f"{what} {number} ({_REPR.repr(label)})" if label else f"{what} {number}"
+    return f"{what} {number} ({shown(label)})" if label else f"{what} {number}"
 
 
 def _coordinate_label(key):
@@ -369,10 +361,10 @@ def _feature(row):
     source = _text(row, "source")
     if source is None:
         raise _Fault(f"{row.label('source')}: missing; every place needs the source of its location")
-    place_id = _place_id(row, name)
+    place_id = _new_place_id(row, name)
     kind = (_text(row, "kind") or DEFAULT_KIND).lower()
     if kind not in PLACE_KINDS:
-        raise _Fault(f"{row.label('kind')}: {_REPR.repr(kind)} is not one of {', '.join(PLACE_KINDS)}")
+        raise _Fault(f"{row.label('kind')}: {shown(kind)} is not one of {', '.join(PLACE_KINDS)}")
     props = {"id": place_id, "name": name}
     aliases = _aliases(row)
     if aliases:
@@ -381,7 +373,7 @@ def _feature(row):
     country = _text(row, "country")
     if country is not None:
         if not _COUNTRY.fullmatch(country):
-            raise _Fault(f"{row.label('country')}: {_REPR.repr(country)} is not a two-letter "
+            raise _Fault(f"{row.label('country')}: {shown(country)} is not a two-letter "
                          "ISO 3166-1 country code such as UA")
         props["country"] = country.upper()
     description = _text(row, "description")
@@ -398,7 +390,7 @@ def _text(row, key):
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _Fault(f"{row.label(key)}: must be text, got {_REPR.repr(value)}")
+        raise _Fault(f"{row.label(key)}: must be text, got {shown(value)}")
     return value.strip() or None
 
 
@@ -409,7 +401,7 @@ def _degrees(value, label, limit_deg):
         if not text:
             raise _Fault(f"{label}: missing")
         if not _DECIMAL.fullmatch(text):
-            raise _Fault(f"{label}: not a number: {_REPR.repr(value)}")
+            raise _Fault(f"{label}: not a number: {shown(value)}")
         degrees = float(text)
     elif _is_number(value):
         try:
@@ -417,9 +409,9 @@ def _degrees(value, label, limit_deg):
         except OverflowError:  # a JSON integer too big for a float
             degrees = math.inf
     else:
-        raise _Fault(f"{label}: not a number: {_REPR.repr(value)}")
+        raise _Fault(f"{label}: not a number: {shown(value)}")
     if not math.isfinite(degrees):  # "1e999" in text, 1e999 or NaN in JSON
-        raise _Fault(f"{label}: not a finite number: {_REPR.repr(value)}")
+        raise _Fault(f"{label}: not a finite number: {shown(value)}")
     if not -limit_deg <= degrees <= limit_deg:
         raise _Fault(f"{label}: {degrees} is outside -{limit_deg}..{limit_deg}")
     return degrees
@@ -430,16 +422,16 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _place_id(row, name):
+def _new_place_id(row, name):
     """The given id, checked, or a slug of the name."""
     given = _text(row, "id")
     if given is not None:
-        if not _ID.fullmatch(given):
-            raise _Fault(f"{row.label('id')}: {_REPR.repr(given)} is not kebab-case (a-z, 0-9, single hyphens)")
+        if not ID_PATTERN.match(given):
+            raise _Fault(f"{row.label('id')}: {shown(given)} is not kebab-case (a-z, 0-9, single hyphens)")
         return given
     slug = _slug(name)
     if not slug:
-        raise _Fault(f"{row.label('name')}: cannot make an id from {_REPR.repr(name)} "
+        raise _Fault(f"{row.label('name')}: cannot make an id from {shown(name)} "
                      f"(no Latin letters or digits); give an id")
     return slug
 
@@ -468,4 +460,4 @@ def _aliases(row):
     return list(dict.fromkeys(a.strip() for a in value if a.strip()))
 
 
-_READERS = {".csv": _read_csv, ".geojson": _read_geojson, ".json": _read_geojson, ".kml": _read_kml}
+_READERS = {".csv": _read_places_csv, ".geojson": _read_geojson, ".json": _read_geojson, ".kml": _read_kml}

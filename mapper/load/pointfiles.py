@@ -17,7 +17,6 @@ column and the row.
 
 import csv
 import dataclasses
-import reprlib
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mapper.core.text import shown
 from mapper.errors import DataError
 from mapper.load.files import checked_size
 
@@ -45,10 +45,6 @@ COLUMN_NAMES = {
 NO_CATEGORY = "(none)"
 # Kept in labels though not printable: the space, and the zero-width (non-)joiner that Persian spelling needs.
 _KEPT = frozenset(" \u200c\u200d")
-
-_REPR = reprlib.Repr()
-_REPR.maxstring = 40
-_REPR.maxother = 40
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,7 +147,7 @@ def _days(values, row_of):
         bad = parsed.isna() & ~empty
         if bad.any():
             i = int(np.argmax(bad.to_numpy()))
-            raise DataError(f"{row_of} {i + 1}: time {_REPR.repr(str(text.iloc[i]))} is not an ISO 8601 date "
+            raise DataError(f"{row_of} {i + 1}: time {shown(str(text.iloc[i]))} is not an ISO 8601 date "
                             "such as 2024-06-21 or 2024-06-21T14:30Z")
     undated = parsed.isna().to_numpy()
     # Straight to days (numpy floors): through nanoseconds, dates outside 1677-2262 wrapped round silently.
@@ -214,7 +210,7 @@ def read_point_layer(path, *, title=None, source=None, lat=None, lon=None, time=
     checked_size(path, MAX_POINT_FILE_BYTES, "point file")
     wanted = {"lat": lat, "lon": lon, "time": time, "category": category, "label": label}
     if suffix == ".csv":
-        table, coords = _read_csv(path, wanted), None
+        table, coords = _read_csv_table(path, wanted), None
     else:
         table, coords = _read_geo(path, suffix)
     row = "row" if suffix == ".csv" else "feature"
@@ -258,11 +254,11 @@ def _choose_columns(path, columns, wanted, need_coords):
 
 
 def _listing(columns):
-    shown = ", ".join(_REPR.repr(str(c)) for c in columns[:12])
-    return shown + (f" and {len(columns) - 12} more" if len(columns) > 12 else "") if columns else "(none)"
+    listed = ", ".join(shown(str(c)) for c in columns[:12])
+    return listed + (f" and {len(columns) - 12} more" if len(columns) > 12 else "") if columns else "(none)"
 
 
-def _read_csv(path, wanted):
+def _read_csv_table(path, wanted):
     import pandas as pd  # for start-up speed: only point files need pandas
 
     # Every column is read as text: coordinates are parsed afterwards so that
@@ -302,7 +298,7 @@ def _numbers(path, text_column, name):
     bad = np.isnan(values)
     if bad.any():
         i = int(np.argmax(bad))
-        raise DataError(f"{path}: row {i + 1}: column {name!r}: {_REPR.repr(str(text_column.iloc[i]))} is not a number")
+        raise DataError(f"{path}: row {i + 1}: column {name!r}: {shown(str(text_column.iloc[i]))} is not a number")
     return values
 
 

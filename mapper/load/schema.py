@@ -130,7 +130,7 @@ class _Checker:
             self.fault(registry, fid, field, "must be [lon, lat] numbers")
             return None
         lon, lat = value[0], value[1]
-        if not (_finite(lon) and _finite(lat)):
+        if not (_finite_number(lon) and _finite_number(lat)):
             self.fault(registry, fid, field, "is not finite")
             return None
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
@@ -262,7 +262,7 @@ class _Checker:
         for fid, system in self.records("systems", "systems"):
             self.text("systems", fid, system, "name")
             range_m = system.get("range_m")
-            if not isinstance(range_m, (int, float)) or isinstance(range_m, bool) or not _finite(range_m) \
+            if not isinstance(range_m, (int, float)) or isinstance(range_m, bool) or not _finite_number(range_m) \
                     or not range_m > 0:
                 self.fault("systems", fid, "range_m", "must be a number of metres greater than zero")
             self.citations("systems", fid, "sources", system.get("sources"))
@@ -297,7 +297,7 @@ class _Checker:
     def figure(value):
         """True for {value > 0, unit[, qualifier]}."""
         return (isinstance(value, dict) and isinstance(value.get("value"), (int, float))
-                and not isinstance(value["value"], bool) and _finite(value["value"]) and value["value"] > 0
+                and not isinstance(value["value"], bool) and _finite_number(value["value"]) and value["value"] > 0
                 and value.get("unit") in DISTANCE_UNITS
                 and _known(value.get("qualifier", "exact"), QUALIFIER_BOUNDS_PCT))
 
@@ -316,7 +316,7 @@ def _known(value, names):
     return isinstance(value, str) and value in names
 
 
-def _finite(number):
+def _finite_number(number):
     """math.isfinite, False for a JSON integer too big for a float (which isfinite refuses with OverflowError)."""
     try:
         return math.isfinite(number)
