@@ -4,7 +4,7 @@ Each run is a new Python process, so the water graphs are built from
 scratch (they are cached per process): this is the time a `mapper render`
 spends on routes.  Prints each run and the median.
 
-Usage:  python scripts/bench_routes.py [RUNS]
+Usage:  python benchmarks/bench_routes.py [RUNS]
 """
 
 import statistics

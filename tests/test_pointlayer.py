@@ -13,7 +13,7 @@ import shapely
 from mapper import api
 from mapper.errors import DataError
 from mapper.html import csp, pointpack
-from mapper.load import pointfiles as pointlayer
+from mapper.load import files, pointfiles
 from mapper.load.pointfiles import point_layer, read_point_layer
 
 HEADER = "lat,lon,date,type,name\n"
@@ -95,11 +95,11 @@ def test_latin1_and_unknown_type_and_missing_file(tmp_path):
 
 
 def test_limits_refuse_before_running_out_of_memory(csv_file, monkeypatch):
-    monkeypatch.setattr(pointlayer, "MAX_POINT_FILE_BYTES", 100)
+    monkeypatch.setitem(files.MAX_BYTES, "point file", 100)
     with pytest.raises(DataError, match=r"; point files may be at most 100 bytes$"):
         read_point_layer(csv_file)
-    monkeypatch.setattr(pointlayer, "MAX_POINT_FILE_BYTES", 10**9)
-    monkeypatch.setattr(pointlayer, "MAX_POINTS", 2)
+    monkeypatch.setitem(files.MAX_BYTES, "point file", 10**9)
+    monkeypatch.setattr(pointfiles, "MAX_POINTS", 2)
     with pytest.raises(DataError, match=r"3 points; a point layer holds at most 2"):
         read_point_layer(csv_file)
 
@@ -222,7 +222,7 @@ def test_briefing_points_table(tmp_path, csv_file):
     result = api.render(briefing, tmp_path / "m.html")
     assert result.feature_counts["points: Reported strikes"] == 3
     html = result.path.read_text(encoding="utf-8")
-    meta = json.loads(re.search(r"mapperPointLayer\(\w+, (\{.*?\})\);", html).group(1))
+    meta = json.loads(re.search(r"mapperRuntime\.pointLayer\(\w+, (\{.*?\})\);", html).group(1))
     assert meta["source"] == "Analyst export, 2024-06-30" and meta["count"] == 3
 
 

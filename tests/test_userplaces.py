@@ -8,7 +8,7 @@ import rfc7946
 
 from mapper.core.vocab import PLACE_KINDS
 from mapper.errors import DataError
-from mapper.load import places as userplaces
+from mapper.load import files
 from mapper.load.places import read_places
 
 HEADER = "name,lat,lon,source"
@@ -352,7 +352,7 @@ def test_unknown_suffix(tmp_path, name, shown):
 
 
 def test_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(userplaces, "MAX_PLACES_FILE_BYTES", 20)
+    monkeypatch.setitem(files.MAX_BYTES, "places file", 20)
     path = _write(tmp_path, "big.csv", f"{HEADER}\nKyiv,50.45,30.52,W\n")
     assert _error(path) == f"{path}: 39 bytes; places files may be at most 20 bytes"
 

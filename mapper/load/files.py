@@ -16,6 +16,16 @@ from mapper.errors import DataError
 # Geodata, briefings and areas are hand-made; anything larger is a mistake,
 # and is refused before it is read into memory.
 MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024
+# Kinds of file with limits of their own, by the name messages use for them.
+MAX_BYTES = {
+    "places file": 50 * 1024 * 1024,
+    "point file": 512 * 1024 * 1024,  # up to 2,000,000 points with a few columns each
+}
+
+
+def limit_bytes(what):
+    """The size limit of a kind of file (``"point file"``); MAX_TEXT_FILE_BYTES for any other."""
+    return MAX_BYTES.get(what, MAX_TEXT_FILE_BYTES)
 
 
 def too_large(path, size_bytes, limit_bytes, what):
@@ -30,8 +40,8 @@ def too_large(path, size_bytes, limit_bytes, what):
     return DataError(f"{path}: {size_text(size_bytes)}; {what}s may be at most {size_text(limit_bytes)}")
 
 
-def checked_size(path, limit_bytes, what="file"):
-    """The size in bytes of the regular file ``path``, at most ``limit_bytes``.
+def checked_size(path, what="file"):
+    """The size in bytes of the regular file ``path``, within the limit for ``what`` it is.
 
     Raises
     ------
@@ -51,14 +61,14 @@ def checked_size(path, limit_bytes, what="file"):
         raise DataError(f"{path}: is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
         raise DataError(f"{path}: not a regular file")
-    if info.st_size > limit_bytes:
-        raise too_large(path, info.st_size, limit_bytes, what)
+    if info.st_size > limit_bytes(what):
+        raise too_large(path, info.st_size, limit_bytes(what), what)
     return info.st_size
 
 
-def read_text(path, what="file", limit_bytes=MAX_TEXT_FILE_BYTES):
+def read_text(path, what="file"):
     """Read a UTF-8 file, raising DataError that names it and what went wrong."""
-    checked_size(path, limit_bytes, what)
+    checked_size(path, what)
     try:
         # utf-8-sig: a byte-order mark, as Windows editors write, is dropped.
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -71,9 +81,9 @@ def read_text(path, what="file", limit_bytes=MAX_TEXT_FILE_BYTES):
     return text
 
 
-def read_json(path, what="file", limit_bytes=MAX_TEXT_FILE_BYTES):
+def read_json(path, what="file"):
     """Decode one JSON file, raising DataError that names the file and line."""
-    text = read_text(path, what, limit_bytes)
+    text = read_text(path, what)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

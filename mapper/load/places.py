@@ -29,8 +29,6 @@ from mapper.errors import CoordinateWarning, DataError
 from mapper.load.files import checked_size, read_json, read_text
 from mapper.load.swaps import swap_reasons
 
-# Checked with os.stat before reading, so a huge file is refused unread.
-MAX_PLACES_FILE_BYTES = 50 * 1024 * 1024
 MAX_SWAP_WARNINGS = 5
 
 REQUIRED_COLUMNS = ("name", "lat", "lon", "source")
@@ -76,7 +74,7 @@ def read_places(path):
     ----------
     path : str or os.PathLike
         A ``.csv``, ``.geojson``, ``.json`` or ``.kml`` file (suffix in any
-        case), UTF-8, at most :data:`MAX_PLACES_FILE_BYTES` long.
+        case), UTF-8, at most ``MAX_BYTES["places file"]`` long (:mod:`mapper.load.files`).
 
     Returns
     -------
@@ -303,7 +301,7 @@ def _kml_label(key):
 
 def _check_size(path):
     """Refuse a missing, special, oversized or empty file before reading it."""
-    if checked_size(path, MAX_PLACES_FILE_BYTES, "places file") == 0:
+    if checked_size(path, "places file") == 0:
         raise DataError(f"{path}: file is empty")
 
 

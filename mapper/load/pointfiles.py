@@ -30,7 +30,6 @@ from mapper.load.files import checked_size
 
 # Refused before reading, so a mistaken file cannot exhaust memory.
 MAX_POINTS = 2_000_000
-MAX_POINT_FILE_BYTES = 512 * 1024 * 1024
 MAX_CATEGORIES = 255  # one byte per point in the browser
 MAX_LABEL_CHARS = 200
 
@@ -187,7 +186,7 @@ def read_point_layer(path, *, title=None, source=None, lat=None, lon=None, time=
     ----------
     path : str or os.PathLike
         ``.csv`` (UTF-8, with a header row), ``.geojson``/``.json`` or
-        ``.parquet``/``.geoparquet``; at most :data:`MAX_POINT_FILE_BYTES`.
+        ``.parquet``/``.geoparquet``; at most ``MAX_BYTES["point file"]`` (:mod:`mapper.load.files`).
     title : str, optional
         Default: the file name.
     source : str, optional
@@ -207,7 +206,7 @@ def read_point_layer(path, *, title=None, source=None, lat=None, lon=None, time=
     if suffix not in SUFFIXES:
         raise DataError(f"{path}: unknown file type {suffix or '(no suffix)'!r}; point files end in "
                         f"{', '.join(SUFFIXES)}")
-    checked_size(path, MAX_POINT_FILE_BYTES, "point file")
+    checked_size(path, "point file")
     wanted = {"lat": lat, "lon": lon, "time": time, "category": category, "label": label}
     if suffix == ".csv":
         table, coords = _read_csv_table(path, wanted), None
