@@ -6,13 +6,15 @@ BIN := $(VENV)/bin
 VENDOR := mapper/html/static/vendor
 # npm assets that maps inline; mapper.html.assets pins each by SHA-256.
 NPM_ASSETS := node_modules/geographiclib-geodesic/geographiclib-geodesic.min.js
+# The linter of mapper's JS runtime, an npm dev dependency: `make test` needs it, `make map` does not.
+ESLINT := node_modules/.bin/eslint
 
 .PHONY: map test assets chromium screenshot clean
 
 map: $(VENV)/.installed
 	$(BIN)/mapper render --overwrite
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium $(ESLINT)
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: setup.cfg pyproject.toml $(VENDOR)/.fetched
@@ -36,6 +38,12 @@ $(VENDOR)/.fetched: package.json package-lock.json
 	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp $(NPM_ASSETS) $(VENDOR)/
+	touch $@
+
+# The dev dependencies too (eslint), as locked.  After the assets: npm ci
+# replaces node_modules, and the assets' `npm ci --omit=dev` removes eslint.
+$(ESLINT): package.json package-lock.json $(VENDOR)/.fetched
+	npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	touch $@
 
 # Browser tests use Debian's chromium; Playwright's own browser download

@@ -66,7 +66,7 @@ def test_example_renders_from_an_unrelated_folder(run, tmp_path):
     assert "<title>Fath-360 reach into Ukraine from Russian territory</title>" in html
     for town in TOWNS:
         assert town in html, town
-    assert "mapperFit(map_" in html and "[[44.0,29.5],[53.5,41.0]]" in html
+    assert "mapperRuntime.fit(map_" in html and "[[44.0,29.5],[53.5,41.0]]" in html
     assert "From border-towns.csv, line 2." in html  # each user place names the line it came from
 
 
@@ -298,15 +298,15 @@ def test_view_bounds_and_centre_reach_the_html(geodata, tmp_path):
     briefing = load_briefing(bounds, geodata)
     assert briefing.view.bounds == (29.5, 44.0, 41.0, 53.5)  # (west, south, east, north)
     html = render_html(briefing.geodata, briefing)
-    assert _calls(html, "mapperFit") == ["[[44.0,29.5],[53.5,41.0]]"]
-    assert _calls(html, "mapperView") == []
+    assert _calls(html, r"mapperRuntime\.fit") == ["[[44.0,29.5],[53.5,41.0]]"]
+    assert _calls(html, r"mapperRuntime\.view") == []
     centre = _write(tmp_path, "centre.toml", 'title = "x"\nlayers = ["places"]\n[view]\ncentre = "kharkiv"\n'
                                              'zoom = 7\n')
     briefing = load_briefing(centre, geodata)
     assert briefing.view.centre == LonLat(36.2311, 49.9925) and briefing.view.zoom == 7
     html = render_html(briefing.geodata, briefing)
-    assert _calls(html, "mapperView") == ["[49.9925,36.2311], 7"]
-    assert _calls(html, "mapperFit") == []
+    assert _calls(html, r"mapperRuntime\.view") == ["[49.9925,36.2311], 7"]
+    assert _calls(html, r"mapperRuntime\.fit") == []
     lat_lon = _write(tmp_path, "latlon.toml", 'title = "x"\nlayers = ["places"]\n[view]\n'
                                               'centre = { lat = 50.0, lon = 36.25 }\nzoom = 0\n')
     assert load_briefing(lat_lon, geodata).view.centre == LonLat(36.25, 50.0)
@@ -317,7 +317,7 @@ def test_no_view_fits_the_content(geodata, tmp_path):
     briefing = load_briefing(path, geodata)
     assert briefing.view is None
     html = render_html(briefing.geodata, briefing)
-    assert _calls(html, "mapperFit") == ["[[50.45,30.5233],[55.7517,37.6178]]"]
+    assert _calls(html, r"mapperRuntime\.fit") == ["[[50.45,30.5233],[55.7517,37.6178]]"]
 
 
 def test_online_basemap(run, tmp_path):
@@ -327,7 +327,7 @@ def test_online_basemap(run, tmp_path):
     assert "(online, " in result.stderr
     html = (tmp_path / "on.html").read_text(encoding="utf-8")
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
-    assert "mapperBasemap(map_" not in html
+    assert "mapperRuntime.basemap(map_" not in html
     assert assets.LEAFLET_JS.cdn_url in html
     assert assets.asset_text(assets.LEAFLET_JS) not in html  # not inlined
     offline = run("render", "online.toml", "--offline", "-o", "off.html")
@@ -336,7 +336,7 @@ def test_online_basemap(run, tmp_path):
     html = (tmp_path / "off.html").read_text(encoding="utf-8")
     assert "tile.openstreetmap.org" not in html
     assert f"<script>{assets.asset_text(assets.LEAFLET_JS)}</script>" in html
-    assert "mapperBasemap(map_" in html
+    assert "mapperRuntime.basemap(map_" in html
 
 
 def test_offline_basemap_is_the_default(geodata, tmp_path):

@@ -195,11 +195,11 @@ def test_fullscreen_button(default_map):
 ])
 def test_measure_tool_is_ellipsoidal(offline_map, a, b):
     """The page's GeographicLib gives pyproj's geodesic distances, to the millimetre."""
-    got = offline_map.page.evaluate("([a, b]) => mapperInverse(L.latLng(a), L.latLng(b))", [a, b])
+    got = offline_map.page.evaluate("([a, b]) => mapperRuntime.inverse(L.latLng(a), L.latLng(b))", [a, b])
     azimuth_deg, _, distance_m = GEOD.inv(a[1], a[0], b[1], b[0])
     assert got["distance_m"] == pytest.approx(distance_m, abs=1e-3)
     assert got["azimuth_deg"] == pytest.approx(azimuth_deg, abs=1e-6)
-    path = offline_map.page.evaluate("([a, b]) => mapperGeodesicPath(L.latLng(a), L.latLng(b))", [a, b])
+    path = offline_map.page.evaluate("([a, b]) => mapperRuntime.geodesicPath(L.latLng(a), L.latLng(b))", [a, b])
     assert path[0] == pytest.approx(list(a)) and GEOD.inv(path[-1][1], path[-1][0], b[1], b[0])[2] < 1e-3
     for lat, lon in path:  # every drawn vertex lies on the geodesic from a to b
         via_m = GEOD.inv(a[1], a[0], lon, lat)[2] + GEOD.inv(lon, lat, b[1], b[0])[2]
@@ -320,7 +320,7 @@ def test_two_fragments_side_by_side(browser, tmp_path, data_copy, mode):
           maps: ids.map(id => window[id] instanceof L.Map),
           heights: ids.map(id => document.getElementById(id).getBoundingClientRect().height),
           titles: Array.from(document.querySelectorAll('.mapper-title-text')).map(e => e.textContent),
-          loaded: Object.keys(window.mapperLoaded).length,
+          loaded: Object.keys(window.mapperRuntime.loaded).length,
         })""", ids)
         assert state["maps"] == [True, True]
         assert state["heights"] == [600, 400]

@@ -338,7 +338,7 @@ def test_writes_html_and_refuses_to_overwrite(run, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "<title>Fath-360 reach from Belgorod</title>" in html
-    assert "Kharkiv" in html and "mapperFit(" in html
+    assert "Kharkiv" in html and "mapperRuntime.fit(map_" in html
     before = out.read_bytes()
     again = run("coverage", "300km", "--from", "kursk", "-o", "reach.html")
     assert again.exit_code == 1

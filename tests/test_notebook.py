@@ -59,7 +59,7 @@ def test_notebook_runs_and_writes_its_exports(tmp_path, monkeypatch, geodata):
 
     # The map is the map cell's value, which Jupyter shows as HTML.
     html = [o.data["text/html"] for o in outputs_of(nb, "map") if "text/html" in o.get("data", {})]
-    assert html and "<iframe" in html[0] and "mapperAddFeatures" in html[0]
+    assert html and "<iframe" in html[0] and "mapperRuntime.addFeatures(" in html[0]
 
     briefing = load_briefing(default_briefing_path(geodata.data_dir), geodata)
     expected = len(export_layers(select_layers(build_layers(geodata, briefing), ["ranges"]))["ranges"])

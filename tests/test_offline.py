@@ -132,7 +132,7 @@ def test_element_ids_come_from_content(geodata, data_copy):
 
 
 def test_coordinates_have_fixed_precision(offline_html):
-    data_calls = re.findall(r"mapperAddFeatures\(\w+, (.*)\);", offline_html)
+    data_calls = re.findall(r"mapperRuntime\.addFeatures\(\w+, (.*)\);", offline_html)
     decimals = [len(n.split(".")[1]) for call in data_calls for n in re.findall(r'(?<![\w".])-?\d+\.\d+', call)]
     assert decimals and max(decimals) <= 6
 

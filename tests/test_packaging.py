@@ -43,4 +43,4 @@ def test_installed_copy_renders(installed, tmp_path):
     result = _mapper(installed, tmp_path, "render")
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "outputs" / "iran-russia.html").read_text(encoding="utf-8")
-    assert "mapperAddFeatures" in html and "Alabuga special economic zone" in html
+    assert "mapperRuntime.addFeatures(" in html and "Alabuga special economic zone" in html

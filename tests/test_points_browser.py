@@ -122,7 +122,7 @@ def test_categories_and_date_window_filter(points_map):
 
 def test_density_cells_when_many_points_are_in_view(points_map):
     page = points_map.page
-    page.evaluate(f"mapperPointsDotLimit = 100; {MAP}.fitBounds([[47, 30], [51, 36]], {{animate: false}}); "
+    page.evaluate(f"mapperRuntime.pointsDotLimit = 100; {MAP}.fitBounds([[47, 30], [51, 36]], {{animate: false}}); "
                   f"{LAYER}.redraw()")
     state = _state(page)
     assert state["mode"] == "cells" and state["visible"] > 100
@@ -131,13 +131,13 @@ def test_density_cells_when_many_points_are_in_view(points_map):
     x, y = page.evaluate("""() => { const l = %s, c = l._cells; let best = 0;
         for (let i = 0; i < c.totals.length; i++) if (c.totals[i] > c.totals[best]) best = i;
         const box = %s.getContainer().getBoundingClientRect();
-        return [box.left + (best %% c.columns + 0.5) * mapperPointsCellPx,
-                box.top + (Math.floor(best / c.columns) + 0.5) * mapperPointsCellPx]; }""" % (LAYER, MAP))
+        return [box.left + (best %% c.columns + 0.5) * mapperRuntime.pointsCellPx,
+                box.top + (Math.floor(best / c.columns) + 0.5) * mapperRuntime.pointsCellPx]; }""" % (LAYER, MAP))
     page.mouse.click(x, y)
     page.wait_for_selector(".mapper-point-popup")
     text = page.inner_text(".mapper-point-popup")
     assert " here" in text and "Zoom in to see and pick single points." in text
-    page.evaluate(f"mapperPointsDotLimit = 25000; {MAP}.closePopup(); {LAYER}.redraw()")
+    page.evaluate(f"mapperRuntime.pointsDotLimit = 25000; {MAP}.closePopup(); {LAYER}.redraw()")
 
 
 def test_layer_control_hides_the_layer_and_its_panel(points_map):

@@ -42,7 +42,7 @@ def test_has_title_layers_scale_and_legend(default_html):
     for layer in ("Weapon ranges", "Sea routes", "River routes", "Supply flows", "Dated events", "Places"):
         assert f'"{layer}"' in default_html
     assert "L.control.scale" in default_html
-    assert "mapperLegend" in default_html
+    assert "mapperRuntime.legend(map_" in default_html
 
 
 def test_layers_have_content(geodata):

@@ -7,38 +7,52 @@ come from content, and the shared assets install once per page.
 from mapper import __version__
 from mapper.compose.layers import build_layers
 from mapper.html import assets
-from mapper.html.page import RUNTIME_CSS, RUNTIME_JS, SEA_CSS, build_map, content_seed, safe_json, stable_ids
+from mapper.html.page import (
+    RUNTIME_CSS,
+    RUNTIME_JS,
+    RUNTIME_NAMESPACE,
+    SEA_CSS,
+    build_map,
+    content_seed,
+    safe_json,
+    stable_ids,
+)
 
 # Pasted twice into one page, a fragment's shared assets must install once:
-# a second Leaflet would replace ``L`` under the first map.
-_LOAD_ONCE = """window.mapperLoadOnce = window.mapperLoadOnce || function (key, install) {
-  var done = window.mapperLoaded = window.mapperLoaded || {};
-  if (!done[key]) { done[key] = true; install(); }
-};
-window.mapperRequire = window.mapperRequire || function (scripts, ready) {
-  var pending = window.mapperPending = window.mapperPending || {};
-  Promise.all(scripts.map(function (script) {
-    mapperLoadOnce(script.src, function () {
-      pending[script.src] = new Promise(function (resolve, reject) {
-        var e = document.createElement("script");
-        e.src = script.src; e.integrity = script.integrity; e.crossOrigin = "anonymous";
-        e.onload = resolve; e.onerror = reject;
-        document.head.appendChild(e);
+# a second Leaflet would replace ``L`` under the first map.  The loader runs
+# before the runtime, so it makes the runtime's namespace object if missing,
+# and keeps its functions and state on it (``loaded``, ``pending``): no other globals.
+LOADER_CALLS = ("loadOnce", "require")
+LOADER_JS = """(function (M) {
+  M.loadOnce = M.loadOnce || function (key, install) {
+    var done = M.loaded = M.loaded || {};
+    if (!done[key]) { done[key] = true; install(); }
+  };
+  M.require = M.require || function (scripts, ready) {
+    var pending = M.pending = M.pending || {};
+    Promise.all(scripts.map(function (script) {
+      M.loadOnce(script.src, function () {
+        pending[script.src] = new Promise(function (resolve, reject) {
+          var e = document.createElement("script");
+          e.src = script.src; e.integrity = script.integrity; e.crossOrigin = "anonymous";
+          e.onload = resolve; e.onerror = reject;
+          document.head.appendChild(e);
+        });
       });
-    });
-    return pending[script.src];
-  })).then(ready);
-};"""
+      return pending[script.src];
+    })).then(ready);
+  };
+})(window.NAMESPACE = window.NAMESPACE || {});""".replace("NAMESPACE", RUNTIME_NAMESPACE)
 FRAGMENT_HEIGHT_PX = 600
 
 
 def _once(key, body):
-    return f"<script>mapperLoadOnce({safe_json(key)}, function () {{\n{body}\n}});</script>"
+    return f"<script>{RUNTIME_NAMESPACE}.loadOnce({safe_json(key)}, function () {{\n{body}\n}});</script>"
 
 
 def _fragment_assets(offline):
     """The shared assets of a fragment, each behind a load-once guard."""
-    parts = [f"<script>{_LOAD_ONCE}</script>"]
+    parts = [f"<script>{LOADER_JS}</script>"]
     sheets = [("leaflet.css", assets.leaflet_css_inline() if offline else None, assets.LEAFLET_CSS),
               ("mapper.css", RUNTIME_CSS, None),
               ("mapper-sea.css", SEA_CSS, None)]
@@ -75,7 +89,8 @@ def render_fragment(geodata, briefing, layers=None, offline=True, height_px=FRAG
     if not offline:
         # Wait for the CDN scripts, which load once per page; keep the map reachable as window[id].
         needed = [{"src": a.cdn_url, "integrity": assets.integrity(a)} for a in assets.SCRIPTS]
-        script = f"mapperRequire({safe_json(needed)}, function () {{\n{script}\nwindow.{map_id} = {map_id};\n}});"
+        script = (f"{RUNTIME_NAMESPACE}.require({safe_json(needed)}, function () {{\n{script}\n"
+                  f"window.{map_id} = {map_id};\n}});")
     return (f'<div class="mapper-fragment">\n{_fragment_assets(offline)}\n'
             f"<style>#{map_id} {{ position: relative; width: 100%; height: {int(height_px)}px; }}</style>\n"
             f"{root.html.render().strip()}\n<script>{script}</script>\n</div>\n")

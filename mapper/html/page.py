@@ -43,6 +43,10 @@ SEA_CSS = f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}"
 
 
 # One runtime for every map: its layers, controls and timeline, and large point layers.
+# Its one global is this namespace object; the page's script calls only the
+# entry points in RUNTIME_CALLS on it (tests/test_js_runtime.py checks both).
+RUNTIME_NAMESPACE = "mapperRuntime"
+RUNTIME_CALLS = ("setup", "basemap", "addFeatures", "pointLayer", "legend", "timeline", "fit", "view")
 RUNTIME_JS = "\n".join((Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
                        for name in ("mapper.js", "mapper-points.js"))
 RUNTIME_CSS = (Path(__file__).parent / "static" / "mapper.css").read_text(encoding="utf-8")
@@ -57,21 +61,25 @@ class _Text(Element):
 
 
 class _Script(Element):
-    """A line of JS calling the mapper runtime with this element's parent.
+    """A line of JS calling an entry point of the mapper runtime with this element's parent.
 
-    The line goes into the page's script as text.  Not a MacroElement:
-    branca compiles a macro's output as a Jinja template again, and would run
-    any ``{{ ... }}`` that data put into the arguments (Python, at render time).
+    ``_Script("fit", bounds)`` writes ``mapperRuntime.fit(map_..., bounds);``;
+    ``function`` is one of :data:`RUNTIME_CALLS`.  The line goes into the
+    page's script as text.  Not a MacroElement: branca compiles a macro's
+    output as a Jinja template again, and would run any ``{{ ... }}`` that
+    data put into the arguments (Python, at render time).
     """
 
     def __init__(self, function, *args):
+        if function not in RUNTIME_CALLS:
+            raise ValueError(f"{function!r} is not in RUNTIME_CALLS, the runtime's entry points")
         super().__init__()
         self.function = function
         self.args = args
 
     def render(self, **kwargs):
         parent = self._parent.get_name()
-        code = f"{self.function}({parent}, {', '.join(safe_json(a) for a in self.args)});"
+        code = f"{RUNTIME_NAMESPACE}.{self.function}({parent}, {', '.join(safe_json(a) for a in self.args)});"
         self.get_root().script.add_child(_Text(code), name=self.get_name())
 
 
@@ -125,10 +133,10 @@ def _fit(fmap, layers, view=None, point_layers=()):
     """Set the briefing's view, else fit the content; the one place (lon, lat) turns into Leaflet's (lat, lon)."""
     if view is not None and view.bounds:
         west, south, east, north = view.bounds
-        fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
+        fmap.add_child(_Script("fit", [[south, west], [north, east]]))
         return
     if view is not None:
-        fmap.add_child(_Script("mapperView", [view.centre.lat, view.centre.lon], view.zoom))
+        fmap.add_child(_Script("view", [view.centre.lat, view.centre.lon], view.zoom))
         return
     boxes = [layer_bounds(layers)] + [(p.lon.min(), p.lat.min(), p.lon.max(), p.lat.max())
                                       for p in point_layers if len(p)]
@@ -137,7 +145,7 @@ def _fit(fmap, layers, view=None, point_layers=()):
         bounds = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
                   max(b[3] for b in boxes))
         west, south, east, north = (round(value, COORD_DIGITS) for value in bounds)
-        fmap.add_child(_Script("mapperFit", [[south, west], [north, east]]))
+        fmap.add_child(_Script("fit", [[south, west], [north, east]]))
 
 
 def _add_assets(root, offline):
@@ -217,23 +225,23 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     root.header.add_child(_Text(f"<style>{RUNTIME_CSS}</style>"), name="mapper_css")
     root.header.add_child(_Text(f"<script>{RUNTIME_JS}</script>"), name="mapper_js")
 
-    fmap.add_child(_Script("mapperSetup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
+    fmap.add_child(_Script("setup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
     if tile_provider is None:
         root.header.add_child(Element(f"<style>{SEA_CSS}</style>"), name="mapper_sea")
         basemap = read_json(basemap_path(geodata.data_dir))
-        fmap.add_child(_Script("mapperBasemap", basemap, BASEMAP_STYLES, BASEMAP_ATTRIBUTION))
+        fmap.add_child(_Script("basemap", basemap, BASEMAP_STYLES, BASEMAP_ATTRIBUTION))
     else:
         folium.TileLayer(tile_provider, name=tile_provider.name, control=False).add_to(fmap)
     sources_by_id = geodata.sources
     for layer in layers:
         group = folium.FeatureGroup(name=layer.title, show=True)
-        group.add_child(_Script("mapperAddFeatures", _collection(layer.key, layer.features, sources_by_id)))
+        group.add_child(_Script("addFeatures", _collection(layer.key, layer.features, sources_by_id)))
         fmap.add_child(group)
     _add_point_layers(fmap, point_layers)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    fmap.add_child(_Script("mapperLegend", _legend(layers)))
+    fmap.add_child(_Script("legend", _legend(layers)))
     if any(layer.key == "events" and layer.features for layer in layers):
-        fmap.add_child(_Script("mapperTimeline", popups.esc("Timeline of dated events")))
+        fmap.add_child(_Script("timeline", popups.esc("Timeline of dated events")))
     _fit(fmap, layers, briefing.view, point_layers)
     return fmap
 
@@ -243,7 +251,7 @@ def _add_point_layers(fmap, point_layers):
     for number, point_layer in enumerate(point_layers, start=1):
         packed = pack_points(point_layer, f"mapper-points-{number}")
         group = folium.FeatureGroup(name=popups.esc(point_layer.title), show=True)
-        group.add_child(_Script("mapperPointLayer", packed.meta))
+        group.add_child(_Script("pointLayer", packed.meta))
         fmap.add_child(group)
         fmap.get_root().html.add_child(_Text(data_blocks_html(packed)), name=f"mapper_points_{number}")
 

@@ -27,7 +27,7 @@ UNDATED_I32 = -(2**31)
 
 @dataclass(frozen=True)
 class PackedPoints:
-    """What the page needs: ``meta`` for ``mapperPointLayer`` and the data blocks by element id."""
+    """What the page needs: ``meta`` for ``mapperRuntime.pointLayer`` and the data blocks by element id."""
 
     meta: dict
     blocks: tuple  # ((element id, text), ...)

@@ -1,4 +1,4 @@
-"""Check a geodata folder and report every problem, one line each.
+"""The records of a geodata folder, checked field by field: every problem, one line each.
 
 Each :class:`Problem` names the file, the feature id, the field and what is
 wrong, so an analyst can fix data without reading Python.

@@ -2,385 +2,404 @@
    full-screen and geodesic measuring controls and a timeline of dated events.
    Every string it puts into the page was HTML-escaped by mapper in Python;
    it sets no inline style attributes and no event-handler attributes, so it
-   runs under a strict Content-Security-Policy. */
-var mapperMinorLabelZoom = 6;
-var mapperPanes = [
-  ["mapper-basemap", 250],
-  ["mapper-areas", 380],
-  ["mapper-lines", 420],
-  ["mapper-points", 460]
-];
+   runs under a strict Content-Security-Policy.
+   Its one global is the namespace object mapperRuntime (shared with
+   mapper-points.js and a fragment's loader); the page's script calls the
+   entry points at the end of this file, e.g. mapperRuntime.fit(map, bounds). */
+(function (M) {
+  "use strict";
 
-function mapperPanel(map, position, className, html) {
-  var panel = L.control({position: position});
-  panel.onAdd = function () {
-    var div = L.DomUtil.create("div", className);
-    div.innerHTML = html;
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  };
-  panel.addTo(map);
-  return panel;
-}
+  var MINOR_LABEL_ZOOM = 6;
+  var PANES = [
+    ["mapper-basemap", 250],
+    ["mapper-areas", 380],
+    ["mapper-lines", 420],
+    ["mapper-points", 460]
+  ];
 
-function mapperSetup(map, titleHtml) {
-  mapperPanes.forEach(function (pane) {
-    map.createPane(pane[0]).style.zIndex = pane[1];
-  });
-  mapperPanel(map, "topleft", "mapper-title", titleHtml);
-  L.control.zoom({position: "topleft"}).addTo(map);
-  mapperFullscreen(map);
-  mapperMeasure(map);
-  // Minor labels (ports, cities) crowd the overview; show them from zoom 6.
-  var container = map.getContainer();
-  function toggleMinorLabels() {
-    container.classList.toggle("mapper-zoomed-out", map.getZoom() < mapperMinorLabelZoom);
-  }
-  map.on("zoomend", toggleMinorLabels);
-  map.whenReady(toggleMinorLabels);
-}
-
-function mapperLegend(map, legendHtml) {
-  mapperPanel(map, "bottomright", "mapper-legend", legendHtml);
-}
-
-// Fit without animation, then flag the container so scripts and tests
-// know the first draw is done.
-function mapperFit(map, bounds) {
-  map.fitBounds(bounds, {padding: [30, 30], animate: false});
-  mapperMarkReady(map);
-}
-
-function mapperView(map, centre, zoom) {
-  map.setView(centre, zoom, {animate: false});
-  mapperMarkReady(map);
-}
-
-// Every layer, point layers too, draws when the map gets its view; the
-// performance mark "mapper-ready" follows on the next frame (benchmarks
-// read it, measured from navigation start).
-function mapperMarkReady(map) {
-  map.whenReady(function () {
-    map.getContainer().setAttribute("data-mapper-ready", "true");
-    requestAnimationFrame(function () { performance.mark("mapper-ready"); });
-  });
-}
-
-function mapperBasemap(map, collection, styles, attribution) {
-  L.geoJSON(collection, {
-    pane: "mapper-basemap",
-    interactive: false,
-    attribution: attribution,
-    style: function (feature) {
-      return styles[feature.properties.layer];
-    }
-  }).addTo(map);
-}
-
-// A control button holding an icon drawn with SVG presentation attributes.
-function mapperButton(map, title, className, svg, onClick) {
-  var control = L.control({position: "topleft"});
-  control.onAdd = function () {
-    var bar = L.DomUtil.create("div", "leaflet-bar mapper-tool " + className);
-    var link = L.DomUtil.create("a", "", bar);
-    link.href = "#";
-    link.title = title;
-    link.setAttribute("role", "button");
-    link.setAttribute("aria-label", title);
-    link.innerHTML = svg;
-    L.DomEvent.disableClickPropagation(bar);
-    L.DomEvent.on(link, "click", function (event) {
-      L.DomEvent.preventDefault(event);
-      onClick();
-    });
-    return bar;
-  };
-  control.addTo(map);
-  return control;
-}
-
-function mapperFullscreen(map) {
-  // Not offered where the page may not go full screen (e.g. some iframes).
-  if (!document.fullscreenEnabled) return;
-  var container = map.getContainer();
-  var icon = '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#111827" stroke-width="2">' +
-    '<path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>';
-  mapperButton(map, "Full screen", "mapper-fullscreen", icon, function () {
-    var request = document.fullscreenElement ? document.exitFullscreen() : container.requestFullscreen();
-    request.catch(function () {});  // refused (no user gesture, policy): stay as we are
-  });
-  document.addEventListener("fullscreenchange", function () {
-    container.classList.toggle("mapper-is-fullscreen", document.fullscreenElement === container);
-    map.invalidateSize();
-  });
-}
-
-/* Geodesic measuring: distances and the drawn path come from GeographicLib
-   (Karney's algorithms on the WGS84 ellipsoid), the same geodesics as
-   mapper's Python side, not from Leaflet's spherical distance. */
-var mapperMetresPer = {km: 1000, mi: 1609.344, nmi: 1852};
-var mapperMeasureStepM = 10000;  // densify drawn geodesics every 10 km
-
-function mapperInverse(a, b) {
-  var r = geodesic.Geodesic.WGS84.Inverse(a.lat, a.lng, b.lat, b.lng);
-  return {distance_m: r.s12, azimuth_deg: r.azi1};
-}
-
-function mapperGeodesicPath(a, b) {
-  var G = geodesic.Geodesic;
-  var line = G.WGS84.InverseLine(a.lat, a.lng, b.lat, b.lng, G.LATITUDE | G.LONGITUDE | G.DISTANCE_IN);
-  var steps = Math.min(500, Math.max(1, Math.ceil(line.s13 / mapperMeasureStepM)));
-  var points = [];
-  for (var i = 0; i <= steps; i++) {
-    // Unrolled longitudes keep a path across the antimeridian continuous.
-    var p = line.Position(line.s13 * i / steps, G.LATITUDE | G.LONGITUDE | G.LONG_UNROLL);
-    points.push([p.lat2, p.lon2]);
-  }
-  return points;
-}
-
-function mapperFormatLength(metres) {
-  return ["km", "mi", "nmi"].map(function (unit) {
-    return (metres / mapperMetresPer[unit]).toLocaleString("en-US", {
-      minimumFractionDigits: 1, maximumFractionDigits: 1
-    }) + " " + unit;
-  }).join(" · ");
-}
-
-function mapperMeasure(map) {
-  var points = [];
-  var drawn = L.layerGroup();
-  var readout = L.control({position: "bottomleft"});
-  readout.onAdd = function () {
-    var div = L.DomUtil.create("div", "mapper-measure-readout");
-    // Selecting the distance to copy it must not add a point.
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  };
-  var measuring = false;
-
-  function show(html) {
-    readout.getContainer().innerHTML = html;
-  }
-  function update() {
-    drawn.clearLayers();
-    var total = 0;
-    var last = null;
-    for (var i = 1; i < points.length; i++) {
-      last = mapperInverse(points[i - 1], points[i]);
-      total += last.distance_m;
-      L.polyline(mapperGeodesicPath(points[i - 1], points[i]),
-                 {pane: "mapper-lines", interactive: false, color: "#111827", weight: 2.5}).addTo(drawn);
-    }
-    points.forEach(function (p) {
-      L.circleMarker(p, {pane: "mapper-points", interactive: false, radius: 4, color: "#111827",
-                         weight: 2, fillColor: "#ffffff", fillOpacity: 1}).addTo(drawn);
-    });
-    if (points.length < 2) {
-      show("<b>Measure</b>: click points on the map. Esc or the ruler ends.");
-      return;
-    }
-    var azimuth = (last.azimuth_deg + 360) % 360;
-    show("<b>Geodesic distance</b>: <span class=\"mapper-measure-total\">" + mapperFormatLength(total) +
-         "</span><br>Last leg starts at bearing " + azimuth.toFixed(1) + "°");
-  }
-  function onClick(event) {
-    points.push(event.latlng);
-    update();
-  }
-  function onKey(event) {
-    if (event.originalEvent.key === "Escape") setMeasuring(false);
-  }
-  function setMeasuring(on) {
-    measuring = on;
-    points = [];
-    drawn.clearLayers();
-    var method = on ? "addTo" : "remove";
-    drawn[method](map);
-    readout[method](map);
-    if (on) {
-      update();
-      map.closePopup();
-    }
-    map.doubleClickZoom[on ? "disable" : "enable"]();
-    map[on ? "on" : "off"]({click: onClick, keydown: onKey});
-    map.getContainer().classList.toggle("mapper-measuring", on);
-    bar.classList.toggle("mapper-tool-active", on);
-  }
-  var icon = '<svg width="18" height="18" viewBox="0 0 18 18" fill="none" stroke="#111827" stroke-width="1.6">' +
-    '<path d="M1.5 12.5l11-11 4 4-11 11z"/><path d="M5 9l1.5 1.5M7.5 6.5l1.5 1.5M10 4l1.5 1.5"/></svg>';
-  var bar = mapperButton(map, "Measure geodesic distance", "mapper-measure", icon, function () {
-    setMeasuring(!measuring);
-  }).getContainer();
-}
-
-function mapperPaneFor(feature) {
-  var type = feature.geometry.type;
-  if (type === "Point") return "mapper-points";
-  if (type === "Polygon" || type === "MultiPolygon") return "mapper-areas";
-  return "mapper-lines";
-}
-
-function mapperArrow(latlng, props) {
-  var div = document.createElement("div");
-  div.textContent = "\u27A4";
-  div.style.color = props.style.color;
-  div.style.transform = "rotate(" + (Number(props.rotation_deg) - 90) + "deg)";
-  return L.marker(latlng, {
-    pane: "mapper-points",
-    interactive: false,
-    keyboard: false,
-    icon: L.divIcon({className: "mapper-arrow", iconSize: [20, 20], iconAnchor: [10, 10], html: div})
-  });
-}
-
-function mapperAddFeatures(group, collection) {
-  L.geoJSON(collection, {
-    style: function (feature) {
-      return L.extend({pane: mapperPaneFor(feature)}, feature.properties.style);
-    },
-    pointToLayer: function (feature, latlng) {
-      var props = feature.properties;
-      if (props.marker === "arrow") return mapperArrow(latlng, props);
-      return L.circleMarker(latlng, L.extend({pane: "mapper-points"}, props.style));
-    },
-    onEachFeature: function (feature, layer) {
-      var props = feature.properties;
-      if (props.popup) layer.bindPopup(props.popup, {maxWidth: 400, maxHeight: 440});
-      if (props.label) {
-        layer.bindTooltip(props.label, {
-          permanent: true, direction: "right", offset: [7, 0], className: props.label_class
-        });
-      } else if (props.tooltip) {
-        layer.bindTooltip(props.tooltip, {sticky: true, className: "mapper-hover"});
-      }
-    }
-  }).addTo(group);
-}
-
-/* Timeline: a slider over the distinct dates of the events markers (their
-   `dates` prop) and a last "all events" step, the default. A step shows the
-   events dated on or before it: a marker whose earliest date is later leaves
-   its layer, and popup items (`data-mapper-date`) dated later are hidden.
-   Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD"; a partial date counts as its
-   start ("2024" is 2024-01-01, "2024-06" is 2024-06-01), so each is padded
-   to YYYY-MM-DD with "-01", and then string order is date order. */
-function mapperDateKey(date) {
-  return (String(date) + "-01-01").slice(0, 10);
-}
-
-// Markers with dates, and the layer holding each, once each: the map lists
-// the groups and, once it has a view, the groups' layers as well.
-function mapperTimelineMarkers(map) {
-  var found = [];
-  var seen = {};
-  function walk(layer, parent) {
-    var props = layer.feature && layer.feature.properties;
-    if (props && props.dates && props.dates.length) {
-      if (parent && !seen[L.stamp(layer)]) {
-        seen[L.stamp(layer)] = true;
-        found.push({marker: layer, parent: parent, props: props});
-      }
-    } else if (layer instanceof L.LayerGroup) {
-      layer.eachLayer(function (child) { walk(child, layer); });
-    }
-  }
-  map.eachLayer(function (layer) { walk(layer, null); });
-  return found;
-}
-
-function mapperTimeline(map, titleHtml) {
-  var container = map.getContainer();
-  var markers = mapperTimelineMarkers(map);
-  if (!markers.length) return null;
-  var names = {};  // date as given -> escaped names of the events on it
-  var keys = [];   // every event's date key, to count those shown
-  var current = null;  // the step's date key; null for all events
-
-  function filterItems(root) {
-    var items = root.querySelectorAll("[data-mapper-date]");
-    for (var i = 0; i < items.length; i++) {
-      items[i].hidden = current !== null && mapperDateKey(items[i].getAttribute("data-mapper-date")) > current;
-    }
-  }
-  markers.forEach(function (item) {
-    item.first = null;  // the earliest date key
-    item.props.dates.forEach(function (date, i) {
-      var key = mapperDateKey(date);
-      if (item.first === null || key < item.first) item.first = key;
-      keys.push(key);
-      (names[date] = names[date] || []).push(item.props.event_names[i]);
-    });
-    // Popup content built at each opening (and update), filtered to the step.
-    var popup = item.marker.getPopup();
-    if (!popup) return;
-    var html = popup.getContent();
-    popup.setContent(function () {
-      var div = document.createElement("div");
-      div.innerHTML = html;  // escaped by mapper, as for any popup
-      filterItems(div);
+  function addPanel(map, position, className, html) {
+    var panel = L.control({position: position});
+    panel.onAdd = function () {
+      var div = L.DomUtil.create("div", className);
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
       return div;
-    });
-  });
-  var steps = Object.keys(names).sort(function (a, b) {
-    var ka = mapperDateKey(a), kb = mapperDateKey(b);
-    if (ka !== kb) return ka < kb ? -1 : 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
-
-  var input, dateLine, namesList, countLine;
-  var panel = L.control({position: "bottomleft"});
-  panel.onAdd = function () {
-    var div = L.DomUtil.create("div", "mapper-timeline");
-    var label = L.DomUtil.create("label", "mapper-timeline-label", div);
-    L.DomUtil.create("span", "mapper-timeline-title", label).innerHTML = titleHtml;
-    input = L.DomUtil.create("input", "mapper-timeline-input", label);
-    input.type = "range";
-    input.min = "0";
-    input.max = String(steps.length);
-    input.step = "1";
-    input.value = String(steps.length);
-    // Screen readers hear the step's date, events and count as the slider's value.
-    var readout = L.DomUtil.create("div", "mapper-timeline-readout", div);
-    readout.setAttribute("aria-hidden", "true");
-    dateLine = L.DomUtil.create("div", "mapper-timeline-date", readout);
-    namesList = L.DomUtil.create("ul", "mapper-timeline-names", readout);
-    countLine = L.DomUtil.create("div", "mapper-timeline-count", readout);
-    // Dragging, clicking and scrolling here must not move the map, and the
-    // arrow keys belong to the slider, not to the map's keyboard panning.
-    L.DomEvent.disableClickPropagation(div);
-    L.DomEvent.disableScrollPropagation(div);
-    L.DomEvent.on(div, "keydown", L.DomEvent.stopPropagation);
-    input.addEventListener("input", update);
-    input.addEventListener("change", update);
-    return div;
-  };
-
-  function update() {
-    var index = Number(input.value);
-    var date = index < steps.length ? steps[index] : null;
-    current = date === null ? null : mapperDateKey(date);
-    markers.forEach(function (item) {
-      var show = current === null || item.first <= current;
-      if (show !== item.parent.hasLayer(item.marker)) item.parent[show ? "addLayer" : "removeLayer"](item.marker);
-      if (show && item.marker.isPopupOpen()) item.marker.getPopup().update();  // re-filtered
-    });
-    var shown = keys.filter(function (key) { return current === null || key <= current; }).length;
-    var count = shown + " of " + keys.length + " events shown";
-    dateLine.textContent = date === null ? "All events, " + steps[0] + " to " + steps[steps.length - 1] : date;
-    namesList.innerHTML = date === null ? "" : names[date].map(function (name) {
-      return "<li>" + name + "</li>";  // escaped by mapper
-    }).join("");
-    var plain = Array.prototype.map.call(namesList.children, function (li) { return li.textContent; }).join("; ");
-    namesList.title = plain;  // in full on hover, where a short map cuts the list to one line
-    countLine.textContent = count;
-    input.setAttribute("aria-valuetext", (date === null ? "All events" : date + ": " + plain) + "; " + count);
-    container.setAttribute("data-mapper-timeline-date", date === null ? "all" : date);
+    };
+    panel.addTo(map);
+    return panel;
   }
 
-  panel.addTo(map);
-  update();
-  return panel;
-}
+  function setup(map, titleHtml) {
+    PANES.forEach(function (pane) {
+      map.createPane(pane[0]).style.zIndex = pane[1];
+    });
+    addPanel(map, "topleft", "mapper-title", titleHtml);
+    L.control.zoom({position: "topleft"}).addTo(map);
+    addFullscreen(map);
+    addMeasure(map);
+    // Minor labels (ports, cities) crowd the overview; show them from zoom 6.
+    var container = map.getContainer();
+    function toggleMinorLabels() {
+      container.classList.toggle("mapper-zoomed-out", map.getZoom() < MINOR_LABEL_ZOOM);
+    }
+    map.on("zoomend", toggleMinorLabels);
+    map.whenReady(toggleMinorLabels);
+  }
+
+  function legend(map, legendHtml) {
+    addPanel(map, "bottomright", "mapper-legend", legendHtml);
+  }
+
+  // Fit without animation, then flag the container so scripts and tests
+  // know the first draw is done.
+  function fit(map, bounds) {
+    map.fitBounds(bounds, {padding: [30, 30], animate: false});
+    markReady(map);
+  }
+
+  function view(map, centre, zoom) {
+    map.setView(centre, zoom, {animate: false});
+    markReady(map);
+  }
+
+  // Every layer, point layers too, draws when the map gets its view; the
+  // performance mark "mapper-ready" follows on the next frame (benchmarks
+  // read it, measured from navigation start).
+  function markReady(map) {
+    map.whenReady(function () {
+      map.getContainer().setAttribute("data-mapper-ready", "true");
+      requestAnimationFrame(function () { performance.mark("mapper-ready"); });
+    });
+  }
+
+  function basemap(map, collection, styles, attribution) {
+    L.geoJSON(collection, {
+      pane: "mapper-basemap",
+      interactive: false,
+      attribution: attribution,
+      style: function (feature) {
+        return styles[feature.properties.layer];
+      }
+    }).addTo(map);
+  }
+
+  // A control button holding an icon drawn with SVG presentation attributes.
+  function addButton(map, title, className, svg, onClick) {
+    var control = L.control({position: "topleft"});
+    control.onAdd = function () {
+      var bar = L.DomUtil.create("div", "leaflet-bar mapper-tool " + className);
+      var link = L.DomUtil.create("a", "", bar);
+      link.href = "#";
+      link.title = title;
+      link.setAttribute("role", "button");
+      link.setAttribute("aria-label", title);
+      link.innerHTML = svg;
+      L.DomEvent.disableClickPropagation(bar);
+      L.DomEvent.on(link, "click", function (event) {
+        L.DomEvent.preventDefault(event);
+        onClick();
+      });
+      return bar;
+    };
+    control.addTo(map);
+    return control;
+  }
+
+  function addFullscreen(map) {
+    // Not offered where the page may not go full screen (e.g. some iframes).
+    if (!document.fullscreenEnabled) return;
+    var container = map.getContainer();
+    var icon = '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#111827" stroke-width="2">' +
+      '<path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>';
+    addButton(map, "Full screen", "mapper-fullscreen", icon, function () {
+      var request = document.fullscreenElement ? document.exitFullscreen() : container.requestFullscreen();
+      request.catch(function () {});  // refused (no user gesture, policy): stay as we are
+    });
+    document.addEventListener("fullscreenchange", function () {
+      container.classList.toggle("mapper-is-fullscreen", document.fullscreenElement === container);
+      map.invalidateSize();
+    });
+  }
+
+  /* Geodesic measuring: distances and the drawn path come from GeographicLib
+     (Karney's algorithms on the WGS84 ellipsoid), the same geodesics as
+     mapper's Python side, not from Leaflet's spherical distance. */
+  var METRES_PER = {km: 1000, mi: 1609.344, nmi: 1852};
+  var MEASURE_STEP_M = 10000;  // densify drawn geodesics every 10 km
+
+  function inverse(a, b) {
+    var r = geodesic.Geodesic.WGS84.Inverse(a.lat, a.lng, b.lat, b.lng);
+    return {distance_m: r.s12, azimuth_deg: r.azi1};
+  }
+
+  function geodesicPath(a, b) {
+    var G = geodesic.Geodesic;
+    var line = G.WGS84.InverseLine(a.lat, a.lng, b.lat, b.lng, G.LATITUDE | G.LONGITUDE | G.DISTANCE_IN);
+    var steps = Math.min(500, Math.max(1, Math.ceil(line.s13 / MEASURE_STEP_M)));
+    var points = [];
+    for (var i = 0; i <= steps; i++) {
+      // Unrolled longitudes keep a path across the antimeridian continuous.
+      var p = line.Position(line.s13 * i / steps, G.LATITUDE | G.LONGITUDE | G.LONG_UNROLL);
+      points.push([p.lat2, p.lon2]);
+    }
+    return points;
+  }
+
+  function formatLength(metres) {
+    return ["km", "mi", "nmi"].map(function (unit) {
+      return (metres / METRES_PER[unit]).toLocaleString("en-US", {
+        minimumFractionDigits: 1, maximumFractionDigits: 1
+      }) + " " + unit;
+    }).join(" · ");
+  }
+
+  function addMeasure(map) {
+    var points = [];
+    var drawn = L.layerGroup();
+    var readout = L.control({position: "bottomleft"});
+    readout.onAdd = function () {
+      var div = L.DomUtil.create("div", "mapper-measure-readout");
+      // Selecting the distance to copy it must not add a point.
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    var measuring = false;
+
+    function show(html) {
+      readout.getContainer().innerHTML = html;
+    }
+    function update() {
+      drawn.clearLayers();
+      var total = 0;
+      var last = null;
+      for (var i = 1; i < points.length; i++) {
+        last = inverse(points[i - 1], points[i]);
+        total += last.distance_m;
+        L.polyline(geodesicPath(points[i - 1], points[i]),
+                   {pane: "mapper-lines", interactive: false, color: "#111827", weight: 2.5}).addTo(drawn);
+      }
+      points.forEach(function (p) {
+        L.circleMarker(p, {pane: "mapper-points", interactive: false, radius: 4, color: "#111827",
+                           weight: 2, fillColor: "#ffffff", fillOpacity: 1}).addTo(drawn);
+      });
+      if (points.length < 2) {
+        show("<b>Measure</b>: click points on the map. Esc or the ruler ends.");
+        return;
+      }
+      var azimuth = (last.azimuth_deg + 360) % 360;
+      show("<b>Geodesic distance</b>: <span class=\"mapper-measure-total\">" + formatLength(total) +
+           "</span><br>Last leg starts at bearing " + azimuth.toFixed(1) + "°");
+    }
+    function onClick(event) {
+      points.push(event.latlng);
+      update();
+    }
+    function onKey(event) {
+      if (event.originalEvent.key === "Escape") setMeasuring(false);
+    }
+    function setMeasuring(on) {
+      measuring = on;
+      points = [];
+      drawn.clearLayers();
+      var method = on ? "addTo" : "remove";
+      drawn[method](map);
+      readout[method](map);
+      if (on) {
+        update();
+        map.closePopup();
+      }
+      map.doubleClickZoom[on ? "disable" : "enable"]();
+      map[on ? "on" : "off"]({click: onClick, keydown: onKey});
+      map.getContainer().classList.toggle("mapper-measuring", on);
+      bar.classList.toggle("mapper-tool-active", on);
+    }
+    var icon = '<svg width="18" height="18" viewBox="0 0 18 18" fill="none" stroke="#111827" stroke-width="1.6">' +
+      '<path d="M1.5 12.5l11-11 4 4-11 11z"/><path d="M5 9l1.5 1.5M7.5 6.5l1.5 1.5M10 4l1.5 1.5"/></svg>';
+    var bar = addButton(map, "Measure geodesic distance", "mapper-measure", icon, function () {
+      setMeasuring(!measuring);
+    }).getContainer();
+  }
+
+  function paneFor(feature) {
+    var type = feature.geometry.type;
+    if (type === "Point") return "mapper-points";
+    if (type === "Polygon" || type === "MultiPolygon") return "mapper-areas";
+    return "mapper-lines";
+  }
+
+  function arrowMarker(latlng, props) {
+    var div = document.createElement("div");
+    div.textContent = "\u27A4";
+    div.style.color = props.style.color;
+    div.style.transform = "rotate(" + (Number(props.rotation_deg) - 90) + "deg)";
+    return L.marker(latlng, {
+      pane: "mapper-points",
+      interactive: false,
+      keyboard: false,
+      icon: L.divIcon({className: "mapper-arrow", iconSize: [20, 20], iconAnchor: [10, 10], html: div})
+    });
+  }
+
+  function addFeatures(group, collection) {
+    L.geoJSON(collection, {
+      style: function (feature) {
+        return L.extend({pane: paneFor(feature)}, feature.properties.style);
+      },
+      pointToLayer: function (feature, latlng) {
+        var props = feature.properties;
+        if (props.marker === "arrow") return arrowMarker(latlng, props);
+        return L.circleMarker(latlng, L.extend({pane: "mapper-points"}, props.style));
+      },
+      onEachFeature: function (feature, layer) {
+        var props = feature.properties;
+        if (props.popup) layer.bindPopup(props.popup, {maxWidth: 400, maxHeight: 440});
+        if (props.label) {
+          layer.bindTooltip(props.label, {
+            permanent: true, direction: "right", offset: [7, 0], className: props.label_class
+          });
+        } else if (props.tooltip) {
+          layer.bindTooltip(props.tooltip, {sticky: true, className: "mapper-hover"});
+        }
+      }
+    }).addTo(group);
+  }
+
+  /* Timeline: a slider over the distinct dates of the events markers (their
+     `dates` prop) and a last "all events" step, the default. A step shows the
+     events dated on or before it: a marker whose earliest date is later leaves
+     its layer, and popup items (`data-mapper-date`) dated later are hidden.
+     Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD"; a partial date counts as its
+     start ("2024" is 2024-01-01, "2024-06" is 2024-06-01), so each is padded
+     to YYYY-MM-DD with "-01", and then string order is date order. */
+  function dateKey(date) {
+    return (String(date) + "-01-01").slice(0, 10);
+  }
+
+  // Markers with dates, and the layer holding each, once each: the map lists
+  // the groups and, once it has a view, the groups' layers as well.
+  function timelineMarkers(map) {
+    var found = [];
+    var seen = {};
+    function walk(layer, parent) {
+      var props = layer.feature && layer.feature.properties;
+      if (props && props.dates && props.dates.length) {
+        if (parent && !seen[L.stamp(layer)]) {
+          seen[L.stamp(layer)] = true;
+          found.push({marker: layer, parent: parent, props: props});
+        }
+      } else if (layer instanceof L.LayerGroup) {
+        layer.eachLayer(function (child) { walk(child, layer); });
+      }
+    }
+    map.eachLayer(function (layer) { walk(layer, null); });
+    return found;
+  }
+
+  function timeline(map, titleHtml) {
+    var container = map.getContainer();
+    var markers = timelineMarkers(map);
+    if (!markers.length) return null;
+    var names = {};  // date as given -> escaped names of the events on it
+    var keys = [];   // every event's date key, to count those shown
+    var current = null;  // the step's date key; null for all events
+
+    function filterItems(root) {
+      var items = root.querySelectorAll("[data-mapper-date]");
+      for (var i = 0; i < items.length; i++) {
+        items[i].hidden = current !== null && dateKey(items[i].getAttribute("data-mapper-date")) > current;
+      }
+    }
+    markers.forEach(function (item) {
+      item.first = null;  // the earliest date key
+      item.props.dates.forEach(function (date, i) {
+        var key = dateKey(date);
+        if (item.first === null || key < item.first) item.first = key;
+        keys.push(key);
+        (names[date] = names[date] || []).push(item.props.event_names[i]);
+      });
+      // Popup content built at each opening (and update), filtered to the step.
+      var popup = item.marker.getPopup();
+      if (!popup) return;
+      var html = popup.getContent();
+      popup.setContent(function () {
+        var div = document.createElement("div");
+        div.innerHTML = html;  // escaped by mapper, as for any popup
+        filterItems(div);
+        return div;
+      });
+    });
+    var steps = Object.keys(names).sort(function (a, b) {
+      var ka = dateKey(a), kb = dateKey(b);
+      if (ka !== kb) return ka < kb ? -1 : 1;
+      return a < b ? -1 : a > b ? 1 : 0;
+    });
+
+    var input, dateLine, namesList, countLine;
+    var panel = L.control({position: "bottomleft"});
+    panel.onAdd = function () {
+      var div = L.DomUtil.create("div", "mapper-timeline");
+      var label = L.DomUtil.create("label", "mapper-timeline-label", div);
+      L.DomUtil.create("span", "mapper-timeline-title", label).innerHTML = titleHtml;
+      input = L.DomUtil.create("input", "mapper-timeline-input", label);
+      input.type = "range";
+      input.min = "0";
+      input.max = String(steps.length);
+      input.step = "1";
+      input.value = String(steps.length);
+      // Screen readers hear the step's date, events and count as the slider's value.
+      var readout = L.DomUtil.create("div", "mapper-timeline-readout", div);
+      readout.setAttribute("aria-hidden", "true");
+      dateLine = L.DomUtil.create("div", "mapper-timeline-date", readout);
+      namesList = L.DomUtil.create("ul", "mapper-timeline-names", readout);
+      countLine = L.DomUtil.create("div", "mapper-timeline-count", readout);
+      // Dragging, clicking and scrolling here must not move the map, and the
+      // arrow keys belong to the slider, not to the map's keyboard panning.
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      L.DomEvent.on(div, "keydown", L.DomEvent.stopPropagation);
+      input.addEventListener("input", update);
+      input.addEventListener("change", update);
+      return div;
+    };
+
+    function update() {
+      var index = Number(input.value);
+      var date = index < steps.length ? steps[index] : null;
+      current = date === null ? null : dateKey(date);
+      markers.forEach(function (item) {
+        var show = current === null || item.first <= current;
+        if (show !== item.parent.hasLayer(item.marker)) item.parent[show ? "addLayer" : "removeLayer"](item.marker);
+        if (show && item.marker.isPopupOpen()) item.marker.getPopup().update();  // re-filtered
+      });
+      var shown = keys.filter(function (key) { return current === null || key <= current; }).length;
+      var count = shown + " of " + keys.length + " events shown";
+      dateLine.textContent = date === null ? "All events, " + steps[0] + " to " + steps[steps.length - 1] : date;
+      namesList.innerHTML = date === null ? "" : names[date].map(function (name) {
+        return "<li>" + name + "</li>";  // escaped by mapper
+      }).join("");
+      var plain = Array.prototype.map.call(namesList.children, function (li) { return li.textContent; }).join("; ");
+      namesList.title = plain;  // in full on hover, where a short map cuts the list to one line
+      countLine.textContent = count;
+      input.setAttribute("aria-valuetext", (date === null ? "All events" : date + ": " + plain) + "; " + count);
+      container.setAttribute("data-mapper-timeline-date", date === null ? "all" : date);
+    }
+
+    panel.addTo(map);
+    update();
+    return panel;
+  }
+
+  // The entry points: mapper's Python calls the first seven (mapper/html/page.py, RUNTIME_CALLS).
+  M.setup = setup;
+  M.basemap = basemap;
+  M.addFeatures = addFeatures;
+  M.legend = legend;
+  M.timeline = timeline;
+  M.fit = fit;
+  M.view = view;
+  M.inverse = inverse;
+  M.geodesicPath = geodesicPath;
+  M.dateKey = dateKey;
+})(window.mapperRuntime = window.mapperRuntime || {});
