@@ -35,11 +35,15 @@ from mapper.load.pointfiles import PointLayer, point_layer, read_point_layer
 from mapper.load.tiles import find_tile_provider
 
 __all__ = [
+    # results and values
     "Briefing", "Distance", "ExportResult", "FigureOptions", "Geodata", "NamedPoint", "PointLayer", "RenderResult",
     "Report", "SystemReach",
-    "build_layers", "default_output_path", "distance", "export", "format_hours", "interactive_map", "load_geodata", "new_briefing", "open_briefing",
-    "place_rows", "point_layer", "reach", "reach_dict", "render", "render_html", "ring", "route", "validate",
-    "verify", "write_features", "write_reach",
+    # briefings, maps and exports
+    "build_layers", "default_output_path", "export", "interactive_map", "load_geodata", "open_briefing", "render",
+    "render_html", "write_features",
+    # the CLI's questions
+    "distance", "format_hours", "new_briefing", "place_rows", "point_layer", "reach", "reach_dict", "ring", "route",
+    "validate", "verify", "write_reach",
 ]
 
 OUTPUTS_DIR = Path("outputs")

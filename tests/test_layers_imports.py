@@ -194,3 +194,10 @@ def test_a_cycle_inside_functions_is_caught(tmp_path):
     assert cycles(graph) == [["mapper.load.a", "mapper.load.b"]]
     assert uncommented_function_imports(graph) == [
         "mapper.load.a:2 imports mapper.load.b inside a function without a comment saying why"]
+
+
+def test_the_front_door_has_what_it_lists():
+    from mapper import api
+
+    assert sorted(api.__all__) == sorted(set(api.__all__))
+    assert [name for name in api.__all__ if not hasattr(api, name)] == []

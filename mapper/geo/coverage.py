@@ -7,9 +7,9 @@ short of the true buffer by at most RING_TOLERANCE of the radius, the same
 bound as a ring.  Distances from a place to an area are geodesic, to the
 nearest point of the area's boundary (0 inside it).
 
-Areas are countries from the committed Natural Earth 1:50m file, or
-polygons and lines from a GeoJSON file.  Everything is (lon, lat) and
-regional: an area must not straddle ±180°.
+Origins and areas come from :mod:`mapper.load.areas` (Natural Earth
+countries, GeoJSON files, places).  Everything is (lon, lat) and regional:
+an area must not straddle ±180°.
 """
 
 import math
@@ -215,7 +215,6 @@ def polygon_parts(geometry):
     polygons = [g for g in getattr(geometry, "geoms", []) if g.geom_type == "Polygon"]
     polygons += [p for g in getattr(geometry, "geoms", []) if g.geom_type == "MultiPolygon" for p in g.geoms]
     return MultiPolygon([orient(p, 1.0) for p in polygons]) if polygons else Polygon()
-
 
 
 def coverage(places, origin, radius_m, within=None):

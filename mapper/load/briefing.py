@@ -333,7 +333,8 @@ def _routes(reader, doc, geodata):
             if key not in entry:
                 reader.fail(f"{where}.{key}", "missing")
         stops = [_stop_place_id(reader, entry["from"], f"{where}.from", geodata)]
-        stops += [_stop_place_id(reader, v, f"{where}.via", geodata) for v in reader.strings(entry, "via", f"{where}.via")]
+        stops += [_stop_place_id(reader, v, f"{where}.via", geodata)
+                  for v in reader.strings(entry, "via", f"{where}.via")]
         stops.append(_stop_place_id(reader, entry["to"], f"{where}.to", geodata))
         mode = entry.get("mode", "sea")
         if mode not in MODES:
