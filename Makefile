@@ -9,12 +9,12 @@ NPM_ASSETS := node_modules/geographiclib-geodesic/geographiclib-geodesic.min.js
 # The linter of mapper's JS runtime, an npm dev dependency: `make test` needs it, `make map` does not.
 ESLINT := node_modules/.bin/eslint
 
-.PHONY: map test assets chromium screenshot clean
+.PHONY: map test assets chromium gnu-time screenshot clean
 
 map: $(VENV)/.installed
 	$(BIN)/mapper render --overwrite
 
-test: $(VENV)/.installed-test chromium $(ESLINT)
+test: $(VENV)/.installed-test chromium gnu-time $(ESLINT)
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: setup.cfg pyproject.toml $(VENDOR)/.fetched
@@ -54,6 +54,14 @@ chromium:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The bad-input corpus measures each case's time and peak memory with GNU time.
+gnu-time:
+	@test -x /usr/bin/time || { \
+	  echo "installing Debian's time for the bad-input corpus"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 
 # The README's pictures: the interactive map in headless Chromium, and the
 # print figure (drawn offline with matplotlib).

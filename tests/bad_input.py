@@ -43,6 +43,9 @@ class Case:
     setup: Callable | None = None  # setup(d) after the files are written
     unprivileged: bool = False  # needs a process that cannot read or write past file modes
     warning: str | None = None  # a line the CLI prints as "warning: ..."; the API warns
+    # Work that grows with more than bytes (issue 17): the API side also runs in a
+    # process of its own under the limits, and a refusal must be quick and small.
+    bounded: bool = False
 
     def prepare(self, folder):
         for name, content in self.files.items():
@@ -372,6 +375,13 @@ def _cases():
          "{d}/p.csv: the category column has 300 different values; a category column may have at most 255 "
          "(is it an id or a free-text column?)",
          files={"p.csv": "lat,lon,category\n" + "".join(f"50,30,c{i}\n" for i in range(300))})
+
+    # -- bounded work (issue 17): every case here has bounded=True ------------------
+    # -- bounded work: briefings ---------------------------------------------------
+    # -- bounded work: point files -------------------------------------------------
+    # -- bounded work: point dates and fragments -----------------------------------
+    # -- bounded work: areas, geometry, places, KML, special files -----------------
+    # -- bounded work: terminal, output paths, units, CSV and KML exports ----------
     return cases
 
 

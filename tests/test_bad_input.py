@@ -9,6 +9,7 @@ as root.
 import hashlib
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,38 @@ import mapper.errors
 TESTS = Path(__file__).resolve().parent
 MAPPER = Path(sys.executable).parent / "mapper"
 UNPRIVILEGED = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+# Every case runs under these: no input within mapper's limits may need more.
+MAX_ADDRESS_SPACE_BYTES = 5 * 2**29  # 2.5 GiB of address space
+MAX_PEAK_RSS_KB = 2 * 2**20  # 2 GiB resident
+MAX_SECONDS = 60
+# A refused case (an input beyond a limit) must be refused quickly and cheaply.
+REFUSAL_MAX_PEAK_RSS_KB = 500 * 2**10
+REFUSAL_MAX_SECONDS = 5
+# GNU time measures each process: wall seconds and peak resident set size.
+TIME = ["/usr/bin/time", "-f", "%e %M"]
+REPORT_ENV = "MAPPER_CORPUS_REPORT"  # a file to append each case's measures to, as JSON lines
+
+
+def _limit_address_space():
+    resource.setrlimit(resource.RLIMIT_AS, (MAX_ADDRESS_SPACE_BYTES, MAX_ADDRESS_SPACE_BYTES))
+
+
+def run_limited(argv, cwd, measures):
+    """Run ``argv`` under the memory and time limits; (CompletedProcess, seconds, peak RSS in KiB)."""
+    run = subprocess.run([*TIME, "-o", str(measures), *argv], cwd=cwd, capture_output=True, text=True,
+                         timeout=MAX_SECONDS + 30, preexec_fn=_limit_address_space)
+    seconds, peak_kb = measures.read_text(encoding="utf-8").split()[-2:]
+    return run, float(seconds), int(peak_kb)
+
+
+def _check_measures(case, how, seconds, peak_kb):
+    report = os.environ.get(REPORT_ENV)
+    if report:
+        with open(report, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"case": case.name, "how": how, "seconds": seconds, "peak_rss_kb": peak_kb}) + "\n")
+    assert seconds <= MAX_SECONDS and peak_kb <= MAX_PEAK_RSS_KB, (seconds, peak_kb)
+    if case.bounded and case.message is not None:
+        assert seconds <= REFUSAL_MAX_SECONDS and peak_kb <= REFUSAL_MAX_PEAK_RSS_KB, (seconds, peak_kb)
 
 
 def _fill(text, folder):
@@ -51,12 +84,14 @@ def folder(tmp_path):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_command(case, folder):
+def test_command(case, folder, tmp_path_factory):
     case.prepare(folder)
     before = _files(folder)
     prefix = UNPRIVILEGED if case.unprivileged else []
-    run = subprocess.run([*prefix, str(MAPPER), *(_fill(a, folder) for a in case.args)], cwd=folder,
-                         capture_output=True, text=True, timeout=300)
+    measures = tmp_path_factory.mktemp("measures") / "time.txt"
+    run, seconds, peak_kb = run_limited([*prefix, str(MAPPER), *(_fill(a, folder) for a in case.args)], folder,
+                                        measures)
+    _check_measures(case, "command", seconds, peak_kb)
     lines = run.stderr.splitlines()
     warning_lines = [f"warning: {_fill(case.warning, folder)}"] if case.warning else []
     assert "Traceback" not in run.stderr
@@ -70,12 +105,17 @@ def test_command(case, folder):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_api(case, folder):
+def test_api(case, folder, tmp_path_factory):
     case.prepare(folder)
     before = _files(folder)
-    if case.unprivileged and UNPRIVILEGED:
-        run = subprocess.run([*UNPRIVILEGED, sys.executable, str(TESTS / "bad_input.py"), "--api", case.name,
-                              str(folder)], cwd=folder, capture_output=True, text=True, timeout=300, check=True)
+    if case.bounded or (case.unprivileged and UNPRIVILEGED):
+        # In a process of its own: under the limits, or without root's power over file modes.
+        prefix = UNPRIVILEGED if case.unprivileged else []
+        measures = tmp_path_factory.mktemp("measures") / "time.txt"
+        run, seconds, peak_kb = run_limited([*prefix, sys.executable, str(TESTS / "bad_input.py"), "--api", case.name,
+                                             str(folder)], folder, measures)
+        assert run.returncode == 0, run.stderr
+        _check_measures(case, "api", seconds, peak_kb)
         error, message, shown = json.loads(run.stdout)
     else:
         error, message, shown = api_outcome(case, folder)
