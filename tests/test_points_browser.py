@@ -148,3 +148,99 @@ def test_layer_control_hides_the_layer_and_its_panel(points_map):
     assert page.locator(".mapper-point-panel").is_hidden()
     box.check()
     assert page.locator(".mapper-point-canvas").count() == 1 and page.locator(".mapper-point-panel").is_visible()
+
+
+# -- dates given as a year or a month ------------------------------------------
+
+# One point per kind of date, 1 degree apart: shown as given, filtered as the span each names
+# (December's month ends in the next year's January, in the page's date arithmetic).
+DATED = ["2024", "2024-06", "2024-06-21", "2023-12-31", "2025-01-15", "", "2023-12"]
+
+
+@pytest.fixture(scope="module")
+def dated_map(points_map, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dated")
+    briefing = folder / "b.toml"
+    briefing.write_text('title = "Dated points"\nlayers = ["places"]\n', encoding="utf-8")
+    count = len(DATED)
+    layer = point_layer(30.0 + np.arange(count), np.full(count, 48.0), title="Partly dated", source="Test",
+                        time=DATED, label=[f"Dated {d or 'never'}" for d in DATED])
+    path = api.render(briefing, folder / "dated.html", point_layers=[layer]).path
+    opened = OpenedMap(points_map.page.context.browser, path)
+    opened.layer = layer
+    opened.page.evaluate(f"void {MAP}.fitBounds([[47, 29], [49, 36]], {{animate: false}})")
+    yield opened
+    opened.close()
+
+
+def _window(page, first, last):
+    """Set the date window to ``first``..``last`` (ISO days) with the sliders; the points shown, by index."""
+    start = page.evaluate(f"{LAYER}.meta.days.first_day")
+    offset = {day: int((np.datetime64(day) - np.datetime64(0, "D")).astype(int)) - start for day in (first, last)}
+    sliders = page.locator(".mapper-point-date input")
+    sliders.nth(0).fill("0")
+    sliders.nth(1).fill(str(offset[last]))
+    sliders.nth(0).fill(str(offset[first]))
+    page.wait_for_timeout(100)
+    assert page.inner_text(".mapper-point-dates") == f"{first} to {last}"
+    shown = page.evaluate("""() => { const l = %s; const out = [];
+        for (let i = 0; i < l.meta.count; i++) if (l.isShown(i)) out.push(i); return out; }""" % LAYER)
+    assert _state(page)["count"] == f"{len(shown)} of {len(DATED)} points shown"
+    return shown
+
+
+def test_a_year_and_a_month_are_shown_as_given(dated_map):
+    page = dated_map.page
+    for index, given in enumerate(DATED):
+        page.evaluate(f"void {MAP}.closePopup()")
+        text = _click_point(page, index)
+        assert f"Dated {given or 'never'}" in text
+        assert f"Date: {given or 'undated'}\n" in text + "\n"
+    page.evaluate(f"void {MAP}.closePopup()")
+    note = page.inner_text(".mapper-point-partial")
+    assert note == "3 dated to a year or month only: shown while From\u2013To overlaps that span."
+    assert dated_map.errors == [] and dated_map.csp_violations == [] and dated_map.requests == []
+
+
+def test_the_window_runs_to_the_last_span_and_the_spans_agree_with_python(dated_map):
+    page = dated_map.page
+    days = page.evaluate(f"{LAYER}.meta.days")
+    # From the first day of December 2023 to 2025-01-15; the slider covers it all.
+    assert (days["first_day"], days["last_day"]) == (19692, 20103)
+    assert page.inner_text(".mapper-point-dates") == "2023-12-01 to 2025-01-15"
+    ends = page.evaluate(f"Array.from({LAYER}.ends)")
+    layer = dated_map.layer
+    dated = ~layer.undated
+    assert (np.array(ends)[dated] + days["first_day"]).tolist() == layer.day_end[dated].tolist()
+    assert ends[5] == days["undated"]  # an undated point keeps its mark
+
+
+@pytest.mark.parametrize("first, last, shown", [
+    # The rule is overlap: a point shows while its span and the window share a day.
+    ("2024-06-15", "2024-06-20", [0, 1, 5]),      # inside June 2024: the year and the month, not 06-21
+    ("2024-06-30", "2024-06-30", [0, 1, 5]),      # the month's last day still shows it
+    ("2024-07-01", "2024-07-31", [0, 5]),         # after June: only the year
+    ("2023-12-31", "2023-12-31", [3, 5, 6]),      # the day before 2024: not the year, but December
+    ("2023-12-01", "2023-12-30", [5, 6]),         # December 2023, not its last day
+    ("2024-12-31", "2025-01-15", [0, 4, 5]),      # the year's last day, and 2025
+    ("2024-06-21", "2024-06-21", [0, 1, 2, 5]),   # a day inside both spans
+    ("2023-12-01", "2025-01-15", [0, 1, 2, 3, 4, 5, 6]),
+])
+def test_a_year_and_a_month_filter_as_spans(dated_map, first, last, shown):
+    assert _window(dated_map.page, first, last) == shown
+
+
+def test_drawn_dots_follow_the_window(dated_map):
+    """The canvas, not only the count: in July 2024 the year's dot is drawn and the month's is not."""
+    page = dated_map.page
+    _window(page, "2024-07-01", "2024-07-31")
+    painted = page.evaluate("""() => { const l = %s, map = %s;
+        const c = document.querySelector('.mapper-point-canvas');
+        const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const ratio = c.width / c.getBoundingClientRect().width;
+        return [0, 1, 2].map(i => {
+          const p = map.latLngToContainerPoint([l.coords[2 * i + 1] / 1e6, l.coords[2 * i] / 1e6]);
+          return pixels[4 * (Math.round(p.y * ratio) * c.width + Math.round(p.x * ratio)) + 3] > 0; }); }"""
+                            % (LAYER, MAP))
+    assert painted == [True, False, False]
+    _window(page, "2023-12-01", "2025-01-15")

@@ -2,11 +2,11 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors
+from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors, say, visible
 
 
 def _table(rows, width):
-    return [f"  {r['name']:<{width}}  {r['distance_km']:8,.1f} km" for r in rows]
+    return [f"  {visible(r['name']):<{width}}  {r['distance_km']:8,.1f} km" for r in rows]
 
 
 @click.command()
@@ -50,15 +50,15 @@ def coverage(ctx, system, origin, within, output, as_json, overwrite):
     places = answer["places"]
     into = f" inside {answer['within']['label']}" if answer["within"] else ""
     area = answer["area_in_range_km2"]
-    click.echo(f"{reach.system_name}, {answer['radius_m'] / 1000:g} km from {answer['from']['label']}{into} "
+    say(f"{reach.system_name}, {answer['radius_m'] / 1000:g} km from {answer['from']['label']}{into} "
                f"(geodesic, WGS84){f': {area:,.0f} km² in range' if area is not None else ''}")
     if answer["from"]["source"]:
-        click.echo(f"  {answer['from']['source']}")
+        say(f"  {answer['from']['source']}")
     for heading, rows in (("In range", [p for p in places if p["in_range"] and not p["inside_origin"]]),
                           ("Out of range", [p for p in places if not p["in_range"]])):
-        click.echo(f"{heading} ({len(rows)}):")
-        for line in _table(rows, max((len(p["name"]) for p in places), default=0)) or ["  none"]:
-            click.echo(line)
+        say(f"{heading} ({len(rows)}):")
+        for line in _table(rows, max((len(visible(p["name"])) for p in places), default=0)) or ["  none"]:
+            say(line)
     inside = [p["name"] for p in places if p["inside_origin"]]
     if inside:
-        click.echo(f"Inside {answer['from']['label']} ({len(inside)}): {', '.join(inside)}")
+        say(f"Inside {answer['from']['label']} ({len(inside)}): {', '.join(inside)}")

@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors
+from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors, say
 
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
@@ -46,6 +46,6 @@ def distance(ctx, a, b, units, as_json):
             "ellipsoid": "WGS84",
         })
         return
-    click.echo(f"{found.start.label} → {found.end.label}: {value:,.1f} {units} "
+    say(f"{found.start.label} → {found.end.label}: {value:,.1f} {units} "
                f"(initial bearing {found.azimuth_deg:.1f}° {_compass(found.azimuth_deg)}, "
                f"back bearing {found.back_azimuth_deg:.1f}°)")

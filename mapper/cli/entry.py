@@ -28,6 +28,9 @@ def _interrupt(signum, _frame):
 
 def main():
     """Console-script entry point: run the CLI (see :func:`mapper.cli.main.run`) and exit with its status."""
+    # Arrow's default allocator reserves about 1 GiB of address space up front: under a memory
+    # limit (ulimit -v) the largest point files would fail that draw within 2 GiB with the system's.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     for signum in STOP_SIGNALS:
         if signal.getsignal(signum) is not signal.SIG_IGN:  # a job started to ignore them keeps doing so
             signal.signal(signum, _interrupt)

@@ -11,7 +11,7 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from mapper import __version__
-from mapper.cli.options import configure_logging, one_line
+from mapper.cli.options import PipeClosed, configure_logging, one_line, quiet_after_broken_pipe, say
 
 # Command name: (module in mapper.cli, function, one-line summary for the group's --help).
 COMMANDS = {
@@ -80,21 +80,30 @@ def run():
     """Run the CLI on ``sys.argv``; its exit status.
 
     Every error is one line on stderr: usage errors exit 2, other failures 1.
+    If the reader of the output goes away (``mapper places | head -1``),
+    mapper stops there, quietly, with status 0; a failure keeps its status
+    even if its line cannot be written.
     """
+    status = 0
     try:
-        status = cli.main(prog_name="mapper", standalone_mode=False)
-    except NoArgsIsHelpError as exc:  # plain `mapper`: the help, as click shows it
-        exc.show()
-        status = exc.exit_code
-    except click.UsageError as exc:
-        # One line, not click's usage block: the --help hint goes at its end.
-        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        click.echo(f"Error: {one_line(exc.format_message().rstrip('.'))}{hint}", err=True)
-        status = exc.exit_code
-    except click.ClickException as exc:
-        click.echo(f"Error: {one_line(exc.format_message())}", err=True)
-        status = exc.exit_code
-    except click.Abort:
-        click.echo("Aborted!", err=True)
-        status = 1
+        try:
+            status = cli.main(prog_name="mapper", standalone_mode=False)
+        except NoArgsIsHelpError as exc:  # plain `mapper`: the help, as click shows it
+            status = exc.exit_code
+            exc.show()
+        except click.UsageError as exc:
+            status = exc.exit_code
+            # One line, not click's usage block: the --help hint goes at its end.
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            say(f"Error: {one_line(exc.format_message().rstrip('.'))}{hint}", err=True)
+        except click.ClickException as exc:
+            status = exc.exit_code
+            say(f"Error: {one_line(exc.format_message())}", err=True)
+        except click.Abort:
+            status = 1
+            say("Aborted!", err=True)
+    except PipeClosed:  # a line could not be written (see options.say); in a command, click returns its 0
+        pass
+    except BrokenPipeError:  # click's own output (plain `mapper`'s help) to a closed pipe
+        quiet_after_broken_pipe()
     return status if isinstance(status, int) else 0

@@ -3,20 +3,87 @@
 import functools
 import json
 import logging
+import os
+import re
+import sys
 import warnings
 
 import click
 
+from mapper.core.text import UNSAFE_CHARS
 from mapper.errors import InputError, MapperError, MapperWarning, OutputExistsError
 
 log = logging.getLogger("mapper")
 
 
+# Characters that never reach a terminal as they are (mapper.core.text.UNSAFE_CHARS): ESC starts
+# colour, cursor, title (OSC) and hyperlink sequences; CR and backspace overwrite what was printed.
+_CONTROL = re.compile(f"[{UNSAFE_CHARS}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"(?!\n)[{UNSAFE_CHARS}]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match):
+    char = match.group()
+    code = ord(char)
+    return _NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def visible(text):
+    """``text`` with each control character as a visible escape, as Python writes it.
+
+    ESC becomes ``\\x1b``, U+009B ``\\x9b``, U+202E ``\\u202e``, a newline
+    ``\\n``: a name from the data can neither drive the terminal nor fake a
+    line.  A backslash already in the text stays as it is.
+    """
+    return _CONTROL.sub(_escape, str(text))
+
+
+class PipeClosed(click.exceptions.Exit):
+    """The reader of mapper's output went away (``mapper places | head -1``): stop, quietly, with status 0."""
+
+    def __init__(self):
+        super().__init__(0)
+
+
+def _write(text, err=False):
+    """The one place where the CLI prints: lines of ``text``, no control character but the newlines between them.
+
+    If the reader of stdout has gone, the run stops (:class:`PipeClosed`);
+    if only the reader of stderr has, the work goes on without its log, and
+    its status says how it went.
+    """
+    try:
+        click.echo(_CONTROL_BUT_NEWLINE.sub(_escape, text), err=err)
+    except BrokenPipeError:
+        quiet_after_broken_pipe(sys.stderr if err else sys.stdout)
+        if not err:
+            raise PipeClosed from None
+
+
+def quiet_after_broken_pipe(*streams):
+    """Point ``streams`` (default stdout and stderr) at /dev/null, so that what is left to flush fails no more."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, stream.fileno())
+            finally:
+                os.close(devnull)
+        except (OSError, ValueError):  # not a file with a descriptor (e.g. click's test runner): nothing to flush
+            pass
+
+
+def say(line="", err=False):
+    """Print one line on stdout (or stderr), its control characters made visible (see :func:`visible`)."""
+    _write(visible(line), err)
+
+
 class _StderrHandler(logging.Handler):
-    """Log through click so messages reach whatever stderr is current."""
+    """Log through :func:`say`, so messages reach whatever stderr is current, one line each."""
 
     def emit(self, record):
-        click.echo(self.format(record), err=True)
+        say(self.format(record), err=True)
 
 
 def configure_logging(verbose, quiet):
@@ -42,8 +109,8 @@ class InputFailure(click.ClickException):
 
 
 def one_line(text):
-    """``text`` on one line: a newline in a file name, say, is shown as \\n."""
-    return str(text).replace("\r", "\\r").replace("\n", "\\n")
+    """``text`` on one line, safe for a terminal: a newline in a file name, say, shows as \\n (see :func:`visible`)."""
+    return visible(text)
 
 
 def reports_errors(command):
@@ -62,6 +129,9 @@ def reports_errors(command):
             raise click.ClickException(f"{one_line(exc)}; use --overwrite to replace it") from None
         except MapperError as exc:
             raise click.ClickException(one_line(exc)) from None
+        except MemoryError:
+            raise click.ClickException("ran out of memory; nothing was written (is a limit such as ulimit -v set "
+                                       "low?)") from None
 
     return wrapper
 
@@ -74,8 +144,14 @@ stamp_option = click.option("--stamp/--no-stamp", default=None,
 
 
 def echo_json(value):
-    """Write ``value`` as JSON to stdout."""
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False))
+    """Write ``value`` as JSON to stdout.
+
+    The encoder escapes C0 controls in strings; the other controls (see
+    :func:`visible`) are written as JSON escapes too, so the text decodes to
+    the same value and shows no control character raw.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    _write(_CONTROL_BUT_NEWLINE.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
 
 
 def data_dir_of(ctx):

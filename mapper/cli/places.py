@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors
+from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors, say
 
 
 @click.command()
@@ -25,5 +25,5 @@ def places(ctx, as_json):
         return
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        click.echo(f"{r['id']:<{width}}  {r['lat']:9.4f},{r['lon']:9.4f}  {r['kind']:<15}  "
+        say(f"{r['id']:<{width}}  {r['lat']:9.4f},{r['lon']:9.4f}  {r['kind']:<15}  "
                    f"{r['name']}  [{r['provenance']}]")

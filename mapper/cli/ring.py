@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors
+from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors, say
 
 
 @click.command()
@@ -35,5 +35,5 @@ def ring(ctx, center, radius, output, overwrite, as_json):
         echo_json(feature)
     elif not output:
         props = feature["properties"]
-        click.echo(f"{props['radius_m'] / 1000:,.3f} km ring around {props['centre_label']}: "
+        say(f"{props['radius_m'] / 1000:,.3f} km ring around {props['centre_label']}: "
                    f"{props['vertex_count']} vertices, {feature['geometry']['type']}")

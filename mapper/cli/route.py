@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors
+from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors, say
 from mapper.core.vocab import MODES
 
 
@@ -44,9 +44,9 @@ def route(ctx, start, end, vias, mode, speed, output, overwrite, as_json):
         echo_json(feature)
         return
     props = feature["properties"]
-    click.echo(f"{' → '.join(props['stops'])} ({mode}): {props['length_m'] / 1000:,.1f} km "
+    say(f"{' → '.join(props['stops'])} ({mode}): {props['length_m'] / 1000:,.1f} km "
                f"({props['length_m'] / 1852:,.1f} nmi); {api.format_hours(props['sailing_time_h'])} at {speed}")
     for leg in props["legs"]:
-        click.echo(f"  {leg['kind']:<12} {leg['length_m'] / 1000:>9,.1f} km  {leg['water']}")
+        say(f"  {leg['kind']:<12} {leg['length_m'] / 1000:>9,.1f} km  {leg['water']}")
     for snap in props["snaps"]:
-        click.echo(f"  {snap['place']} joins {snap['water']} {snap['distance_m'] / 1000:,.1f} km away")
+        say(f"  {snap['place']} joins {snap['water']} {snap['distance_m'] / 1000:,.1f} km away")

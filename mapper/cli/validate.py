@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, log, reports_errors
+from mapper.cli.options import data_dir_of, log, reports_errors, say
 
 
 @click.command()
@@ -25,7 +25,7 @@ def validate(ctx, directory):
 
     report = api.validate(directory or data_dir_of(ctx))
     for problem in report.problems:
-        click.echo(str(problem))
+        say(str(problem))
     if not report.quotes_checked:
         log.warning("note: seed articles not found; quotes were not checked (set MAPPER_ARTICLES_DIR)")
     if report.problems:

@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors
+from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors, say
 
 
 def _bounds(check):
@@ -46,9 +46,9 @@ def verify(ctx, as_json, strict):
     else:
         for n, check in enumerate(checks):
             if n:
-                click.echo("")
+                say("")
             for line in _lines(check, sources):
-                click.echo(line)
+                say(line)
     failed = [check.id for check in checks if check.verdict != "holds"]
     if strict and failed:
         raise click.ClickException(f"{len(failed)} of {len(checks)} claims fail: {', '.join(failed)}")

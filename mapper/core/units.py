@@ -37,15 +37,17 @@ def unit_name(text):
     return canonical
 
 
-def parse_length_m(text):
+def parse_length_m(text, what="radius"):
     """Parse a length such as ``"120km"`` or ``"75 mi"`` into metres.
 
-    A bare number is read as metres.
+    A bare number is refused: ``120`` as 120 m is never what was meant.
 
     Parameters
     ----------
     text : str
-        Number followed by an optional unit (m, km, mi, nmi).
+        Number followed by its unit (m, km, mi, nmi).
+    what : str
+        What the length is, for the messages (``radius '120' needs a unit``).
 
     Returns
     -------
@@ -60,10 +62,14 @@ def parse_length_m(text):
     match = _LENGTH.match(str(text))
     if not match:
         raise InputError(f"cannot read {text!r} as a length; write it like 120km, 75mi or 65nmi")
-    value = float(match.group(1))
-    unit = unit_name(match.group(2) or "m")
+    number = match.group(1)
+    if not match.group(2):
+        raise InputError(f"{what} {str(text).strip()!r} needs a unit: "
+                         f"{', '.join(number + unit for unit in ('km', 'mi', 'nmi'))} or {number}m")
+    value = float(number)
+    unit = unit_name(match.group(2))
     if not math.isfinite(value):
-        raise InputError(f"length {text!r} is not a finite number")
+        raise InputError(f"{what} {text!r} is not a finite number")
     return value * METRES_PER_UNIT[unit]
 
 
@@ -88,7 +94,7 @@ _SPEED = re.compile(r"^\s*((?:\d+(?:\.\d*)?|\.\d+))\s*([A-Za-z/]*)\s*$")
 
 
 def parse_speed_m_s(text):
-    """Parse a speed such as ``"12kn"`` or ``"20 km/h"`` into metres per second (a bare number is knots).
+    """Parse a speed such as ``"12kn"`` or ``"20 km/h"`` into metres per second (a bare number is refused).
 
     Raises
     ------
@@ -96,7 +102,11 @@ def parse_speed_m_s(text):
         If the text is not a positive number with a known unit.
     """
     match = _SPEED.match(str(text))
-    unit = _SPEED_ALIASES.get((match.group(2) or "kn").lower()) if match else None
+    if match and not match.group(2):
+        number = match.group(1)
+        raise InputError(f"speed {str(text).strip()!r} needs a unit: "
+                         f"{', '.join(number + unit for unit in ('kn', 'km/h', 'mph'))} or {number}m/s")
+    unit = _SPEED_ALIASES.get(match.group(2).lower()) if match else None
     if not match or unit is None:
         raise InputError(f"cannot read {text!r} as a speed; write it like 12kn, 20km/h, 15mph or 5m/s")
     value = float(match.group(1))

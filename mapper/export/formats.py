@@ -92,7 +92,25 @@ def to_geojson(exported):
     return dumps(feature_collection(features), indent=1) + "\n"
 
 
+# A spreadsheet takes a cell that starts with one of these for a formula (OWASP, "CSV Injection"),
+# and some skip leading blanks first.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value):
+    """``value`` as a CSV text cell that a spreadsheet shows and never runs.
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return (after any blanks) gets a leading ``'``, which Excel and
+    LibreOffice take to mean "text": ``=HYPERLINK(...)`` shows as typed.
+    Numbers are written by the callers as they are, never through this.
+    """
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) or text.lstrip().startswith(_FORMULA_STARTS) else text
+
+
 def to_places_csv(geodata):
+    """Every place, one row each; text cells through :func:`text_cell`, LAT and LON as plain numbers."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "name", "kind", "lat", "lon", "basis", "aliases", "quotes", "sources", "location_source"])
@@ -100,10 +118,13 @@ def to_places_csv(geodata):
         props = place["properties"]
         point = place_lonlat(place)
         cites = props.get("sources", [])
-        writer.writerow([props["id"], props["name"], props["kind"], f"{point.lat:.6f}", f"{point.lon:.6f}",
-                         props.get("basis", "sources"), "; ".join(props.get("aliases", [])),
-                         " | ".join(c["quote"] for c in cites), "; ".join(c["source"] for c in cites),
-                         props.get("location_source", "")])
+        writer.writerow([
+            *map(text_cell, (props["id"], props["name"], props["kind"])),
+            f"{point.lat:.6f}", f"{point.lon:.6f}",
+            *map(text_cell, (props.get("basis", "sources"), "; ".join(props.get("aliases", [])),
+                             " | ".join(c["quote"] for c in cites), "; ".join(c["source"] for c in cites),
+                             props.get("location_source", ""))),
+        ])
     return out.getvalue()
 
 
@@ -115,7 +136,7 @@ def to_distances_csv(named_points):
                      "initial_bearing_deg", "final_bearing_deg"])
     for a, b in combinations(named_points, 2):
         bearing = geodesy.inverse(a.point, b.point)
-        writer.writerow([a.label, b.label, f"{bearing.distance_m:.3f}",
+        writer.writerow([text_cell(a.label), text_cell(b.label), f"{bearing.distance_m:.3f}",
                          *(f"{metres_to(bearing.distance_m, unit):.3f}" for unit in ("km", "mi", "nmi")),
                          f"{bearing.azimuth_deg % 360:.3f}", f"{(bearing.back_azimuth_deg + 180) % 360:.3f}"])
     return out.getvalue()

@@ -5,10 +5,11 @@ HTML to Google Earth, which shows it in a balloon (and may run script
 there), so its text is HTML-escaped as well: ``<`` in data reaches the
 balloon as ``&lt;``, and nothing from the data can become markup.
 Characters that XML 1.0 cannot hold at all (control characters such as an
-ANSI escape) become U+FFFD, so that one of them cannot make the whole file
-unreadable.  Direction controls in data are closed where mapper's own text
-follows (see :func:`mapper.core.bidi.contain_bidi`).  KML has no dashes: an
-assumption says so in its name and description.
+ANSI escape) become U+FFFD, in text and in attributes (an id) alike, so that
+one of them cannot make the whole file unreadable.  Direction controls in
+data are closed where mapper's own text follows (see
+:func:`mapper.core.bidi.contain_bidi`).  KML has no dashes: an assumption
+says so in its name and description.
 """
 
 import html
@@ -32,10 +33,15 @@ def kml_color(hex_rgb, opacity=1.0):
     return f"{round(opacity * 255):02x}{blue}{green}{red}".lower()
 
 
+def _xml_text(value):
+    """``value`` as text XML 1.0 can hold: each character it cannot becomes U+FFFD."""
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
 def _sub(parent, tag, text=None, **attrib):
-    element = ET.SubElement(parent, tag, attrib)
+    element = ET.SubElement(parent, tag, {key: _xml_text(value) for key, value in attrib.items()})
     if text is not None:
-        element.text = _NOT_XML.sub("\ufffd", str(text))
+        element.text = _xml_text(text)
     return element
 
 

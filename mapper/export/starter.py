@@ -1,9 +1,12 @@
 """A commented starter briefing that renders as it is, for ``mapper new-briefing``."""
 
 import json
+import os
+import re
 from pathlib import Path
 
 from mapper.core.output import write_atomic
+from mapper.core.text import UNSAFE_CHARS
 from mapper.errors import InputError
 
 STARTER = '''\
@@ -80,6 +83,11 @@ note = "Assumed launch area near Belgorod; the reporting names no launch site."
 '''
 
 
+# Not in a file name (mapper.core.text.UNSAFE_CHARS): controls, which TOML comments cannot hold and
+# which drive terminals, separators, direction controls, which disguise a name, and lone surrogates.
+_NOT_IN_NAME = re.compile(f"[{UNSAFE_CHARS}]")
+
+
 def starter_path(name):
     """``name`` as a .toml path (the suffix is added if missing)."""
     path = Path(name)
@@ -91,12 +99,21 @@ def write_starter(name, overwrite=False):
 
     Raises
     ------
+    InputError
+        If ``name`` is blank, ends in a slash or holds a control character.
     OutputExistsError
         If the file exists and ``overwrite`` is false.
     """
     name = str(name)
+    if name.endswith(tuple(filter(None, (os.sep, os.altsep)))):
+        raise InputError(f"{name}: ends in '{name[-1]}', so it names a folder, not a file to write")
     if not name.strip() or not Path(name).name.strip(". "):
         raise InputError(f"briefing name {name!r}: give a file name such as my-briefing")
+    control = _NOT_IN_NAME.search(name)
+    if control:
+        what = "a byte that is not UTF-8" if "\ud800" <= control.group() <= "\udfff" else \
+            f"a control character (U+{ord(control.group()):04X})"
+        raise InputError(f"briefing name {name!r}: holds {what}; give a file name such as my-briefing")
     path = starter_path(name)
     title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Briefing"
     # A JSON string is a valid TOML basic string, whatever the name holds.

@@ -21,6 +21,7 @@ from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
 
 from mapper.core.points import LonLat
+from mapper.errors import InputError
 from mapper.geo import geodesy, rings
 from mapper.load.areas import Origin
 from mapper.load.geodata import place_lonlat
@@ -32,6 +33,14 @@ MEAN_RADIUS_M = 6_371_008.8
 ROUGH_SLACK = 1.02  # sphere vs ellipsoid differ by < 0.6 %; keep a margin
 # Degrees of slack around a window, beyond the radius itself.
 WINDOW_MARGIN_DEG = 0.5
+# A reach is a union of geodesic circles along the outline: 25,000 take about
+# 5 s and 700 MB; a 1 km reach of Russia would take 660,000 (17 GB).
+MAX_BUFFER_CIRCLES = 25_000
+# Outline samples, one per km (the whole Earth's coastline at 1:50m is about 400,000 km).
+MAX_OUTLINE_SAMPLES = 2_000_000
+# Places times outline samples (one per km) in place_reach: about 45 ns each,
+# so at most about 5 s a range (Russia's outline, 31,000 km, against 3,200 places).
+MAX_OUTLINE_MEASURES = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,14 @@ def _boundary_coords(area):
     return [np.asarray(part.coords)[:, :2] for part in parts if not part.is_empty]
 
 
+def _densified_count(coords, spacing_m):
+    """How many points :func:`_densify` makes of ``coords``, without making them."""
+    if len(coords) < 2:
+        return len(coords)
+    _, _, lengths_m = geodesy.GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    return 1 + int(np.sum(np.maximum(1, np.ceil(np.atleast_1d(lengths_m) / spacing_m))))
+
+
 def _densify(coords, spacing_m):
     """Points along a lon/lat polyline, at most about ``spacing_m`` apart (edges straight in lon/lat, as drawn)."""
     if len(coords) < 2:
@@ -88,12 +105,18 @@ class Outline:
     distance to the drawn outline by at most a few metres.
     """
 
-    def __init__(self, area):
+    def __init__(self, area, label="the area"):
         self.area = area
-        self.rings = [_densify(coords, OUTLINE_SPACING_M) for coords in _boundary_coords(area) if len(coords)]
+        boundary = [coords for coords in _boundary_coords(area) if len(coords)]
+        sample_count = sum(_densified_count(coords, OUTLINE_SPACING_M) for coords in boundary)
+        if sample_count > MAX_OUTLINE_SAMPLES:
+            raise InputError(f"{label}: its outline is {sample_count:,} km long; an area's outline may be at most "
+                             f"{MAX_OUTLINE_SAMPLES:,} km")
+        self.rings = [_densify(coords, OUTLINE_SPACING_M) for coords in boundary]
         self.segment_m = [geodesy.GEOD.inv(c[:-1, 0], c[:-1, 1], c[1:, 0], c[1:, 1])[2] if len(c) > 1
                           else np.empty(0) for c in self.rings]
         self.is_polygon = area.geom_type in ("Polygon", "MultiPolygon")
+        self.sample_count = sum(len(coords) for coords in self.rings)
 
     def distance_m(self, point):
         """Geodesic distance from ``point`` to the area (0 inside a polygon)."""
@@ -163,18 +186,30 @@ def expand_window(bounds, radius_m):
     return (max(-180.0, west - dlon), max(-90.0, south - dlat), min(180.0, east + dlon), min(90.0, north + dlat))
 
 
-def area_buffer(area, radius_m, window):
+def area_buffer(area, radius_m, window, label="the area"):
     """The geodesic buffer of ``area`` within ``window`` (west, south, east, north), area included.
 
     Only outline points within reach of the window are used, so a country
     the size of Russia costs no more than the part near the window.
+
+    Raises
+    ------
+    InputError
+        If the buffer would take more than MAX_BUFFER_CIRCLES circles: a
+        small radius along a long outline (``label`` names the area).
     """
     geodesy.check_radius_m(radius_m)
     reach = box(*expand_window(window, radius_m))
     # Half the tolerance for the dips between circles, half for each circle's chords.
     tolerance = rings.RING_TOLERANCE / 2
     spacing_m = circle_spacing_m(radius_m, tolerance)
-    centres = [_densify(coords, spacing_m) for coords in _boundary_coords(area.intersection(reach))]
+    outline = _boundary_coords(area.intersection(reach))
+    circle_count = sum(_densified_count(coords, spacing_m) for coords in outline)
+    if circle_count > MAX_BUFFER_CIRCLES:
+        raise InputError(f"{label}: a reach of {radius_m / 1000:,g} km around it takes {circle_count:,} geodesic "
+                         f"circles along its outline; at most {MAX_BUFFER_CIRCLES:,} (give a larger radius, a "
+                         "simpler area, or an area to look within)")
+    centres = [_densify(coords, spacing_m) for coords in outline]
     centres = np.vstack(centres) if centres else np.empty((0, 2))
     parts = _circles(centres[:, 0], centres[:, 1], radius_m, tolerance) if len(centres) else []
     if area.geom_type in ("Polygon", "MultiPolygon"):
@@ -184,7 +219,13 @@ def area_buffer(area, radius_m, window):
 
 def place_reach(geodata_places, origin, radius_m):
     """Every place with its geodesic distance from ``origin``, nearest first."""
-    outline = Outline(origin.area) if origin.is_area else None
+    outline = Outline(origin.area, origin.label) if origin.is_area else None
+    if outline is not None:
+        measures = outline.sample_count * len(geodata_places)
+        if measures > MAX_OUTLINE_MEASURES:
+            raise InputError(f"{origin.label}: measuring {len(geodata_places):,} places against "
+                             f"{outline.sample_count:,} points of its outline takes {measures:,} distances; at most "
+                             f"{MAX_OUTLINE_MEASURES:,} (draw fewer places or use a simpler area)")
     reaches = []
     for place in geodata_places:
         props = place["properties"]
@@ -235,7 +276,7 @@ def coverage(places, origin, radius_m, within=None):
             lons, lats = [r.point.lon for r in reaches], [r.point.lat for r in reaches]
             window = expand_window((min(lons), min(lats), max(lons), max(lats)) if reaches else origin.area.bounds,
                                    radius_m)
-        reach = area_buffer(origin.area, radius_m, window)
+        reach = area_buffer(origin.area, radius_m, window, origin.label)
         if within is None and origin.area.geom_type in ("Polygon", "MultiPolygon"):
             reach = reach.difference(origin.area)
     else:

@@ -21,6 +21,8 @@ GEOD = Geod(ellps="WGS84")
 
 # Half the meridian circumference: no geodesic circle is larger.
 MAX_RADIUS_M = 20_003_931.0
+# Below a metre a ring means nothing on a map, and floating point noise would give it some 10**5 vertices.
+MIN_RADIUS_M = 1.0
 
 MAX_SEGMENT_M = 25_000.0
 
@@ -64,9 +66,11 @@ def destination(start, azimuth_deg, distance_m):
 
 
 def check_radius_m(radius_m):
-    """Raise InputError unless ``0 < radius_m <= MAX_RADIUS_M``."""
+    """Raise InputError unless ``MIN_RADIUS_M <= radius_m <= MAX_RADIUS_M``."""
     if not math.isfinite(radius_m) or radius_m <= 0:
         raise InputError(f"radius must be greater than zero, got {radius_m:g} m")
+    if radius_m < MIN_RADIUS_M:
+        raise InputError(f"radius {radius_m:g} m is less than {MIN_RADIUS_M:g} m, the smallest ring mapper draws")
     if radius_m > MAX_RADIUS_M:
         raise InputError(
             f"radius {radius_m / 1000:,.0f} km is more than half the Earth's circumference "

@@ -237,7 +237,7 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         group = folium.FeatureGroup(name=layer.title, show=True)
         group.add_child(_Script("addFeatures", _collection(layer.key, layer.features, sources_by_id)))
         fmap.add_child(group)
-    _add_point_layers(fmap, point_layers)
+    _add_point_layers(fmap, briefing, layers, point_layers)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     fmap.add_child(_Script("legend", _legend(layers)))
     if any(layer.key == "events" and layer.features for layer in layers):
@@ -246,10 +246,20 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     return fmap
 
 
-def _add_point_layers(fmap, point_layers):
-    """Each layer's data blocks in the page body, and a group drawing them (ids numbered in order)."""
+def _add_point_layers(fmap, briefing, layers, point_layers):
+    """Each layer's data blocks in the page body, and a group drawing them.
+
+    The blocks' ids come from content, as every element id does: a digest of
+    the map (its title, features and point layers) and the layer's place in
+    it.  Two fragments pasted into one page then never read each other's
+    blocks, even when they show the same layer.
+    """
+    if not point_layers:
+        return
+    seed = content_seed(briefing, layers, "points", point_layers=point_layers)
     for number, point_layer in enumerate(point_layers, start=1):
-        packed = pack_points(point_layer, f"mapper-points-{number}")
+        block_id = "mapper-points-" + hashlib.sha256(f"{seed}/{number}".encode()).hexdigest()[:16]
+        packed = pack_points(point_layer, block_id)
         group = folium.FeatureGroup(name=popups.esc(point_layer.title), show=True)
         group.add_child(_Script("pointLayer", packed.meta))
         fmap.add_child(group)

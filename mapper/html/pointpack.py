@@ -3,7 +3,10 @@
 A GeoJSON feature costs about 250 bytes and a Leaflet object per point;
 here a point costs 8 bytes of coordinates (int32 micro-degrees, 0.11 m),
 1 of category and 2 of day, which the page decodes into typed arrays and
-draws on one canvas (``static/mapper-points.js``).  The arrays travel in
+draws on one canvas (``static/mapper-points.js``).  A layer with dates
+given as a month or a year (``2024-06``, ``2024``) has one byte more per
+point: its precision code, from which the page finds the span's last
+day.  The arrays travel in
 ``<script type="application/x-mapper-points">`` data blocks: the browser
 never runs them, and base64 and escaped JSON cannot close the element.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mapper.core.safejson import safe_json
+from mapper.load.pointfiles import DAY
 
 DATA_TYPE = "application/x-mapper-points"
 MICRODEGREES = 1_000_000
@@ -61,10 +65,16 @@ def pack_points(layer, element_id):
 
 
 def _pack_days(layer, element_id, blocks):
-    """Days as offsets from the first: two bytes each unless they span more than 179 years."""
-    dated = layer.day[~layer.undated]
-    first = int(dated.min()) if len(dated) else 0
-    last = int(dated.max()) if len(dated) else 0
+    """Days as offsets from the first: two bytes each unless they span more than 179 years.
+
+    A point's day is the first of its span; ``last_day`` is the last day of
+    the latest span.  Precision codes (:data:`~mapper.load.pointfiles.DAY`,
+    ``MONTH``, ``YEAR``) follow in a block of their own only when some date
+    is a month or a year, so a layer of full dates packs as it always has.
+    """
+    dated = ~layer.undated
+    first = int(layer.day[dated].min()) if dated.any() else 0
+    last = int(layer.day_end[dated].max()) if dated.any() else 0
     offsets = layer.day - first
     if last - first < UNDATED_U16:
         kind, undated, dtype = "u16", UNDATED_U16, "<u2"
@@ -72,8 +82,13 @@ def _pack_days(layer, element_id, blocks):
         kind, undated, dtype = "i32", UNDATED_I32, "<i4"
     offsets = np.where(layer.undated, undated, offsets)
     blocks.append((f"{element_id}-days", _b64(offsets, dtype)))
-    return {"block": blocks[-1][0], "type": kind, "first_day": first, "last_day": last, "undated": undated,
-            "undated_count": int(layer.undated.sum())}
+    meta = {"block": blocks[-1][0], "type": kind, "first_day": first, "last_day": last, "undated": undated,
+            "undated_count": int(layer.undated.sum()), "precision": None, "partial_count": 0}
+    partial = dated & (layer.precision != DAY) if layer.precision is not None else np.zeros(len(layer), bool)
+    if partial.any():
+        blocks.append((f"{element_id}-precision", _b64(np.where(dated, layer.precision, DAY), "u1")))
+        meta.update(precision=blocks[-1][0], partial_count=int(partial.sum()))
+    return meta
 
 
 def _colour_categories(layer):

@@ -20,6 +20,13 @@ from mapper.load.bundled import COUNTRIES_SOURCE, countries
 from mapper.load.files import read_json
 from mapper.load.lookup import resolve_point
 
+# An area's work grows with its positions (validity, union, the outline that
+# distances and reach are measured from): bounded before shapely sees it.
+MAX_AREA_FEATURES = 10_000
+MAX_AREA_POSITIONS = 100_000
+# Nested lists waiting in count_positions at once: GeoJSON needs a handful per ring.
+GEOMETRY_DEPTH_ITEMS = MAX_AREA_POSITIONS + 4 * MAX_AREA_FEATURES
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -51,18 +58,52 @@ def find_country(name, data_dir=None):
     return Origin(label=found[0], area=found[2], source=COUNTRIES_SOURCE)
 
 
+def count_positions(coordinates, limit):
+    """The number of positions in a GeoJSON ``coordinates`` array, counting no further than ``limit`` + 1.
+
+    Walks the nested lists with a stack of its own, so neither the depth nor
+    the size of the nesting can exhaust the interpreter.  A list of numbers
+    is one position; anything else is left for the geometry reader to refuse.
+    """
+    count, todo = 0, [coordinates]
+    while todo and count <= limit:
+        item = todo.pop()
+        if not isinstance(item, list) or not item:
+            continue
+        if not isinstance(item[0], list):
+            count += 1
+        elif len(todo) + len(item) > GEOMETRY_DEPTH_ITEMS:
+            return limit + 1  # more nested lists than any area of ``limit`` positions can hold
+        else:
+            todo.extend(item)
+    return count
+
+
 def read_area(path):
     """The union of the polygons and lines in a GeoJSON file, as an :class:`Origin`.
 
     Raises
     ------
     DataError
-        If the file holds no polygon or line, or a geometry is invalid.
+        If the file holds no polygon or line, a geometry is invalid, or the
+        file has more than MAX_AREA_FEATURES features or MAX_AREA_POSITIONS
+        positions.
     """
     doc = read_json(path, "area file")
     features = doc.get("features", [doc]) if isinstance(doc, dict) else []
     if not isinstance(features, list):
         raise DataError(f"{path}: 'features' must be a list of GeoJSON features")
+    if len(features) > MAX_AREA_FEATURES:
+        raise DataError(f"{path}: {len(features):,} features; an area file may have at most {MAX_AREA_FEATURES:,}")
+    positions = 0
+    for feature in features:
+        is_feature = isinstance(feature, dict) and feature.get("type") == "Feature"
+        geometry = feature.get("geometry") if is_feature else feature
+        coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        positions += count_positions(coordinates, MAX_AREA_POSITIONS - positions)
+        if positions > MAX_AREA_POSITIONS:
+            raise DataError(f"{path}: more than {MAX_AREA_POSITIONS:,} positions; an area file may have at most "
+                            f"{MAX_AREA_POSITIONS:,} (simplify it, e.g. with ogr2ogr -simplify)")
     parts = []
     for n, feature in enumerate(features):
         is_feature = isinstance(feature, dict) and feature.get("type") == "Feature"

@@ -20,12 +20,13 @@ from mapper.core.units import DEFAULT_SPEED_KN, M_S_PER_SPEED_UNIT, parse_speed_
 from mapper.core.vocab import BASES, LAYER_TITLES, MODES, PLACE_KINDS
 from mapper.errors import DataError, InputError, UnknownPlaceError
 from mapper.load.areas import Origin, find_area
-from mapper.load.files import read_text
+from mapper.load.files import checked_size, read_text
 from mapper.load.geodata import merge_folder, merge_places
 from mapper.load.lookup import resolve_point
 from mapper.load.places import read_places
 from mapper.load.pointfiles import read_point_layer
 from mapper.load.tiles import find_tile_provider
+from mapper.load.tomltext import check_text
 
 DEFAULT_BRIEFING = "iran-russia"
 ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "great-circle": "supply-flow"}
@@ -37,6 +38,11 @@ POINT_KEYS = ("file", "title", "source", "lat", "lon", "time", "category", "labe
 FILTER_KEYS = ("kinds", "ids", "exclude", "sources")
 VIEW_KEYS = ("centre", "zoom", "bounds")
 MAX_ZOOM = 18
+# What a briefing asks mapper to compute at render time, bounded: a range from
+# an area can take seconds (mapper.geo.coverage.MAX_OUTLINE_MEASURES).
+MAX_RANGES = 50
+MAX_AREA_RANGES = 4
+MAX_ROUTES = 50
 OFFLINE_BASEMAP = "offline"
 
 
@@ -292,7 +298,19 @@ def _area(reader, value, where, geodata, polygons_only=False):
         reader.fail(where, str(exc))
 
 
+def _at_most(reader, doc, name, limit, why):
+    """Refuse more than ``limit`` [[name]] tables before any of them is read."""
+    entries = doc.get(name, [])
+    if isinstance(entries, list) and len(entries) > limit:
+        reader.fail(name, f"{len(entries):,} tables; a briefing may have at most {limit:,} ({why})")
+
+
 def _ranges(reader, doc, geodata):
+    _at_most(reader, doc, "ranges", MAX_RANGES, "each is computed at render time")
+    area_ranges = sum(1 for entry in doc.get("ranges", []) if isinstance(entry, dict) and "area" in entry)
+    if area_ranges > MAX_AREA_RANGES:
+        reader.fail("ranges", f"{area_ranges} ranges from an area; a briefing may have at most {MAX_AREA_RANGES} "
+                              "(each measures every place against the area's outline)")
     placements = []
     for n, where, entry in reader.tables(doc, "ranges", RANGE_KEYS):
         range_id = reader.string(entry, "id", f"{where}.id") if "id" in entry else f"range-{n + 1}"
@@ -327,6 +345,7 @@ def _stop_place_id(reader, value, where, geodata):
 
 
 def _routes(reader, doc, geodata):
+    _at_most(reader, doc, "routes", MAX_ROUTES, "each is routed over water at render time")
     specs = []
     for n, where, entry in reader.tables(doc, "routes", ROUTE_KEYS):
         for key in ("from", "to"):
@@ -364,8 +383,10 @@ def _points(reader, doc):
     specs = []
     for _, where, entry in reader.tables(doc, "points", POINT_KEYS):
         path = reader.file(reader.string(entry, "file", f"{where}.file"), f"{where}.file")
-        if not path.is_file():
-            reader.fail(f"{where}.file", f"{path}: no such file")
+        try:
+            checked_size(path, "point file")
+        except DataError as exc:
+            reader.fail(f"{where}.file", str(exc))
         options = {key: reader.string(entry, key, f"{where}.{key}", required=False, default=None)
                    for key in POINT_KEYS if key != "file"}
         specs.append(PointSpec(path, **options))
@@ -468,9 +489,14 @@ def load_briefing(path, geodata):
     """
     path = Path(path)
     text = read_text(path, what="briefing file")
+    check_text(text, path)  # tomllib's work grows faster than the text: bound it first
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # a backstop: check_text bounds the nesting
+        raise DataError(f"{path}: invalid TOML: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
         raise DataError(f"{path}: invalid TOML: {exc}") from None
     reader = _Reader(path, text)
     reader.keys(doc, TOP_KEYS, "")

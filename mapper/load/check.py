@@ -34,7 +34,7 @@ def check_folder(data_dir=None):
     except DataError as exc:
         folder = Path(data_dir) if data_dir else Path(".")
         return Report(folder, [str(exc)], False, 0, 0)
-    problems = [str(p) for p in validate_geodata(geodata)]
+    problems = [str(p) for p in validate_geodata(geodata, controls=True)]
     briefings = sorted((geodata.data_dir / "briefings").glob("*.toml"))
     if not problems:
         for path in briefings:

@@ -18,8 +18,18 @@ from mapper.errors import DataError
 MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024
 # Kinds of file with limits of their own, by the name messages use for them.
 MAX_BYTES = {
-    "places file": 50 * 1024 * 1024,
+    # Decoded JSON takes up to ten times its text: these keep a refusal by
+    # count (places, records, vertices) under 500 MB.
+    "geodata file": 16 * 1024 * 1024,
+    "area file": 16 * 1024 * 1024,
+    "places file": 16 * 1024 * 1024,
     "point file": 512 * 1024 * 1024,  # up to 2,000,000 points with a few columns each
+    # GeoJSON spends 100 bytes a point on syntax, and its properties are decoded one
+    # Python object each: 512 MiB of it took 2.07 GB to draw, 256 MiB 1.5 GB.
+    "GeoJSON point file": 256 * 1024 * 1024,
+    # Hand-written TOML: the bundled briefings are about 1 KB.  Within 1 MiB and the
+    # bounds of load/tomltext.py, tomllib parses any text in about a second and 200 MB.
+    "briefing file": 1024 * 1024,
 }
 
 
@@ -64,6 +74,15 @@ def checked_size(path, what="file"):
     if info.st_size > limit_bytes(what):
         raise too_large(path, info.st_size, limit_bytes(what), what)
     return info.st_size
+
+
+def read_bytes(path, what="file"):
+    """The bytes of the regular file ``path``, within the size limit for ``what`` it is (see :func:`checked_size`)."""
+    checked_size(path, what)
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def read_text(path, what="file"):

@@ -13,7 +13,7 @@ from mapper.core.points import LonLat
 from mapper.core.vocab import FILES, RECORDS_KEY
 from mapper.errors import DataError
 from mapper.load.bundled import default_data_dir, find_articles_dir
-from mapper.load.files import read_json
+from mapper.load.files import read_bytes, read_json
 from mapper.load.schema import validate_geodata
 
 
@@ -88,11 +88,15 @@ class Geodata:
             return None
         path = articles_dir / seed_file
         try:
-            return path.read_text(encoding="utf-8")
+            # Missing, or a folder (seed_file ""): validation names that fault (sources.json: seed_file).
+            if path.is_dir() or not (path.exists() or path.is_symlink()):
+                return None
+        except (OSError, ValueError):  # a name too long, or with a NUL: validation names that fault too
+            return None
+        try:
+            return read_bytes(path, "article").decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); its quotes cannot be checked") from None
-        except (OSError, ValueError):  # ValueError: a NUL in the name
-            return None
 
 
 def _by_id(records):
@@ -161,7 +165,7 @@ def merge_folder(geodata, folder):
     found = False
     for name, filename in FILES.items():
         path = folder / filename
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():  # a device or a broken link is read, and refused
             continue
         found = True
         decoded = read_json(path, "geodata file")

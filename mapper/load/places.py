@@ -30,6 +30,12 @@ from mapper.load.files import checked_size, read_json, read_text
 from mapper.load.swaps import swap_reasons
 
 MAX_SWAP_WARNINGS = 5
+# A places file is typed or exported by a person: beyond these it is a mistake,
+# and a map of more places is a point layer (mapper.load.pointfiles).
+MAX_PLACES = 10_000
+MAX_KML_ELEMENTS = 500_000  # 10,000 placemarks with their names, points and data
+MAX_KML_DEPTH = 64
+KML_CHUNK_CHARS = 1 << 16
 
 REQUIRED_COLUMNS = ("name", "lat", "lon", "source")
 OPTIONAL_COLUMNS = ("id", "kind", "aliases", "country", "note", "description")
@@ -112,6 +118,9 @@ def _read_places_csv(path):
         for record in reader:
             records.append((start_line, record))
             start_line = reader.line_num + 1  # a quoted field may span lines
+            if len(records) > MAX_PLACES + 1:  # and the header
+                raise DataError(f"{path}: more than {MAX_PLACES:,} rows; a places file may have at most "
+                                f"{MAX_PLACES:,} places")
     except csv.Error as exc:
         raise DataError(f"{path}: line {reader.line_num}: not valid CSV: {exc}") from None
     if not records or _blank(records[0][1]):
@@ -174,6 +183,8 @@ def _read_geojson(path):
         features = data["features"]
     else:
         raise DataError(f"{path}: top level must be a GeoJSON FeatureCollection (with a features list) or Feature")
+    if len(features) > MAX_PLACES:
+        raise DataError(f"{path}: {len(features):,} features; a places file may have at most {MAX_PLACES:,} places")
     rows = []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -226,10 +237,7 @@ def _read_kml(path):
     if _XML_DECLARATIONS.search(text):
         raise DataError(f"{path}: refusing KML with a DOCTYPE or ENTITY declaration "
                         "(entity expansion can exhaust memory)")
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise DataError(f"{path}: malformed XML: {exc}") from None
+    root = _parse_kml(path, text)
     namespace, _, local = root.tag.rpartition("}")
     namespace = namespace.removeprefix("{")
     if local != "kml" or namespace not in KML_NAMESPACES:
@@ -243,6 +251,9 @@ def _read_kml(path):
     # Placemarks are numbered in document order, skipped ones included, so
     # the number finds the placemark in the file.
     for number, placemark in enumerate(root.iter(tag("Placemark")), start=1):
+        if number > MAX_PLACES:
+            raise DataError(f"{path}: more than {MAX_PLACES:,} placemarks; a places file may have at most "
+                            f"{MAX_PLACES:,} places")
         point = placemark.find(tag("Point"))
         if point is None:  # a LineString, Polygon or MultiGeometry: not a place
             continue
@@ -263,6 +274,30 @@ def _read_kml(path):
                 fields["note"] = f"{fields['note'].strip()} {remark}"
         rows.append(_Row(where, f"{file_name}:{number}", note, fields, _kml_label))
     return _places(path, rows, "no placemark with a Point (lines and polygons are skipped)")
+
+
+def _parse_kml(path, text):
+    """The root element of a KML text, parsed as a stream that stops at MAX_KML_ELEMENTS or MAX_KML_DEPTH."""
+    parser = ET.XMLPullParser(events=("start", "end"))
+    root, depth, elements = None, 0, 0
+    try:
+        for start in range(0, len(text), KML_CHUNK_CHARS):
+            parser.feed(text[start:start + KML_CHUNK_CHARS])
+            for event, element in parser.read_events():
+                if event == "end":
+                    depth -= 1
+                    continue
+                root = element if root is None else root
+                depth, elements = depth + 1, elements + 1
+                if depth > MAX_KML_DEPTH:
+                    raise DataError(f"{path}: elements nested more than {MAX_KML_DEPTH} deep; KML places need a few")
+                if elements > MAX_KML_ELEMENTS:
+                    raise DataError(f"{path}: more than {MAX_KML_ELEMENTS:,} XML elements; a places file may have "
+                                    f"at most {MAX_KML_ELEMENTS:,}")
+        parser.close()
+    except ET.ParseError as exc:
+        raise DataError(f"{path}: malformed XML: {exc}") from None
+    return root
 
 
 def _kml_data(placemark, tag):

@@ -6,8 +6,10 @@ wrong, so an analyst can fix data without reading Python.
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 
+from mapper.core.text import CONTROL_CHARS
 from mapper.core.vocab import (
     BASES,
     CHECKS,
@@ -21,7 +23,15 @@ from mapper.core.vocab import (
     QUALIFIER_BOUNDS_PCT,
     ROUTE_KINDS,
 )
+from mapper.errors import DataError
+from mapper.load.files import read_bytes
 
+# The work a geodata folder can cause: records per registry file, and the
+# routes' positions and length (drawn as geodesics densified every 25 km).
+MAX_RECORDS = 10_000
+MAX_ROUTE_POSITIONS = 200_000
+MAX_ROUTE_LENGTH_M = 2_000_000_000.0  # 80,000 densified points; the bundled routes are about 10,000 km
+MEAN_EARTH_RADIUS_M = 6_371_008.8
 # A route must start and end on its places; allow for rounding only.
 ENDPOINT_TOLERANCE_DEG = 1e-6
 
@@ -39,14 +49,26 @@ class Problem:
         return f"{self.file}: {self.feature_id}: {self.field}: {self.message}"
 
 
+# Control characters (C0, DEL, C1) in text: they drive terminals and are no part of a name.  Tab
+# and newline may stand in a note, a description or a quote.  Direction controls are allowed:
+# right-to-left names may need them, and mapper closes them at the end of their field
+# (mapper.core.bidi); so are the joiners U+200C and U+200D, which Persian names need.
+_CONTROL_IN_LINE = re.compile(f"[{CONTROL_CHARS}]")
+_CONTROL_IN_TEXT = re.compile(f"(?![\t\n])[{CONTROL_CHARS}]")
+_MULTILINE_FIELDS = ("note", "description")
+
+
 class _Checker:
-    def __init__(self, geodata):
+    def __init__(self, geodata, controls=False):
         self.geodata = geodata
+        self.controls = controls
         self.problems = []
         self.seen_ids = {}
         self.source_ids = set()
         self.place_ids = set()
         self.place_positions = {}  # place id: its [lon, lat], or None if that is invalid
+        self.route_positions = 0
+        self.route_length_m = 0.0
 
     def fault(self, registry, feature_id, field, message):
         self.problems.append(Problem(FILES[registry], feature_id or "?", field, message))
@@ -62,7 +84,17 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.fault(registry, fid, field, "must be a non-empty string")
             return None
+        self.control_characters(registry, fid, field, value)
         return value
+
+    def control_characters(self, registry, fid, field, value):
+        """A fault for the first control character in a text field (only if asked for: see validate_geodata)."""
+        if not self.controls or not isinstance(value, str):
+            return
+        multiline = field.rsplit(".", 1)[-1] in (*_MULTILINE_FIELDS, "quote")
+        found = (_CONTROL_IN_TEXT if multiline else _CONTROL_IN_LINE).search(value)
+        if found:
+            self.fault(registry, fid, field, f"holds a control character (U+{ord(found.group()):04X}); remove it")
 
     def identity(self, registry, record, index):
         fid = record.get("id")
@@ -95,6 +127,7 @@ class _Checker:
             if not isinstance(cite["quote"], str):
                 self.fault(registry, fid, f"{where}.quote", "must be a string")
                 continue
+            self.control_characters(registry, fid, f"{where}.quote", cite["quote"])
             article = self.geodata.article_text(cite["source"])
             if article is not None and cite["quote"] not in article:
                 self.fault(registry, fid, f"{where}.quote", f"not found word for word in {cite['source']}")
@@ -115,6 +148,9 @@ class _Checker:
         aliases = record.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
             self.fault(registry, fid, "aliases", "must be a list of non-empty strings")
+            return
+        for n, alias in enumerate(aliases):
+            self.control_characters(registry, fid, f"aliases[{n}]", alias)
 
     def kind(self, registry, fid, record, kinds):
         if record.get("kind") not in kinds:
@@ -143,6 +179,9 @@ class _Checker:
         if collection.get("type") != "FeatureCollection" or not isinstance(collection.get("features"), list):
             self.fault(registry, "-", "type", "must be a GeoJSON FeatureCollection with a features list")
             return []
+        if len(collection["features"]) > MAX_RECORDS:
+            self.fault(registry, "-", "features", f"{len(collection['features']):,} features; at most {MAX_RECORDS:,}")
+            return []
         good = []
         for index, feature in enumerate(collection["features"]):
             props = feature.get("properties") if isinstance(feature, dict) else None
@@ -162,6 +201,9 @@ class _Checker:
         items = self.geodata.raw[registry].get(key)
         if not isinstance(items, list):
             self.fault(registry, "-", key, f"must be a list under the key {key!r}")
+            return []
+        if len(items) > MAX_RECORDS:
+            self.fault(registry, "-", key, f"{len(items):,} records; at most {MAX_RECORDS:,}")
             return []
         good = []
         for index, item in enumerate(items):
@@ -195,9 +237,9 @@ class _Checker:
             return
         path = articles_dir / source["seed_file"]
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except (OSError, ValueError):  # ValueError: a NUL in the name
-            self.fault("sources", fid, "seed_file", f"{path} cannot be read")
+            digest = hashlib.sha256(read_bytes(path, "article")).hexdigest()
+        except DataError as exc:
+            self.fault("sources", fid, "seed_file", str(exc))
             return
         if expected is not None and digest != expected:
             self.fault("sources", fid, "sha256", f"{path} has changed since the quotes were taken")
@@ -206,6 +248,7 @@ class _Checker:
         for fid, props, coords in self.features("places", "Point"):
             position = self.position("places", fid, "geometry", coords)
             self.text("places", fid, props, "name")
+            self.control_characters("places", fid, "description", props.get("description"))
             self.aliases("places", fid, props)
             self.kind("places", fid, props, PLACE_KINDS)
             self.text("places", fid, props, "location_source")
@@ -223,7 +266,17 @@ class _Checker:
             if not isinstance(coords, list) or len(coords) < 2:
                 self.fault("routes", fid, "geometry", "a LineString needs at least two positions")
                 continue
+            self.route_positions += len(coords)
+            if self.route_positions > MAX_ROUTE_POSITIONS:
+                self.fault("routes", fid, "geometry", f"the routes have more than {MAX_ROUTE_POSITIONS:,} positions "
+                           "in all; simplify them")
+                return
             points = [self.position("routes", fid, f"geometry[{n}]", c) for n, c in enumerate(coords)]
+            self.route_length_m += _rough_length_m([p for p in points if p])
+            if self.route_length_m > MAX_ROUTE_LENGTH_M:
+                self.fault("routes", fid, "geometry", f"the routes are more than {MAX_ROUTE_LENGTH_M / 1000:,.0f} km "
+                           "long in all; each is drawn as a geodesic every 25 km")
+                return
             for end, point, field in ((ends[0], points[0], "from"), (ends[1], points[-1], "to")):
                 # A place without a valid position has a fault of its own: nothing to compare with.
                 place = self.place_positions.get(end)
@@ -324,18 +377,34 @@ def _finite_number(number):
         return False
 
 
+def _rough_length_m(positions):
+    """Length of a [lon, lat] polyline on the mean sphere: enough to bound the work of drawing it."""
+    length_m = 0.0
+    for (lon1, lat1, *_), (lon2, lat2, *_) in zip(positions, positions[1:]):
+        phi1, phi2 = math.radians(lat1), math.radians(lat2)
+        h = (math.sin((phi2 - phi1) / 2) ** 2
+             + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+        length_m += 2 * MEAN_EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+    return length_m
+
+
 def _same_position(a, b):
     return abs(a[0] - b[0]) <= ENDPOINT_TOLERANCE_DEG and abs(a[1] - b[1]) <= ENDPOINT_TOLERANCE_DEG
 
 
-def validate_geodata(geodata):
+def validate_geodata(geodata, controls=False):
     """Return every :class:`Problem` in ``geodata``, in file order.
+
+    With ``controls``, a control character in a text field (a name, alias,
+    title, note, description or quote) is a problem too.  ``mapper validate``
+    asks for that; loading does not, so that such text still loads, and is
+    escaped wherever it is shown (HTML, XML, the terminal).
 
     Quotes are checked word for word against the seed articles when their
     folder is found (``geodata.articles_dir``); otherwise that check is
     skipped and the caller should say so.
     """
-    checker = _Checker(geodata)
+    checker = _Checker(geodata, controls)
     checker.sources()
     checker.places()
     checker.routes()

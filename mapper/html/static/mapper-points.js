@@ -6,8 +6,11 @@
    each view change draws either dots (few points in view; each can be
    clicked) or density cells (many: a cell's colour mixes its points'
    category colours, its strength grows with the count). A panel filters
-   by category and by date window. Text from data reaches the page only
-   through textContent.
+   by category and by date window. A date given as a year or a month
+   ("2024", "2024-06") is shown so and names that whole span: the window
+   shows it while they overlap, as the timeline shows a "2024" event from
+   its first step on or after 2024-01-01. Text from data reaches the page
+   only through textContent.
    It adds to mapper.js's namespace object, mapperRuntime. */
 (function (M) {
   "use strict";
@@ -19,6 +22,7 @@
   var PICK_PX = 6;           // a click this close picks a dot
   var MS_PER_DAY = 86400000;
   var MAX_LAT = 85.0511287798;  // Web Mercator's limit, as Leaflet's
+  var MONTH = 1, YEAR = 2;      // precision codes of dates (mapper/load/pointfiles.py; 0 is a day)
 
   function blockText(id) {
     var element = document.getElementById(id);
@@ -42,6 +46,21 @@
 
   function dayText(day) {
     return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  }
+
+  // A point's date as it was given: "2024", "2024-06" or "2024-06-21".
+  function dateText(day, precision) {
+    var text = dayText(day);
+    return precision === YEAR ? text.slice(0, 4) : precision === MONTH ? text.slice(0, 7) : text;
+  }
+
+  // The last day of the month or year that `day` is in (days since 1970-01-01, UTC).
+  function spanEnd(day, precision) {
+    var date = new Date(day * MS_PER_DAY);
+    // setUTCFullYear, not Date.UTC, which reads the years 0 to 99 as 1900 to 1999.
+    if (precision === YEAR) date.setUTCFullYear(date.getUTCFullYear() + 1, 0, 1);
+    else date.setUTCFullYear(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+    return Math.round(date.getTime() / MS_PER_DAY) - 1;
   }
 
   function rgb(hex) {
@@ -68,6 +87,17 @@
       this.coords = coords;
       var days = meta.days;
       this.days = days ? blockArray(days.block, days.type === "u16" ? Uint16Array : Int32Array) : null;
+      // Only where some date is a year or a month: each point's precision, and its span's last day as an
+      // offset like the days (undated points keep the undated mark). Otherwise a point's day is its span.
+      this.precision = days && days.precision ? blockArray(days.precision, Uint8Array) : null;
+      this.ends = null;
+      if (this.precision) {
+        this.ends = new Int32Array(n);
+        for (var k = 0; k < n; k++) {
+          var p = this.precision[k];
+          this.ends[k] = p ? spanEnd(days.first_day + this.days[k], p) - days.first_day : this.days[k];
+        }
+      }
       this.cats = meta.categories ? blockArray(meta.cats, Uint8Array) : null;
       this.labels = meta.labels ? JSON.parse(blockText(meta.labels)) : null;
       var categories = meta.categories || [{name: "", color: "#D55E00", slot: 0}];
@@ -122,7 +152,8 @@
       if (this.days) {
         var day = this.days[i];
         if (day === this.meta.days.undated) return this.showUndated;
-        return day >= this.fromDay && day <= this.toDay;
+        // A span is shown while it overlaps the window (a day is a span of one).
+        return day <= this.toDay && (this.ends ? this.ends[i] : day) >= this.fromDay;
       }
       return true;
     },
@@ -296,7 +327,8 @@
       if (this.cats) this._row(div, "Category", meta.categories[this.cats[index]].name);
       if (this.days) {
         var day = this.days[index];
-        this._row(div, "Date", day === meta.days.undated ? "undated" : dayText(meta.days.first_day + day));
+        this._row(div, "Date", day === meta.days.undated ? "undated" :
+                  dateText(meta.days.first_day + day, this.precision ? this.precision[index] : 0));
       }
       this._row(div, "Lat, lon", (this.coords[2 * index + 1] / 1e6).toFixed(6) + ", " +
                 (this.coords[2 * index] / 1e6).toFixed(6));
@@ -401,6 +433,11 @@
           undatedBox.checked = true;
           label.appendChild(document.createTextNode("Undated (" + days.undated_count.toLocaleString("en-US") + ")"));
           undatedBox.addEventListener("change", function () { layer.showUndated = undatedBox.checked; schedule(); });
+        }
+        if (days.partial_count) {
+          L.DomUtil.create("div", "mapper-point-note mapper-point-partial", div).textContent =
+            days.partial_count.toLocaleString("en-US") + " dated to a year or month only: shown while " +
+            "From\u2013To overlaps that span.";
         }
         var dates = function () {
           var from = Number(inputs[0].value), to = Number(inputs[1].value);
