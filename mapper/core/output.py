@@ -75,12 +75,8 @@ def atomic_path(path, overwrite=False):
 
     Raises
     ------
-    InputError
-        If ``path`` ends in a slash: it names a folder.
-    OutputExistsError
-        If ``path`` exists (or is a symlink to nothing) and ``overwrite`` is false.
-    OutputError
-        If the folder is missing or not writable.
+    InputError, OutputExistsError, OutputError
+        As :func:`check_output_path`; OutputError also if the folder is not writable.
     """
     path = check_output_path(path, overwrite)
     folder = path.parent
