@@ -117,14 +117,21 @@ def test_a_signal_at_the_rename_leaves_a_whole_file(tmp_path, monkeypatch, raisi
     assert signal.getsignal(signal.SIGTERM) is not output._hold  # the handlers are put back
 
 
-def test_the_next_render_removes_what_a_killed_render_left(tmp_path, points_csv):
-    """SIGKILL (or the out-of-memory killer) gives no chance to clean up; the next write into the folder does."""
+def test_the_next_render_removes_what_a_killed_render_left(tmp_path):
+    """SIGKILL (or the out-of-memory killer) gives no chance to clean up; the next write into the folder does.
+
+    The writer is killed while it holds a half-written temporary file: a
+    process that writes through mapper's atomic_path and then waits, so the
+    kill cannot land before the file exists or after the rename.
+    """
     output = tmp_path / "map.html"
     output.write_text("yesterday\n", encoding="utf-8")
-    process = subprocess.Popen([str(MAPPER), "render", "--points", str(points_csv), "-o", str(output), "--overwrite"],
-                               cwd=tmp_path, stderr=subprocess.DEVNULL)
-    assert _wait_until(process, lambda: any(name.startswith(".map.html.") for name in os.listdir(tmp_path))), \
-        "the render ended before it wrote anything"
+    writer = ("import sys, time\nfrom mapper.core.output import atomic_path\n"
+              "with atomic_path(sys.argv[1], overwrite=True) as tmp:\n"
+              "    tmp.write_bytes(b'<html>half a map')\n    print('writing', flush=True)\n    time.sleep(300)\n")
+    process = subprocess.Popen([sys.executable, "-c", writer, str(output)], cwd=tmp_path, stdout=subprocess.PIPE,
+                               text=True)
+    assert process.stdout.readline() == "writing\n"
     process.kill()
     process.wait(timeout=60)
     [left] = [name for name in os.listdir(tmp_path) if name.startswith(".map.html.")]
