@@ -75,21 +75,26 @@ def _boundary_coords(area):
     return [np.asarray(part.coords)[:, :2] for part in parts if not part.is_empty]
 
 
-def _densified_count(coords, spacing_m):
+def _edge_lengths_m(coords):
+    """Geodesic length of each edge of a lon/lat polyline (empty for fewer than two points)."""
+    if len(coords) < 2:
+        return np.empty(0)
+    return np.atleast_1d(geodesy.GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])[2])
+
+
+def _densified_count(coords, lengths_m, spacing_m):
     """How many points :func:`_densify` makes of ``coords``, without making them."""
     if len(coords) < 2:
         return len(coords)
-    _, _, lengths_m = geodesy.GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
-    return 1 + int(np.sum(np.maximum(1, np.ceil(np.atleast_1d(lengths_m) / spacing_m))))
+    return 1 + int(np.sum(np.maximum(1, np.ceil(lengths_m / spacing_m))))
 
 
-def _densify(coords, spacing_m):
+def _densify(coords, lengths_m, spacing_m):
     """Points along a lon/lat polyline, at most about ``spacing_m`` apart (edges straight in lon/lat, as drawn)."""
     if len(coords) < 2:
         return coords
-    _, _, lengths_m = geodesy.GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
     pieces = [coords[:1]]
-    for (a, b), length_m in zip(zip(coords[:-1], coords[1:]), np.atleast_1d(lengths_m)):
+    for (a, b), length_m in zip(zip(coords[:-1], coords[1:]), lengths_m):
         steps = max(1, math.ceil(length_m / spacing_m))
         t = np.arange(1, steps + 1)[:, None] / steps
         pieces.append(a + (b - a) * t)
@@ -108,11 +113,12 @@ class Outline:
     def __init__(self, area, label="the area"):
         self.area = area
         boundary = [coords for coords in _boundary_coords(area) if len(coords)]
-        sample_count = sum(_densified_count(coords, OUTLINE_SPACING_M) for coords in boundary)
+        lengths_m = [_edge_lengths_m(coords) for coords in boundary]
+        sample_count = sum(_densified_count(c, m, OUTLINE_SPACING_M) for c, m in zip(boundary, lengths_m))
         if sample_count > MAX_OUTLINE_SAMPLES:
             raise InputError(f"{label}: its outline is {sample_count:,} km long; an area's outline may be at most "
                              f"{MAX_OUTLINE_SAMPLES:,} km")
-        self.rings = [_densify(coords, OUTLINE_SPACING_M) for coords in boundary]
+        self.rings = [_densify(c, m, OUTLINE_SPACING_M) for c, m in zip(boundary, lengths_m)]
         self.segment_m = [geodesy.GEOD.inv(c[:-1, 0], c[:-1, 1], c[1:, 0], c[1:, 1])[2] if len(c) > 1
                           else np.empty(0) for c in self.rings]
         self.is_polygon = area.geom_type in ("Polygon", "MultiPolygon")
@@ -204,12 +210,13 @@ def area_buffer(area, radius_m, window, label="the area"):
     tolerance = rings.RING_TOLERANCE / 2
     spacing_m = circle_spacing_m(radius_m, tolerance)
     outline = _boundary_coords(area.intersection(reach))
-    circle_count = sum(_densified_count(coords, spacing_m) for coords in outline)
+    lengths_m = [_edge_lengths_m(coords) for coords in outline]
+    circle_count = sum(_densified_count(c, m, spacing_m) for c, m in zip(outline, lengths_m))
     if circle_count > MAX_BUFFER_CIRCLES:
         raise InputError(f"{label}: a reach of {radius_m / 1000:,g} km around it takes {circle_count:,} geodesic "
                          f"circles along its outline; at most {MAX_BUFFER_CIRCLES:,} (give a larger radius, a "
                          "simpler area, or an area to look within)")
-    centres = [_densify(coords, spacing_m) for coords in outline]
+    centres = [_densify(c, m, spacing_m) for c, m in zip(outline, lengths_m)]
     centres = np.vstack(centres) if centres else np.empty((0, 2))
     parts = _circles(centres[:, 0], centres[:, 1], radius_m, tolerance) if len(centres) else []
     if area.geom_type in ("Polygon", "MultiPolygon"):

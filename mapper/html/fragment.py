@@ -80,8 +80,9 @@ def render_fragment(geodata, briefing, layers=None, offline=True, height_px=FRAG
     """
     layers = layers if layers is not None else build_layers(geodata, briefing)
     # The page head that build_map fills is not used here, so skip inlining assets into it.
-    fmap = build_map(geodata, briefing, layers, offline=False, point_layers=point_layers)
-    stable_ids(fmap, content_seed(briefing, layers, "fragment", offline, point_layers=point_layers))
+    seed = content_seed(briefing, layers, "fragment", offline, point_layers=point_layers)
+    fmap = build_map(geodata, briefing, layers, offline=False, point_layers=point_layers, seed=seed)
+    stable_ids(fmap, seed)
     root = fmap.get_root()
     root.render()
     map_id = fmap.get_name()

@@ -190,7 +190,7 @@ def stable_ids(fmap, seed):
     walk(fmap.get_root(), "root")
 
 
-def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=()):
+def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=(), seed=None):
     """Build the folium Map for ``briefing`` (``layers`` if already built).
 
     Parameters
@@ -204,6 +204,9 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     point_layers : sequence of PointLayer
         Large point layers (:mod:`mapper.load.pointfiles`), drawn on a canvas
         above the article's areas and lines.
+    seed : str, optional
+        The map's content digest (:func:`content_seed`), which names the point
+        layers' data blocks; computed here if not given.
 
     Returns
     -------
@@ -237,7 +240,8 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         group = folium.FeatureGroup(name=layer.title, show=True)
         group.add_child(_Script("addFeatures", _collection(layer.key, layer.features, sources_by_id)))
         fmap.add_child(group)
-    _add_point_layers(fmap, briefing, layers, point_layers)
+    if point_layers:
+        _add_point_layers(fmap, point_layers, seed or content_seed(briefing, layers, point_layers=point_layers))
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     fmap.add_child(_Script("legend", _legend(layers)))
     if any(layer.key == "events" and layer.features for layer in layers):
@@ -246,17 +250,14 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     return fmap
 
 
-def _add_point_layers(fmap, briefing, layers, point_layers):
+def _add_point_layers(fmap, point_layers, seed):
     """Each layer's data blocks in the page body, and a group drawing them.
 
-    The blocks' ids come from content, as every element id does: a digest of
-    the map (its title, features and point layers) and the layer's place in
-    it.  Two fragments pasted into one page then never read each other's
-    blocks, even when they show the same layer.
+    The blocks' ids come from content, as every element id does: the map's
+    content ``seed`` (its title, features and point layers) and the layer's
+    place in it.  Two fragments pasted into one page then never read each
+    other's blocks, even when they show the same layer.
     """
-    if not point_layers:
-        return
-    seed = content_seed(briefing, layers, "points", point_layers=point_layers)
     for number, point_layer in enumerate(point_layers, start=1):
         block_id = "mapper-points-" + hashlib.sha256(f"{seed}/{number}".encode()).hexdigest()[:16]
         packed = pack_points(point_layer, block_id)
@@ -269,9 +270,11 @@ def _add_point_layers(fmap, briefing, layers, point_layers):
 def render_html(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=()):
     """The complete HTML page for ``briefing``, as a string (see :func:`build_map`)."""
     layers = layers if layers is not None else build_layers(geodata, briefing)
+    # One digest of the content (the point layers' data may be large) for the element ids and the data blocks.
+    seed = content_seed(briefing, layers, "page", stamp, offline, tile_provider and tile_provider.name,
+                        point_layers=point_layers)
     fmap = build_map(geodata, briefing, layers, offline=offline, tile_provider=tile_provider, stamp=stamp,
-                     point_layers=point_layers)
-    stable_ids(fmap, content_seed(briefing, layers, "page", stamp, offline, tile_provider and tile_provider.name,
-                                  point_layers=point_layers))
+                     point_layers=point_layers, seed=seed)
+    stable_ids(fmap, seed)
     html = fmap.get_root().render()
     return charset_first(lock_down(html) if offline else html)
