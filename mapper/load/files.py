@@ -38,15 +38,16 @@ def limit_bytes(what):
     return MAX_BYTES.get(what, MAX_TEXT_FILE_BYTES)
 
 
+def size_text(n_bytes):
+    """'1,234 bytes' or '16 MiB', as messages show sizes."""
+    if n_bytes < 2**20:
+        return f"{n_bytes:,} bytes"
+    tenths = -(-n_bytes * 10 // 2**20)  # rounded up, so that a file just over the limit does not show as at it
+    return f"{tenths // 10:,} MiB" if tenths % 10 == 0 else f"{tenths / 10:,.1f} MiB"
+
+
 def too_large(path, size_bytes, limit_bytes, what):
     """The DataError for a file over its size limit: '…: 600 MiB; point files may be at most 512 MiB'."""
-
-    def size_text(n):
-        if n < 2**20:
-            return f"{n:,} bytes"
-        tenths = -(-n * 10 // 2**20)  # rounded up, so that a file just over the limit does not show as at it
-        return f"{tenths // 10:,} MiB" if tenths % 10 == 0 else f"{tenths / 10:,.1f} MiB"
-
     return DataError(f"{path}: {size_text(size_bytes)}; {what}s may be at most {size_text(limit_bytes)}")
 
 

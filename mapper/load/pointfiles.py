@@ -34,7 +34,7 @@ import numpy as np
 
 from mapper.core.text import shown
 from mapper.errors import DataError
-from mapper.load.files import checked_size
+from mapper.load.files import checked_size, size_text
 
 # Refused before reading, so a mistaken file cannot exhaust memory.
 MAX_POINTS = 2_000_000
@@ -382,14 +382,6 @@ def _no_points(path, row):
     return DataError(f"{path}: no points: the file has no data {row}s")
 
 
-def _size(n_bytes):
-    """'1,234 bytes' or '16 MiB', rounded up as :func:`mapper.load.files.too_large` shows sizes."""
-    if n_bytes < 2**20:
-        return f"{n_bytes:,} bytes"
-    tenths = -(-n_bytes * 10 // 2**20)
-    return f"{tenths // 10:,} MiB" if tenths % 10 == 0 else f"{tenths / 10:,.1f} MiB"
-
-
 def _columns(names, one, more):
     """"column 'a' holds" or "columns 'a', 'b' hold" (``one``, ``more``: the verb)."""
     listed = ", ".join(map(repr, names))
@@ -592,8 +584,8 @@ def _read_parquet(path, wanted):
     text = [name for name in variable if name != geometry]
     decoded = sum(_decoded_bytes(table.column(name)) for name in text)
     if decoded > MAX_DECODED_BYTES:
-        raise DataError(f"{path}: {_columns(text, 'holds', 'hold')} {_size(decoded)} of text once decoded; the "
-                        f"columns a point layer uses may hold at most {_size(MAX_DECODED_BYTES)}")
+        raise DataError(f"{path}: {_columns(text, 'holds', 'hold')} {size_text(decoded)} of text once decoded; the "
+                        f"columns a point layer uses may hold at most {size_text(MAX_DECODED_BYTES)}")
     coords = None
     if geo:
         coords = _parquet_points(path, table.column(geometry), geo["columns"][geometry])
@@ -649,11 +641,11 @@ def _footer(path):
             if size < 12 or tail[4:] != b"PAR1":
                 raise DataError(f"{path}: not a Parquet file (it does not end in PAR1)")
             if length > size - 12:
-                raise DataError(f"{path}: not a Parquet file (its footer names {_size(length)} of metadata in a "
-                                f"file of {_size(size)})")
+                raise DataError(f"{path}: not a Parquet file (its footer names {size_text(length)} of metadata in a "
+                                f"file of {size_text(size)})")
             if length > MAX_PARQUET_METADATA_BYTES:
-                raise DataError(f"{path}: {_size(length)} of Parquet metadata; a point file may have at most "
-                                f"{_size(MAX_PARQUET_METADATA_BYTES)}")
+                raise DataError(f"{path}: {size_text(length)} of Parquet metadata; a point file may have at most "
+                                f"{size_text(MAX_PARQUET_METADATA_BYTES)}")
             handle.seek(size - 8 - length)
             return handle.read(length)
     except OSError as exc:
@@ -726,8 +718,8 @@ def _check_uncompressed(path, metadata, footer, used):
         raise DataError(f"{path}: cannot read: a column chunk has no metadata (is the file encrypted?)")
     total = sum(chunks)
     if total > MAX_DECODED_BYTES:
-        raise DataError(f"{path}: {_columns(used, 'takes', 'take')} {_size(total)} uncompressed; the columns a "
-                        f"point layer uses may take at most {_size(MAX_DECODED_BYTES)}")
+        raise DataError(f"{path}: {_columns(used, 'takes', 'take')} {size_text(total)} uncompressed; the columns a "
+                        f"point layer uses may take at most {size_text(MAX_DECODED_BYTES)}")
 
 
 def _chunk_sizes(footer):
@@ -1162,8 +1154,8 @@ class _JSONReader:
 
     def _too_long(self):
         return DataError(f"{self.path}: the JSON value at {self._where(self.at)} is longer than "
-                         f"{_size(MAX_FEATURE_BYTES)}; a point file's features may be at most "
-                         f"{_size(MAX_FEATURE_BYTES)} each")
+                         f"{size_text(MAX_FEATURE_BYTES)}; a point file's features may be at most "
+                         f"{size_text(MAX_FEATURE_BYTES)} each")
 
     def _where(self, at):
         before = self.text.rfind("\n", 0, at)
