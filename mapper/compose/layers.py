@@ -12,6 +12,7 @@ from mapper.core.bidi import contain_bidi
 from mapper.core.geojson import feature as _feature
 from mapper.core.geojson import point_feature as _point
 from mapper.core.points import LonLat
+from mapper.core.style import FLOW_COLORS
 from mapper.core.units import DEFAULT_SPEED_KN, M_S_PER_SPEED_UNIT
 from mapper.core.vocab import LAYER_TITLES, PLACE_KINDS
 from mapper.errors import InputError
@@ -56,10 +57,12 @@ def _routed_features(geodata, route):
     return [_feature(routed.line(), props)]
 
 
-def _route_features(geodata, route):
+def _route_features(geodata, route, color=None):
     if "routing" in route["properties"]:
         return _routed_features(geodata, route)
     props = dict(route["properties"])
+    if props["kind"] == "supply-flow":
+        props.update(legend_label=props.get("legend_label") or props["name"], color=color)
     points = [LonLat(*c[:2]) for c in route["geometry"]["coordinates"]]
     if props["kind"] == "supply-flow" and len(points) == 2:
         span_m = geodesy.inverse(points[0], points[1]).distance_m
@@ -77,14 +80,22 @@ def _flow_arrow(points, props):
     middle = points[len(points) // 2] if len(points) % 2 else points[0]
     onward = geodesy.inverse(middle, points[-1]).azimuth_deg
     return _point(middle, {"id": f"{props['id']}-arrow", "name": props["name"], "marker": "arrow",
-                           "rotation_deg": onward, "direction": props["direction"], "kind": props["kind"]})
+                           "rotation_deg": onward, "direction": props.get("direction"), "kind": props["kind"],
+                           "legend_label": props.get("legend_label"), "color": props.get("color")})
+
+
+def _system(geodata, placement):
+    """The weapon system a range draws, or a stand-in named by its radius: a plain radius cites nothing."""
+    if placement.system_id is not None:
+        return geodata.systems[placement.system_id]
+    return {"name": f"{placement.radius_m / 1000:g} km radius", "range_m": placement.radius_m}
 
 
 def _range_features(geodata, placement):
     if placement.origin.is_area or placement.within is not None:
         return _area_range_features(geodata, placement)
-    system = geodata.systems[placement.system_id]
-    radius_m = float(system["range_m"])
+    system = _system(geodata, placement)
+    radius_m = placement.radius_m
     inside = [r for r in place_reach(geodata.places, placement.origin, radius_m) if r.in_range]
     props = {
         "id": placement.id,
@@ -98,7 +109,7 @@ def _range_features(geodata, placement):
         "centre": [placement.centre.lon, placement.centre.lat],
         "centre_label": placement.centre_label,
         "places_inside": [{"id": p.place_id, "name": p.name, "distance_m": p.distance_m} for p in inside],
-        "sources": system["sources"],
+        "sources": system.get("sources", []),
         "basis": "assumption",
         "note": placement.note,
     }
@@ -110,8 +121,8 @@ def _range_features(geodata, placement):
 
 def _area_range_features(geodata, placement):
     """A system's reach from an area (or from a centre into an area), with the places in range highlighted."""
-    system = geodata.systems[placement.system_id]
-    radius_m = float(system["range_m"])
+    system = _system(geodata, placement)
+    radius_m = placement.radius_m
     origin, within = placement.origin, placement.within
     result = coverage(geodata.places, origin, radius_m, within)
     into = f" into {within.label}" if within else ""
@@ -132,7 +143,7 @@ def _area_range_features(geodata, placement):
         "area_km2": result.area_km2,
         "places_inside": [{"id": r.place_id, "name": r.name, "distance_m": r.distance_m}
                           for r in result.reaches if r.in_range and not r.inside_origin],
-        "sources": system["sources"],
+        "sources": system.get("sources", []),
         "basis": "assumption",
         "note": placement.note,
     }
@@ -205,8 +216,11 @@ def build_layers(geodata, briefing):
     features["places"] = [_with_claims(p, claims.get(p["properties"]["id"])) for p in places]
     routes = [r for r in geodata.routes if keeps(r["properties"], kinds=False)]
     routes += [_briefing_route(spec) for spec in briefing.routes]
+    flows = [r for r in routes if r["properties"]["kind"] == "supply-flow" and "routing" not in r["properties"]]
+    colors = {id(r): FLOW_COLORS[n % len(FLOW_COLORS)] for n, r in enumerate(flows)}
     for route in routes:
-        features[ROUTE_LAYERS[route["properties"]["kind"]]].extend(_route_features(geodata, route))
+        features[ROUTE_LAYERS[route["properties"]["kind"]]].extend(
+            _route_features(geodata, route, colors.get(id(route))))
     for placement in briefing.ranges:
         system_claims = claims.get(placement.system_id)
         features["ranges"].extend(_with_claims(f, system_claims) if f["geometry"]["type"] != "Point" else f

@@ -102,7 +102,8 @@ def reach_briefing(reach, path=None):
     subtitle = (f"{cov.radius_m / 1000:g} km, geodesic (WGS84); "
                 f"{sum(1 for r in cov.reaches if r.in_range and not r.inside_origin)} places in range")
     placement = RangePlacement(id="coverage", system_id=reach.system_id, origin=cov.origin, within=cov.within,
-                               note="Range measured from the whole origin; the launch points are an assumption.")
+                               note="Range measured from the whole origin; the launch points are an assumption.",
+                               radius_m=cov.radius_m)
     return Briefing(path=Path(path or "coverage.toml"), title=title, subtitle=subtitle, layers=("places", "ranges"),
                     ranges=(placement,), view=_view(cov), geodata=reach.geodata)
 

@@ -26,6 +26,11 @@ BASEMAP_STYLES = {
 }
 
 
+# Each supply flow drawn gets the next colour, in drawing order: the legend tells them apart by their own labels.
+FLOW_COLORS = ("#dc2626", "#7c3aed", "#ea580c", "#be185d", "#4d7c0f", "#1d4ed8", "#a16207", "#0e7490", "#9333ea",
+               "#b91c1c")
+
+
 @dataclass(frozen=True)
 class Style:
     """How one kind of feature is drawn, and how the legend names it.
@@ -67,9 +72,7 @@ STYLES = {
     "place-site": Style("Site", "#4b5563", 1.5, "#e5e7eb", 0.9, 4),
     "sea-route": Style("Caspian sea lane (assumed)", "#0369a1", 3.5),
     "river-route": Style("Volga–Kama river route (assumed)", "#0d9488", 3.5),
-    "flow-iran-to-russia": Style("Iran → Russia: drones, ammunition, missiles", "#dc2626", 3),
-    "flow-russia-to-iran": Style("Russia → Iran: aircraft, systems, cooperation", "#7c3aed", 3),
-    "flow-russia-to-ukraine": Style("Drones used against Kyiv", "#ea580c", 3),
+    "supply-flow": Style("Supply flow", FLOW_COLORS[0], 3),
     "flow-briefing": Style("Route computed for the briefing", "#0f766e", 3),
     "range": Style("Weapon range ring (geodesic)", "#b45309", 2, "#f59e0b", 0.15),
     "range-centre": Style("Assumed launch area", "#b45309", 2, "#ffffff", 1.0, 4),
@@ -84,7 +87,7 @@ def style_key(layer_key, props):
     if layer_key == "places":
         return f"place-{props['kind']}"
     if layer_key == "supply-flows":
-        return f"flow-{props['direction']}"
+        return "flow-briefing" if props.get("direction") == "briefing" else "supply-flow"
     if layer_key == "ranges":
         marker = props.get("marker")
         if marker:
@@ -93,6 +96,12 @@ def style_key(layer_key, props):
     if layer_key == "events":
         return "event"
     return props["kind"]
+
+
+def feature_style(layer_key, props):
+    """The Style of one feature: its kind's, in the feature's own colour (a flow's) if it has one."""
+    style = STYLES[style_key(layer_key, props)]
+    return replace(style, color=props["color"]) if props.get("color") else style
 
 
 def legend_entries(layers):
@@ -106,7 +115,7 @@ def legend_entries(layers):
         seen = {}
         for feature in layer.features:
             props = feature["properties"]
-            style = STYLES[style_key(layer.key, props)]
+            style = feature_style(layer.key, props)
             if props.get("legend_label"):
                 style = replace(style, label=props["legend_label"])
             seen.setdefault(style, feature["geometry"]["type"] == "Point")

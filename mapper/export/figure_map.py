@@ -22,7 +22,15 @@ from shapely.geometry import LineString, Polygon, shape
 from shapely.geometry.polygon import orient
 
 from mapper.core.points import LonLat
-from mapper.core.style import BASEMAP_STYLES, LABELLED_KINDS, MINOR_LABEL_KINDS, SEA_COLOR, STYLES, style_key
+from mapper.core.style import (
+    BASEMAP_STYLES,
+    LABELLED_KINDS,
+    MINOR_LABEL_KINDS,
+    SEA_COLOR,
+    STYLES,
+    feature_style,
+    style_key,
+)
 from mapper.core.vocab import PLACE_KINDS
 from mapper.errors import InputError
 from mapper.geo import geodesy
@@ -217,7 +225,7 @@ def _point_style(style, zorder):
 
 def _draw_feature(ax, layer_key, feature, geometry, zorder):
     props = feature["properties"]
-    style = STYLES[style_key(layer_key, props)]
+    style = feature_style(layer_key, props)
     dashed = props.get("basis") == "assumption"
     if geometry.geom_type == "Point":
         if not style.fill_opacity:  # a halo around the place (events, places in range), as on the map

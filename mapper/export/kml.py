@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 
 from mapper.core.bidi import contain_bidi
 from mapper.core.geojson import flat_properties
-from mapper.core.style import STYLES, style_key
+from mapper.core.style import STYLES, feature_style, style_key
 from mapper.core.vocab import LAYER_TITLES
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -96,12 +96,23 @@ def _description(props, sources_by_id):
     return "\n".join(lines)
 
 
+def _style_id(layer_key, props):
+    key = style_key(layer_key, props)
+    return f"{key}-{props['color'].lstrip('#')}" if props.get("color") else key
+
+
 def kml_document(title, exported, sources_by_id):
     """The KML text for ``exported`` (``{layer key: [features]}``)."""
     root = ET.Element("kml", xmlns=KML_NS)
     document = _sub(root, "Document")
     _sub(document, "name", title)
-    for key, style in STYLES.items():
+    # One style per kind, and one per feature colour (each flow has its own).
+    styles = dict(STYLES)
+    for layer_key, features in exported.items():
+        for feature in features:
+            styles.setdefault(_style_id(layer_key, feature["properties"]),
+                              feature_style(layer_key, feature["properties"]))
+    for key, style in styles.items():
         _style(document, key, style)
     for layer_key, features in exported.items():
         folder = _sub(document, "Folder", id=layer_key)
@@ -112,7 +123,7 @@ def kml_document(title, exported, sources_by_id):
             name = props.get("name", props.get("id", ""))
             _sub(placemark, "name", f"{contain_bidi(name)} (assumed)" if props.get("basis") == "assumption" else name)
             _sub(placemark, "description", html.escape(_description(props, sources_by_id), quote=False))
-            _sub(placemark, "styleUrl", f"#{style_key(layer_key, props)}")
+            _sub(placemark, "styleUrl", f"#{_style_id(layer_key, props)}")
             extended = _sub(placemark, "ExtendedData")
             for field, value in flat_properties(props).items():
                 if value is not None:

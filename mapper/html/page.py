@@ -27,9 +27,8 @@ from mapper.core.style import (
     LABELLED_KINDS,
     MINOR_LABEL_KINDS,
     SEA_COLOR,
-    STYLES,
+    feature_style,
     legend_entries,
-    style_key,
 )
 from mapper.errors import InputError
 from mapper.html import assets, popups
@@ -86,7 +85,7 @@ class _Script(Element):
 def _draw_props(layer_key, feature, sources_by_id):
     """The few properties the browser needs: style, popup, label."""
     props = feature["properties"]
-    style = STYLES[style_key(layer_key, props)]
+    style = feature_style(layer_key, props)
     assumption = props.get("basis") == "assumption"
     out = {"style": style.leaflet_options(assumption=assumption)}
     if props.get("marker") == "arrow":

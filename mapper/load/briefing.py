@@ -1,8 +1,11 @@
 """Briefing files: a map as code, in TOML.
 
-A briefing names the title, the data to merge (folders and place files),
-which layers and features to draw, where weapon systems sit (at centres or
-along areas), routes to compute, the view and the basemap.
+A briefing stands on its own: it starts empty, and holds what it draws.  It
+names the title; the data to include (``"iran-russia"``, the bundled story,
+and geodata folders); its own story (sources, systems, places, flows, claims
+and events: :mod:`mapper.load.story`); which layers and features to draw;
+where weapon systems sit (at centres or along areas); routes to compute, the
+view and the basemap.
 :func:`load_briefing` checks it against the geodata; every error names the
 file, the line when it can be found, the key and what is wrong.  Paths in a
 briefing are relative to the briefing file, so it renders from any folder.
@@ -11,28 +14,33 @@ briefing are relative to the briefing file, so it renders from any folder.
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mapper.core.bidi import contain_bidi
 from mapper.core.points import LonLat, checked_lonlat
-from mapper.core.units import DEFAULT_SPEED_KN, M_S_PER_SPEED_UNIT, parse_speed_m_s
-from mapper.core.vocab import BASES, LAYER_TITLES, MODES, PLACE_KINDS
+from mapper.core.units import DEFAULT_SPEED_KN, M_S_PER_SPEED_UNIT, parse_length_m, parse_speed_m_s
+from mapper.core.vocab import BASES, FILES, LAYER_TITLES, MODES, PLACE_KINDS, RECORDS_KEY
 from mapper.errors import DataError, InputError, UnknownPlaceError
+from mapper.load import story
 from mapper.load.areas import Origin, find_area
 from mapper.load.files import checked_size, read_text
-from mapper.load.geodata import merge_folder, merge_places
+from mapper.load.geodata import empty_geodata, merge_folder, merge_places, merge_records
 from mapper.load.lookup import resolve_point
 from mapper.load.places import read_places
 from mapper.load.pointfiles import read_point_layer
+from mapper.load.schema import validate_geodata
 from mapper.load.tiles import find_tile_provider
 from mapper.load.tomltext import check_text
 
 DEFAULT_BRIEFING = "iran-russia"
+# The name in a briefing's `data` list for the bundled story: the geodata folder in use.
+BUNDLED_STORY = "iran-russia"
 ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "great-circle": "supply-flow"}
-TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "layers", "filter", "ranges", "routes", "points",
-            "view", "basemap")
-RANGE_KEYS = ("id", "system", "centre", "area", "within", "note")
+ROUTE_LAYER_BY_KIND = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
+TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "sources", "systems", "flows", "claims", "events",
+            "layers", "filter", "ranges", "routes", "points", "view", "basemap")
+RANGE_KEYS = ("id", "system", "radius", "centre", "area", "within", "note")
 ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "kind", "note")
 POINT_KEYS = ("file", "title", "source", "lat", "lon", "time", "category", "label")
 FILTER_KEYS = ("kinds", "ids", "exclude", "sources")
@@ -51,10 +59,11 @@ class RangePlacement:
     """A weapon system placed at a centre or along an area; geometry is computed at render time."""
 
     id: str
-    system_id: str
+    system_id: str | None  # None: a plain radius
     origin: Origin
     note: str
     within: Origin | None = None  # show only the part of the reach inside this area
+    radius_m: float = 0.0  # the system's range, or the plain radius
 
     @property
     def centre(self):
@@ -314,10 +323,20 @@ def _ranges(reader, doc, geodata):
     placements = []
     for n, where, entry in reader.tables(doc, "ranges", RANGE_KEYS):
         range_id = reader.string(entry, "id", f"{where}.id") if "id" in entry else f"range-{n + 1}"
-        system_id = reader.string(entry, "system", f"{where}.system")
-        if system_id not in geodata.systems:
-            reader.fail(f"{where}.system", f"unknown weapon system {system_id!r}; "
-                                            f"known: {', '.join(geodata.systems)}")
+        if ("system" in entry) == ("radius" in entry):
+            reader.fail(where, "give either system (a weapon system's id) or radius (a length such as \"300 km\")")
+        system_id = None
+        if "system" in entry:
+            system_id = reader.string(entry, "system", f"{where}.system")
+            if system_id not in geodata.systems:
+                known = ", ".join(geodata.systems) or "none: define one in [[systems]], or give a radius"
+                reader.fail(f"{where}.system", f"unknown weapon system {system_id!r}; known: {known}")
+            radius_m = float(geodata.systems[system_id]["range_m"])
+        else:
+            try:
+                radius_m = parse_length_m(reader.string(entry, "radius", f"{where}.radius"))
+            except InputError as exc:
+                reader.fail(f"{where}.radius", str(exc))
         if ("centre" in entry) == ("area" in entry):
             reader.fail(where, "give either centre (a place or {lat, lon}) or area (a country or .geojson file)")
         if "centre" in entry:
@@ -328,7 +347,7 @@ def _ranges(reader, doc, geodata):
             if "within" in entry else None
         default_note = "Analyst-chosen centre." if "centre" in entry else "Analyst-chosen launch area."
         note = reader.string(entry, "note", f"{where}.note", required=False, default=default_note)
-        placements.append(RangePlacement(range_id, system_id, origin, note, within))
+        placements.append(RangePlacement(range_id, system_id, origin, note, within, radius_m))
     return tuple(placements)
 
 
@@ -453,33 +472,95 @@ def _check_unique_ids(reader, geodata, ranges, routes):
             taken.add(item.id)
 
 
-def _with_own_data(reader, doc, geodata):
-    """``geodata`` plus the briefing's data folders and places files."""
+def _merge_story(geodata, bundled):
+    """``geodata`` with every record of the bundled story (already loaded and checked) added."""
+    for name in FILES:
+        records = bundled.raw[name].get(RECORDS_KEY[name], [])
+        geodata = merge_records(geodata, name, records, str(bundled.data_dir))
+    articles = {source_id: bundled.articles_dir for source_id in bundled.sources} if bundled.articles_dir else {}
+    return replace(geodata, source_articles={**geodata.source_articles, **bundled.source_articles, **articles},
+                   source_files={**geodata.source_files, **bundled.source_files})
+
+
+def _place_entries(reader, doc):
+    """The ``places`` list split into places files (paths) and inline places ((index, table) pairs)."""
+    value = doc.get("places", [])
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        reader.fail("places", "must be a list of places files and places ({ name, lat, lon, ... })")
+    files, inline = [], []
+    for n, entry in enumerate(value):
+        if isinstance(entry, dict) and set(entry) == {"file"}:
+            entry = entry["file"]
+        if isinstance(entry, str) and entry.strip():
+            files.append(reader.file(entry, "places"))
+        elif isinstance(entry, dict):
+            inline.append((n, entry))
+        else:
+            reader.fail(f"places[{n}]", "must be a places file name or a table { name, lat, lon, ... }")
+    return files, inline
+
+
+def _check_drawn(reader, doc, layers, routes):
+    """Refuse a range, route or flow that the briefing asks for in a layer it leaves out: never drop one silently."""
+    wanted = [("ranges", "ranges", bool(doc.get("ranges"))), ("flows", "supply-flows", bool(doc.get("flows")))]
+    wanted += [(f"routes[{n}]", ROUTE_LAYER_BY_KIND[spec.kind], True) for n, spec in enumerate(routes)]
+    for table, layer, asked in wanted:
+        if asked and layer not in layers:
+            reader.fail(table, f"drawn in the {layer!r} layer, which 'layers' leaves out; add it to layers")
+
+
+def _with_own_data(reader, doc, bundled):
+    """The briefing's world: its data folders, the bundled story if it asks, its places and its own story."""
+    geodata = empty_geodata(bundled.data_dir)
     for name in reader.strings(doc, "data", "data"):
-        folder = reader.file(name, "data")
         try:
-            geodata = merge_folder(geodata, folder)
+            if name == BUNDLED_STORY:
+                geodata = _merge_story(geodata, bundled)
+            else:
+                geodata = merge_folder(geodata, reader.file(name, "data"))
         except DataError as exc:
             reader.fail("data", str(exc))
-    files = reader.strings(doc, "places", "places")
-    if files:
-        for name in files:
-            places_file = reader.file(name, "places")
-            try:
-                geodata = merge_places(geodata, read_places(places_file))
-            except DataError as exc:
-                reader.fail("places", str(exc))
-    return geodata
+    geodata = story.add_sources(reader, doc, geodata)
+    files, inline = _place_entries(reader, doc)
+    for places_file in files:
+        try:
+            geodata = merge_places(geodata, read_places(places_file))
+        except DataError as exc:
+            reader.fail("places", str(exc))
+    geodata = story.add_inline_places(reader, inline, geodata)
+    for add in (story.add_systems, story.add_flows, story.add_claims, story.add_events):
+        geodata = add(reader, doc, geodata)
+    return _validated(reader, doc, geodata)
+
+
+def _validated(reader, doc, geodata):
+    """``geodata`` if it validates; else the first problem, at the briefing's line when it is the briefing's own."""
+    problems = validate_geodata(geodata)
+    if not problems:
+        return geodata
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more; run 'mapper validate {reader.path.name}')" if len(problems) > 1 else ""
+    registry = next(name for name, filename in FILES.items() if filename == first.file)
+    index = story.inline_index(doc, registry, first.feature_id)
+    if index is not None:
+        table = story.TABLE_OF_REGISTRY[registry]
+        field = {"seed_file": "file", "range_m": "range", "name": "label"}.get(first.field, first.field) \
+            if registry in ("sources", "systems", "routes") else first.field
+        reader.fail(f"{table}[{index}].{field}", first.message + more)
+    reader.fail("data", f"{first}{more}")
 
 
 def load_briefing(path, geodata):
-    """Read and check the briefing at ``path`` against ``geodata``.
+    """Read and check the briefing at ``path``; ``geodata`` is the bundled story (or the folder in use).
 
     Returns
     -------
     Briefing
-        Its ``geodata`` is ``geodata`` plus the briefing's own data folders
-        and places files; draw from that.
+        Its ``geodata`` is the briefing's world: ``geodata`` only if the
+        briefing's ``data`` names it, plus its data folders, places and own
+        story; draw from that.
 
     Raises
     ------
@@ -512,6 +593,7 @@ def load_briefing(path, geodata):
         reader.fail("stamp", "must be true or false")
     ranges, routes = _ranges(reader, doc, geodata), _routes(reader, doc, geodata)
     _check_unique_ids(reader, geodata, ranges, routes)
+    _check_drawn(reader, doc, layers, routes)
     basemap = reader.string(doc, "basemap", "basemap", required=False, default=OFFLINE_BASEMAP)
     if basemap != OFFLINE_BASEMAP:
         try:

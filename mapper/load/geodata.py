@@ -1,8 +1,12 @@
 """Load the geodata folder: places, routes, weapon systems, claims, events.
 
 The folder holds GeoJSON for what has a location of its own (places, routes)
-and plain JSON registries for the rest.  :func:`load_geodata` reads and
+and plain JSON registries for the rest; a folder may hold only the files it
+needs, and a missing one is empty.  :func:`load_geodata` reads and
 validates; :func:`read_geodata` only reads, for ``mapper validate``.
+Merging (:func:`merge_folder`, :func:`merge_places`, :func:`merge_records`)
+does not validate: a briefing merges all its data, then validates once
+(:func:`checked`), so that any record may refer to any place it knows.
 """
 
 from dataclasses import dataclass, field, replace
@@ -14,7 +18,7 @@ from mapper.core.vocab import FILES, RECORDS_KEY
 from mapper.errors import DataError
 from mapper.load.bundled import default_data_dir, find_articles_dir
 from mapper.load.files import read_bytes, read_json
-from mapper.load.schema import validate_geodata
+from mapper.load.schema import MAX_RECORDS, validate_geodata
 
 
 @dataclass
@@ -30,6 +34,8 @@ class Geodata:
     articles_dir: Path | None = None
     # Sources merged from another folder, and that folder's articles.
     source_articles: dict = field(default_factory=dict)
+    # Sources whose saved text is one file of its own (a briefing's [[sources]] file), by id.
+    source_files: dict = field(default_factory=dict)
 
     @cached_property
     def sources(self):
@@ -73,6 +79,23 @@ class Geodata:
         """The place feature with id ``place_id``; KeyError if there is none."""
         return self._places_by_id[place_id]
 
+    def article_path(self, source_id):
+        """Where the saved text of a source should be, or None if it names none."""
+        if source_id in self.source_files:
+            return self.source_files[source_id]
+        seed_file = self.sources.get(source_id, {}).get("seed_file")
+        articles_dir = self.source_articles.get(source_id, self.articles_dir)
+        if articles_dir is None or not isinstance(seed_file, str):
+            return None
+        return articles_dir / seed_file
+
+    def quotes_checked(self, source_id):
+        """True if the quotes of ``source_id`` are checked against its saved text (the text is there)."""
+        try:
+            return self.article_text(source_id) is not None
+        except DataError:
+            return False
+
     def article_text(self, source_id):
         """Text of a source article, or None if its seed file is not found.
 
@@ -82,11 +105,9 @@ class Geodata:
             If the article is there but is not UTF-8: its quotes could not
             be checked, which must not pass for checked.
         """
-        seed_file = self.sources.get(source_id, {}).get("seed_file")
-        articles_dir = self.source_articles.get(source_id, self.articles_dir)
-        if articles_dir is None or not isinstance(seed_file, str):
+        path = self.article_path(source_id)
+        if path is None:
             return None
-        path = articles_dir / seed_file
         try:
             # Missing, or a folder (seed_file ""): validation names that fault (sources.json: seed_file).
             if path.is_dir() or not (path.exists() or path.is_symlink()):
@@ -112,23 +133,46 @@ def place_lonlat(place):
     return LonLat(lon, lat)
 
 
+def _empty_registry(name):
+    if RECORDS_KEY[name] == "features":
+        return {"type": "FeatureCollection", "features": []}
+    return {RECORDS_KEY[name]: []}
+
+
+def empty_geodata(data_dir=None):
+    """Geodata with no records: where a briefing starts.  ``data_dir`` is the folder in use (for its basemap)."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    return Geodata(data_dir=data_dir, raw={name: _empty_registry(name) for name in FILES})
+
+
+def _present(path):
+    """True if ``path`` is there to be read (a device or a broken link is read, and refused)."""
+    return path.exists() or path.is_symlink()
+
+
 def read_geodata(data_dir=None):
-    """Read every registry file of ``data_dir`` without validating content.
+    """Read the registry files of ``data_dir`` without validating content; a missing file is empty.
 
     Raises
     ------
     DataError
-        If the folder or a file is missing, unreadable or not JSON.
+        If the folder is missing or holds none of the registry files, or a
+        file is unreadable or not a JSON object.
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     if not data_dir.is_dir():
         raise DataError(f"{data_dir}: geodata folder not found")
     raw = {}
     for name, filename in FILES.items():
+        if not _present(data_dir / filename):
+            raw[name] = _empty_registry(name)
+            continue
         decoded = read_json(data_dir / filename, "geodata file")
         if not isinstance(decoded, dict):
             raise DataError(f"{data_dir / filename}: top level must be a JSON object")
         raw[name] = decoded
+    if not any(_present(data_dir / filename) for filename in FILES.values()):
+        raise DataError(f"{data_dir}: no geodata files ({', '.join(FILES.values())})")
     return Geodata(data_dir=data_dir, raw=raw, articles_dir=find_articles_dir(data_dir))
 
 
@@ -137,7 +181,8 @@ def _record_ids(records):
             for r in records if isinstance(r, dict)}
 
 
-def _checked(geodata, what):
+def checked(geodata, what):
+    """``geodata`` if it validates, else a DataError naming ``what`` and the first problem."""
     problems = validate_geodata(geodata)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -145,8 +190,31 @@ def _checked(geodata, what):
     return geodata
 
 
+def merge_records(geodata, name, records, where):
+    """``geodata`` with ``records`` added to registry ``name``; ``where`` names their origin in errors.
+
+    Raises
+    ------
+    DataError
+        If an id is already taken, or the registry would hold too many records.
+    """
+    key = RECORDS_KEY[name]
+    existing = geodata.raw[name].get(key, [])
+    if not isinstance(existing, list):
+        raise DataError(f"{where}: cannot merge into {FILES[name]}, whose {key!r} is not a list")
+    if len(existing) + len(records) > MAX_RECORDS:
+        raise DataError(f"{where}: more than {MAX_RECORDS:,} records in {FILES[name]} with it merged")
+    taken = _record_ids(existing)
+    for record_id in _record_ids(records):
+        if record_id in taken:
+            raise DataError(f"{where}: id {record_id!r} is already defined in the geodata it is merged into")
+    raw = dict(geodata.raw)
+    raw[name] = {**geodata.raw[name], key: [*existing, *records]}
+    return replace(geodata, raw=raw)
+
+
 def merge_folder(geodata, folder):
-    """``geodata`` with the records of another geodata folder added.
+    """``geodata`` with the records of another geodata folder added (not validated: see :func:`checked`).
 
     The folder may hold any of the registry files; its ``articles/`` folder,
     if any, is where its own sources' quotes are checked.
@@ -154,34 +222,29 @@ def merge_folder(geodata, folder):
     Raises
     ------
     DataError
-        If the folder is missing, a file is invalid, an id is already taken,
-        or the merged data does not validate.
+        If the folder is missing or holds no registry file, a file is not a
+        registry, or an id is already taken.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder}: data folder not found")
-    raw = {name: dict(value) for name, value in geodata.raw.items()}
     source_articles = dict(geodata.source_articles)
     found = False
     for name, filename in FILES.items():
         path = folder / filename
-        if not path.exists() and not path.is_symlink():  # a device or a broken link is read, and refused
+        if not _present(path):
             continue
         found = True
         decoded = read_json(path, "geodata file")
         records = decoded.get(RECORDS_KEY[name]) if isinstance(decoded, dict) else None
         if not isinstance(records, list):
             raise DataError(f"{path}: needs a top-level object with a {RECORDS_KEY[name]!r} list")
-        taken = _record_ids(raw[name].get(RECORDS_KEY[name], []))
-        for record_id in _record_ids(records):
-            if record_id in taken:
-                raise DataError(f"{path}: id {record_id!r} is already defined in the geodata it is merged into")
-        raw[name][RECORDS_KEY[name]] = [*raw[name].get(RECORDS_KEY[name], []), *records]
+        geodata = merge_records(geodata, name, records, str(path))
         if name == "sources" and (folder / "articles").is_dir():
             source_articles.update({r.get("id"): folder / "articles" for r in records if isinstance(r, dict)})
     if not found:
         raise DataError(f"{folder}: no geodata files ({', '.join(FILES.values())})")
-    return _checked(replace(geodata, raw=raw, source_articles=source_articles), f"with {folder} merged")
+    return replace(geodata, source_articles=source_articles)
 
 
 def merge_places(geodata, features):
@@ -190,7 +253,8 @@ def merge_places(geodata, features):
     Raises
     ------
     DataError
-        If a place's id is already taken, naming the file and line it came from.
+        If a place's id is already taken, naming the file and line it came from
+        (not validated: see :func:`checked`).
     """
     taken = _record_ids(geodata.places)
     for feature in features:
@@ -198,9 +262,8 @@ def merge_places(geodata, features):
         if props["id"] in taken:
             raise DataError(f"{props.get('origin', props['id'])}: id {props['id']!r} is already a place; "
                             "give it another id (an 'id' column) or leave it out")
-    raw = dict(geodata.raw)
-    raw["places"] = {**geodata.raw["places"], "features": [*geodata.places, *features]}
-    return _checked(replace(geodata, raw=raw), "with the places files merged")
+        taken[props["id"]] = feature
+    return merge_records(geodata, "places", list(features), "places")
 
 
 def load_geodata(data_dir=None):

@@ -494,3 +494,23 @@ def _aliases(row):
 
 
 _READERS = {".csv": _read_places_csv, ".geojson": _read_geojson, ".json": _read_geojson, ".kml": _read_kml}
+
+
+def inline_place(fields, where, origin):
+    """The GeoJSON feature of a place given inline (a briefing's ``[[places]]`` table).
+
+    ``fields`` are the table's keys, as in a places file (name, lat, lon,
+    source, id, kind, country, aliases, note, description); ``where`` names
+    the table in messages (``places[2]``) and ``origin`` in the map
+    (``my.toml:14``).
+
+    Raises
+    ------
+    DataError
+        Naming ``where`` and the first bad value.
+    """
+    row = _Row(where=where, origin=origin, note=f"Given in {origin}.", fields=fields, label=lambda key: key)
+    try:
+        return _feature(row)
+    except _Fault as exc:
+        raise DataError(f"{where}.{exc}") from None
