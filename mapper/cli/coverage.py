@@ -2,14 +2,25 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors, say, visible
+from mapper.cli.options import (
+    PointCommand,
+    briefing_option,
+    data_dir_of,
+    echo_json,
+    json_option,
+    log,
+    overwrite_option,
+    reports_errors,
+    say,
+    visible,
+)
 
 
 def _table(rows, width):
     return [f"  {visible(r['name']):<{width}}  {r['distance_km']:8,.1f} km" for r in rows]
 
 
-@click.command()
+@click.command(cls=PointCommand)
 @click.argument("system")
 @click.option("--from", "origin", required=True, metavar="PLACE|LAT,LON|AREA",
               help="Where the range is measured from: a place, LAT,LON, a Natural Earth country "
@@ -20,9 +31,10 @@ def _table(rows, width):
               help="Also draw it: .html (offline map), or .geojson, .kml, .gpkg, .png, .svg, .pdf.")
 @json_option
 @overwrite_option
+@briefing_option
 @click.pass_context
 @reports_errors
-def coverage(ctx, system, origin, within, output, as_json, overwrite):
+def coverage(ctx, system, origin, within, output, as_json, overwrite, briefing):
     """List the places within SYSTEM's range of --from, with geodesic distances.
 
     SYSTEM is a weapon system's id or name (fath-360) or a radius (300km).
@@ -39,7 +51,7 @@ def coverage(ctx, system, origin, within, output, as_json, overwrite):
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
-    reach = api.reach(system, origin, within, data_dir_of(ctx))
+    reach = api.reach(system, origin, within, data_dir_of(ctx), briefing_path=briefing)
     answer = api.reach_dict(reach)
     if output:
         path = api.write_reach(reach, output, overwrite)

@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors, say
+from mapper.cli.options import PointCommand, briefing_option, data_dir_of, echo_json, json_option, reports_errors, say
 
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
@@ -15,15 +15,16 @@ def _endpoint(named):
     return {"label": named.label, "place_id": named.place_id, "lat": named.point.lat, "lon": named.point.lon}
 
 
-@click.command()
+@click.command(cls=PointCommand)
 @click.argument("a")
 @click.argument("b")
 @click.option("--units", type=click.Choice(["km", "mi", "nmi", "m"]), default="km", show_default=True,
               help="Units for the printed distance.")
 @json_option
+@briefing_option
 @click.pass_context
 @reports_errors
-def distance(ctx, a, b, units, as_json):
+def distance(ctx, a, b, units, as_json, briefing):
     """Geodesic (WGS84) distance from A to B, with the bearing each way.
 
     A and B are place ids, names or aliases (any case), or LAT,LON in
@@ -36,7 +37,7 @@ def distance(ctx, a, b, units, as_json):
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
-    found = api.distance(a, b, data_dir_of(ctx))
+    found = api.distance(a, b, data_dir_of(ctx), briefing)
     value = found.length_in(units)
     if as_json:
         echo_json({

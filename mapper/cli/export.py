@@ -2,11 +2,11 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, log, overwrite_option, reports_errors, stamp_option
+from mapper.cli.options import PointCommand, data_dir_of, log, overwrite_option, reports_errors, stamp_option
 from mapper.core.vocab import FORMATS, LAYER_TITLES
 
 
-@click.command()
+@click.command(cls=PointCommand)
 @click.argument("briefing", required=False, type=click.Path(dir_okay=False, readable=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="File to write [default: outputs/BRIEFING-NAME.EXT].")

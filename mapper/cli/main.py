@@ -65,7 +65,8 @@ def cli(ctx, data_dir, verbose, quiet):
     """Citable, geodesically correct maps of weapons supply chains.
 
     Coordinates on the command line are LAT,LON in decimal degrees
-    (the order map apps show), e.g. 50.45,30.52 for Kyiv.
+    (the order map apps show), e.g. 50.45,30.52 for Kyiv; south and west
+    are negative: -33.87,151.21 for Sydney, 51.5,-0.13 for London.
 
     \b
     Example:

@@ -11,6 +11,7 @@ import warnings
 import click
 
 from mapper.core.text import UNSAFE_CHARS
+from mapper.core.vocab import LATLON_PATTERN, MINUS_SIGN
 from mapper.errors import InputError, MapperError, MapperWarning, OutputExistsError
 
 log = logging.getLogger("mapper")
@@ -136,6 +137,40 @@ def reports_errors(command):
     return wrapper
 
 
+class PointCommand(click.Command):
+    """A command whose arguments may be points south or west: ``mapper distance -33.87,151.21 51.5,-0.13``.
+
+    click reads every argument that starts with ``-`` as an option.  Before it
+    parses, an argument shaped like LAT,LON that is not an option's value has
+    its leading ``-`` swapped for U+2212 MINUS SIGN, so that it reaches the
+    command as a value; after parsing it is given back as it was typed.  Any
+    other argument starting with ``-`` is still an option, and an unknown one
+    still a usage error.
+    """
+
+    def parse_args(self, ctx, args):
+        takes_value = {name for param in self.get_params(ctx) if isinstance(param, click.Option)
+                       and not param.is_flag and not param.count for name in param.opts}
+        typed, swapped = {}, []
+        after_value_option = False
+        for n, arg in enumerate(args):
+            if arg == "--":  # the rest are values already
+                swapped.extend(args[n:])
+                break
+            if not after_value_option and arg.startswith("-") and LATLON_PATTERN.match(arg):
+                typed[MINUS_SIGN + arg[1:]] = arg
+                arg = MINUS_SIGN + arg[1:]
+            after_value_option = not after_value_option and arg in takes_value
+            swapped.append(arg)
+        rest = super().parse_args(ctx, swapped)
+        for name, value in ctx.params.items():
+            if isinstance(value, str):
+                ctx.params[name] = typed.get(value, value)
+            elif isinstance(value, tuple):
+                ctx.params[name] = tuple(typed.get(v, v) if isinstance(v, str) else v for v in value)
+        return rest
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
 stamp_option = click.option("--stamp/--no-stamp", default=None,
@@ -152,6 +187,12 @@ def echo_json(value):
     """
     text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
     _write(_CONTROL_BUT_NEWLINE.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+
+
+briefing_option = click.option(
+    "-b", "--briefing", "briefing", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="Answer for this briefing (a TOML file): its places, systems, sources and claims. "
+         "Default: the bundled Iran–Russia story.")
 
 
 def data_dir_of(ctx):

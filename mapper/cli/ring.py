@@ -2,19 +2,30 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors, say
+from mapper.cli.options import (
+    PointCommand,
+    briefing_option,
+    data_dir_of,
+    echo_json,
+    json_option,
+    log,
+    overwrite_option,
+    reports_errors,
+    say,
+)
 
 
-@click.command()
+@click.command(cls=PointCommand)
 @click.argument("center")
 @click.option("-r", "--radius", required=True, help="Radius with a unit: 120km, 75mi, 65nmi or 120000m.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="Write the ring as a GeoJSON FeatureCollection to this file.")
 @overwrite_option
 @json_option
+@briefing_option
 @click.pass_context
 @reports_errors
-def ring(ctx, center, radius, output, overwrite, as_json):
+def ring(ctx, center, radius, output, overwrite, as_json, briefing):
     """Geodesic circle of RADIUS around CENTER (a place or LAT,LON).
 
     Every vertex is a WGS84 geodesic destination from the centre; output is
@@ -27,7 +38,7 @@ def ring(ctx, center, radius, output, overwrite, as_json):
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
-    feature = api.ring(center, radius, data_dir_of(ctx))
+    feature = api.ring(center, radius, data_dir_of(ctx), briefing)
     if output:
         api.write_features(output, [feature], overwrite=overwrite)
         log.info("wrote %s", output)

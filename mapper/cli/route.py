@@ -2,11 +2,21 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, log, overwrite_option, reports_errors, say
+from mapper.cli.options import (
+    PointCommand,
+    briefing_option,
+    data_dir_of,
+    echo_json,
+    json_option,
+    log,
+    overwrite_option,
+    reports_errors,
+    say,
+)
 from mapper.core.vocab import MODES
 
 
-@click.command()
+@click.command(cls=PointCommand)
 @click.argument("start", metavar="FROM")
 @click.argument("end", metavar="TO")
 @click.option("--via", "vias", multiple=True, metavar="PLACE", help="Pass through this place; repeat for more.")
@@ -19,9 +29,10 @@ from mapper.core.vocab import MODES
               help="Write the route as a GeoJSON FeatureCollection (one LineString, legs as properties).")
 @overwrite_option
 @json_option
+@briefing_option
 @click.pass_context
 @reports_errors
-def route(ctx, start, end, vias, mode, speed, output, overwrite, as_json):
+def route(ctx, start, end, vias, mode, speed, output, overwrite, as_json, briefing):
     """The route from FROM to TO (places or LAT,LON) over water.
 
     Each end snaps to the nearest listed water (data/geo/waterways.json),
@@ -36,7 +47,7 @@ def route(ctx, start, end, vias, mode, speed, output, overwrite, as_json):
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
-    feature = api.route([start, *vias, end], mode, speed, data_dir_of(ctx))
+    feature = api.route([start, *vias, end], mode, speed, data_dir_of(ctx), briefing)
     if output:
         api.write_features(output, [feature], overwrite=overwrite)
         log.info("wrote %s", output)

@@ -1,13 +1,10 @@
 """Points: the one (lon, lat) type inside mapper, and ``LAT,LON`` text."""
 
 import math
-import re
 from dataclasses import dataclass
 
+from mapper.core.vocab import LATLON_PATTERN, MINUS_SIGN
 from mapper.errors import InputError
-
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
-_LATLON = re.compile(rf"^\s*({_NUMBER})\s*[,\s]\s*({_NUMBER})\s*$")
 
 
 @dataclass(frozen=True)
@@ -38,11 +35,13 @@ def checked_lonlat(lon, lat, what="coordinate"):
 
 def looks_like_latlon(text):
     """True when ``text`` has the shape ``LAT,LON`` (two numbers)."""
-    return bool(_LATLON.match(text))
+    return bool(LATLON_PATTERN.match(text))
 
 
 def parse_latlon(text):
     """Parse ``"LAT,LON"`` in decimal degrees (the order map apps show).
+
+    A minus may be ``-`` or U+2212 MINUS SIGN: ``−33.87,151.21`` is Sydney.
 
     Returns
     -------
@@ -54,8 +53,8 @@ def parse_latlon(text):
     InputError
         If the text is not two numbers or they are out of range.
     """
-    match = _LATLON.match(text)
+    match = LATLON_PATTERN.match(text)
     if not match:
         raise InputError(f"cannot read {text!r} as LAT,LON in decimal degrees, e.g. 50.45,30.52")
-    lat, lon = float(match.group(1)), float(match.group(2))
+    lat, lon = (float(match.group(n).replace(MINUS_SIGN, "-")) for n in (1, 2))
     return checked_lonlat(lon, lat, what=f"coordinate {text.strip()!r}")

@@ -23,6 +23,13 @@ RECORDS_KEY = {"sources": "sources", "places": "features", "routes": "features",
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PATTERN = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?\Z")
 
+# A point typed as text: LAT,LON in decimal degrees (a comma or spaces between).  A minus
+# may be U+2212 MINUS SIGN, as documents print it (and as the command line carries a leading
+# minus past click: see mapper.cli.options.PointCommand).
+MINUS_SIGN = "\u2212"
+_NUMBER = rf"[+\-{MINUS_SIGN}]?(?:\d+(?:\.\d*)?|\.\d+)"
+LATLON_PATTERN = re.compile(rf"^\s*({_NUMBER})\s*[,\s]\s*({_NUMBER})\s*\Z")
+
 # A record without sources gives one of these as its basis, with a note.
 BASES = ("assumption", "gazetteer", "user")
 
@@ -77,3 +84,6 @@ DIRECTIONS = {
 FORMATS = {"geojson": ".geojson", "kml": ".kml", "gpkg": ".gpkg", "csv": ".csv", "distances": ".csv",
            "fragment": ".html", "png": ".png", "svg": ".svg", "pdf": ".pdf", "screenshot": ".png"}
 FIGURE_FORMATS = ("png", "svg", "pdf")
+
+# The JSON Schemas shipped in data/schema (NAME.schema.json): the briefing's, and one per registry file.
+SCHEMAS = ("briefing", *FILES)

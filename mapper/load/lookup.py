@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass
 
 from mapper.core.points import LonLat, looks_like_latlon, parse_latlon
+from mapper.core.vocab import MINUS_SIGN
 from mapper.errors import UnknownPlaceError
 from mapper.load.geodata import place_lonlat
 from mapper.load.swaps import warn_if_swapped
 
-# Text made only of digits and separators was meant as a coordinate.
-_COORDINATE_CHARS = re.compile(r"[\d\s.,;:+-]+")
+# Text made only of digits, signs and separators was meant as a coordinate.
+_COORDINATE_CHARS = re.compile(rf"[\d\s.,;:+\-{MINUS_SIGN}]+")
 
 
 @dataclass(frozen=True)
