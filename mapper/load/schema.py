@@ -322,7 +322,7 @@ class _Checker:
             if not isinstance(range_m, (int, float)) or isinstance(range_m, bool) or not _finite_number(range_m) \
                     or not range_m > 0:
                 self.fault("systems", fid, "range_m", "must be a number of metres greater than zero")
-            self.citations("systems", fid, "sources", system.get("sources"))
+            self.provenance("systems", fid, system)
 
     def claims(self):
         for fid, claim in self.records("claims", "claims"):
