@@ -11,6 +11,7 @@ pay for a map.
 """
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +29,11 @@ from mapper.geo.claims import verify_claims
 from mapper.geo.geodesy import inverse
 from mapper.geo.routing import route_feature
 from mapper.load.briefing import Briefing, default_briefing_path, load_briefing
-from mapper.load.check import Report, check_folder
+from mapper.load.check import Report, check_briefing, check_folder
 from mapper.load.geodata import Geodata, load_geodata, place_lonlat
 from mapper.load.lookup import NamedPoint, resolve_point
 from mapper.load.pointfiles import PointLayer, point_layer, read_point_layer
+from mapper.load.schemas import read_schema
 from mapper.load.tiles import find_tile_provider
 
 __all__ = [
@@ -43,7 +45,7 @@ __all__ = [
     "render_html", "write_features",
     # the CLI's questions
     "distance", "format_hours", "new_briefing", "place_rows", "point_layer", "reach", "reach_dict", "ring", "route",
-    "validate", "verify", "write_reach",
+    "schema", "validate", "verify", "world", "write_reach",
 ]
 
 OUTPUTS_DIR = Path("outputs")
@@ -91,6 +93,17 @@ def open_briefing(briefing_path=None, data_dir=None):
     """
     geodata = load_geodata(data_dir)
     return load_briefing(briefing_path or default_briefing_path(geodata.data_dir), geodata)
+
+
+def world(briefing_path=None, data_dir=None):
+    """The geodata a command sees: the briefing's world (its data, places and story), else the folder in use.
+
+    Without a briefing, that is the geodata folder (default: the bundled
+    Iran–Russia story, which the default briefing draws).
+    """
+    if briefing_path is None:
+        return load_geodata(data_dir)
+    return open_briefing(briefing_path, data_dir).geodata
 
 
 def default_output_path(briefing, suffix, qualifier=""):
@@ -218,14 +231,15 @@ def export(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwr
     return result
 
 
-def reach(system, origin, within=None, data_dir=None, base_dir=None):
+def reach(system, origin, within=None, data_dir=None, base_dir=None, briefing_path=None):
     """What ``system`` (an id, a name or a radius such as ``300km``) reaches from ``origin``.
 
     ``origin`` is LAT,LON, a place, a Natural Earth country or a GeoJSON
-    file; ``within`` a country or a GeoJSON file.  See :func:`reach_dict`
-    for the answer as JSON-ready data.
+    file; ``within`` a country or a GeoJSON file; places and systems are
+    the briefing's (see :func:`world`).  See :func:`reach_dict` for the
+    answer as JSON-ready data.
     """
-    return reach_of(load_geodata(data_dir), system, origin, within, base_dir)
+    return reach_of(world(briefing_path, data_dir), system, origin, within, base_dir)
 
 
 def write_reach(system_reach, path, overwrite=False):
@@ -243,10 +257,10 @@ def write_reach(system_reach, path, overwrite=False):
     return export_briefing(system_reach.geodata, briefing, layers, path, fmt, overwrite).path
 
 
-def place_rows(data_dir=None):
+def place_rows(data_dir=None, briefing_path=None):
     """Every place as a dict: id, name, kind, lat, lon, aliases and provenance (source ids or basis)."""
     rows = []
-    for place in load_geodata(data_dir).places:
+    for place in world(briefing_path, data_dir).places:
         props = place["properties"]
         point = place_lonlat(place)
         provenance = props.get("basis") or ",".join(sorted({c["source"] for c in props.get("sources", [])}))
@@ -255,34 +269,36 @@ def place_rows(data_dir=None):
     return rows
 
 
-def distance(a, b, data_dir=None):
+def distance(a, b, data_dir=None, briefing_path=None):
     """The :class:`Distance` from ``a`` to ``b`` (place ids, names, aliases or LAT,LON)."""
-    geodata = load_geodata(data_dir)
+    geodata = world(briefing_path, data_dir)
     start, end = resolve_point(geodata, a), resolve_point(geodata, b)
     bearing = inverse(start.point, end.point)
     return Distance(start, end, bearing.distance_m, bearing.azimuth_deg, bearing.back_azimuth_deg)
 
 
-def ring(centre, radius, data_dir=None):
+def ring(centre, radius, data_dir=None, briefing_path=None):
     """A geodesic range ring of ``radius`` (a length with its unit) around ``centre``, as a GeoJSON Feature."""
     radius_m = parse_length_m(radius)
-    return ring_feature(resolve_point(load_geodata(data_dir), centre), radius_m)
+    return ring_feature(resolve_point(world(briefing_path, data_dir), centre), radius_m)
 
 
-def route(stops, mode="sea", speed="10kn", data_dir=None):
+def route(stops, mode="sea", speed="10kn", data_dir=None, briefing_path=None):
     """The route through ``stops`` (places or LAT,LON) in ``mode``, as a GeoJSON Feature with legs and sailing time."""
     speed_m_s = parse_speed_m_s(speed)
-    return route_feature(load_geodata(data_dir), stops, mode, speed_m_s)
+    return route_feature(world(briefing_path, data_dir), stops, mode, speed_m_s)
 
 
-def verify(data_dir=None):
+def verify(data_dir=None, briefing_path=None):
     """Every claim checked: (list of ClaimCheck, sources by id)."""
-    geodata = load_geodata(data_dir)
+    geodata = world(briefing_path, data_dir)
     return verify_claims(geodata), geodata.sources
 
 
-def validate(data_dir=None):
-    """The :class:`Report` of a geodata folder and its briefings."""
+def validate(data_dir=None, briefing_path=None):
+    """The :class:`Report` of a geodata folder and its briefings, or of one briefing (a .toml file)."""
+    if briefing_path is not None:
+        return check_briefing(briefing_path, data_dir)
     return check_folder(data_dir)
 
 
@@ -294,3 +310,16 @@ def new_briefing(name, overwrite=False):
 def write_features(path, features, overwrite=False):
     """Write ``features`` as an RFC 7946 FeatureCollection, atomically."""
     return write_atomic(path, dumps(feature_collection(features)) + "\n", overwrite=overwrite)
+
+
+def schema(name, output_path=None, overwrite=False):
+    """The JSON Schema called ``name``: ``briefing``, or a geodata file's (``places``, ``routes``, ...), as a dict.
+
+    The names are :data:`mapper.core.vocab.SCHEMAS`.  With ``output_path``,
+    the schema is also written there as JSON, atomically; an existing file is
+    replaced only with ``overwrite``.
+    """
+    document = read_schema(name)
+    if output_path is not None:
+        write_atomic(output_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n", overwrite=overwrite)
+    return document

@@ -2,12 +2,21 @@
 
 import click
 
-from mapper.cli.options import PointCommand, data_dir_of, log, overwrite_option, reports_errors, stamp_option
+from mapper.cli.options import (
+    PointCommand,
+    briefing_option,
+    data_dir_of,
+    log,
+    overwrite_option,
+    reports_errors,
+    stamp_option,
+)
 from mapper.core.vocab import FORMATS, LAYER_TITLES
 
 
 @click.command(cls=PointCommand)
-@click.argument("briefing", required=False, type=click.Path(dir_okay=False, readable=False, path_type=str))
+@click.argument("briefing_arg", metavar="[BRIEFING]", required=False,
+                type=click.Path(dir_okay=False, readable=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="File to write [default: outputs/BRIEFING-NAME.EXT].")
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)),
@@ -38,10 +47,11 @@ from mapper.core.vocab import FORMATS, LAYER_TITLES
                    "doubles the detail [default: 96].")
 @stamp_option
 @overwrite_option
+@briefing_option
 @click.pass_context
 @reports_errors
-def export(ctx, briefing, output, fmt, layers, places, offline, height_px, projection, size, dpi, stamp,
-           overwrite):
+def export(ctx, briefing_arg, output, fmt, layers, places, offline, height_px, projection, size, dpi, stamp,
+           overwrite, briefing):
     """Export BRIEFING (default: the Iran–Russia briefing) for other tools and for reports.
 
     Range rings and geodesic routes are exported as computed; direction
@@ -62,7 +72,9 @@ def export(ctx, briefing, output, fmt, layers, places, offline, height_px, proje
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
-    result = api.export(briefing, output, fmt, data_dir=data_dir_of(ctx), overwrite=overwrite,
+    if briefing_arg is not None and briefing is not None:
+        raise click.UsageError("give BRIEFING or --briefing, not both")
+    result = api.export(briefing_arg or briefing, output, fmt, data_dir=data_dir_of(ctx), overwrite=overwrite,
                          layer_keys=layers, places=places, offline=offline, height_px=height_px,
                          figure=api.FigureOptions(projection, size, dpi, stamp))
     counts = ", ".join(f"{n} {key}" for key, n in result.feature_counts.items())

@@ -2,14 +2,15 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors, say
+from mapper.cli.options import briefing_option, data_dir_of, echo_json, json_option, reports_errors, say
 
 
 @click.command()
 @json_option
+@briefing_option
 @click.pass_context
 @reports_errors
-def places(ctx, as_json):
+def places(ctx, as_json, briefing):
     """List every place: id, name, kind, LAT,LON and where it comes from.
 
     \b
@@ -19,7 +20,7 @@ def places(ctx, as_json):
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
-    rows = api.place_rows(data_dir_of(ctx))
+    rows = api.place_rows(data_dir_of(ctx), briefing)
     if as_json:
         echo_json(rows)
         return

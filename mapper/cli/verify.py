@@ -2,7 +2,7 @@
 
 import click
 
-from mapper.cli.options import data_dir_of, echo_json, json_option, reports_errors, say
+from mapper.cli.options import briefing_option, data_dir_of, echo_json, json_option, reports_errors, say
 
 
 def _bounds(check):
@@ -22,9 +22,10 @@ def _lines(check, sources):
 @click.command()
 @json_option
 @click.option("--strict", is_flag=True, help="Exit 1 if any claim fails.")
+@briefing_option
 @click.pass_context
 @reports_errors
-def verify(ctx, as_json, strict):
+def verify(ctx, as_json, strict, briefing):
     """Check every claim of distance and direction in the geodata against WGS84 geodesy.
 
     For each claim: the stated figure and the computed one, their difference,
@@ -40,7 +41,7 @@ def verify(ctx, as_json, strict):
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
-    checks, sources = api.verify(data_dir_of(ctx))
+    checks, sources = api.verify(data_dir_of(ctx), briefing)
     if as_json:
         echo_json([check.as_dict() for check in checks])
     else:

@@ -14,9 +14,10 @@ STARTER = '''\
 #
 #   mapper render @FILE@
 #
-# Paths below are relative to this file.  Lines starting with # are notes;
-# remove the # in front of a setting to use it.  Every key is optional
-# except title.
+# A briefing starts empty: it draws only what it holds or names below.  Paths
+# are relative to this file.  Lines starting with # are notes; remove the #
+# in front of a setting or a table to use it.  Every key is optional except
+# title.  `mapper schema briefing` prints the JSON Schema of this file.
 
 title = @TITLE_TOML@
 subtitle = "What this map shows, and from which reporting"
@@ -24,15 +25,22 @@ subtitle = "What this map shows, and from which reporting"
 # Show a "generated on" line (UTC) under the title.
 stamp = false
 
-# Your own places: CSV with the columns name, lat, lon, kind, source (and
-# optionally id, aliases, country, note, description), or GeoJSON points, or
-# KML placemarks.  kind is one of: town, site, city, port, sea, capital,
-# industrial-zone.  source says where the coordinate comes from.
-# places = ["my-places.csv"]
-
-# Other geodata folders to merge (sources.json, places.geojson, routes.geojson,
+# Data to include: "iran-russia" is the story bundled with mapper; any other
+# entry is a geodata folder (sources.json, places.geojson, routes.geojson,
 # systems.json, claims.json, events.json: any of them).
-# data = ["../my-geodata"]
+# data = ["iran-russia", "../my-geodata"]
+
+# Places: files (CSV with the columns name, lat, lon, kind, source, and
+# optionally id, aliases, country, note, description; GeoJSON points; KML
+# placemarks) and places given here, as tables { name, lat, lon, ... }.
+# kind is one of: town, site, city, port, sea, capital, industrial-zone.
+# source says where the coordinate comes from; country takes a name, a
+# common alias or an ISO code.
+# places = [
+#   "my-places.csv",
+#   { id = "port-a", name = "Port A", lat = -33.86, lon = 151.2, kind = "port", source = "Port authority" },
+#   { id = "port-b", name = "Port B", lat = 1.26, lon = 103.84, kind = "port", source = "Gazetteer", country = "SG" },
+# ]
 
 # Layers to draw: places, sea-routes, river-routes, supply-flows, ranges, events.
 layers = ["places", "sea-routes", "river-routes", "supply-flows", "ranges", "events"]
@@ -44,42 +52,94 @@ basemap = "offline"
 # Tables ([name] and [[name]]) come after the plain keys above: TOML puts a
 # key below a table header inside that table.
 
+# The reporting: each source's saved text (file) is what its quotes are
+# checked against, word for word; a source without a file is allowed, and
+# its quotes show as not checked.
+# [[sources]]
+# id = "outlet-2025-01-31"
+# title = "Headline of the article"
+# outlet = "Outlet"
+# date = "2025-01-31"
+# file = "articles/outlet-2025-01-31.txt"
+
+# A weapon system, with its range as a length and unit.  Cite the reporting
+# (sources = [{ source, quote }]), or give a basis and a note.
+# [[systems]]
+# id = "system-x"
+# name = "System X"
+# range = "690 km"
+# sources = [{ source = "outlet-2025-01-31", quote = "a range of 690 kilometers" }]
+
+# A supply flow between two places, drawn as a great circle; label is its
+# legend text; cargo items have a status and their own sources.
+# [[flows]]
+# id = "flow-a-to-b"
+# from = "port-a"
+# to = "port-b"
+# label = "A → B: what moves"
+# date = "2025-01"
+# cargo = [{ item = "Missiles", status = "shipped", sources = [{ source = "outlet-2025-01-31", quote = "..." }] }]
+# sources = [{ source = "outlet-2025-01-31", quote = "..." }]
+
+# A distance claim of the reporting, checked against WGS84 geodesy
+# (`mapper verify`); the fields of claims.json.
+# [[claims]]
+# id = "b-500-km-from-a"
+# check = "distance"
+# subject = "port-b"
+# reference = "port-a"
+# distance = { value = 500, unit = "km", qualifier = "about" }
+# sources = [{ source = "outlet-2025-01-31", quote = "..." }]
+
+# A dated event at a place; the fields of events.json.
+# [[events]]
+# id = "shipment-seen"
+# name = "Shipment seen at Port A"
+# date = "2025-01-15"
+# place = "port-a"
+# sources = [{ source = "outlet-2025-01-31", quote = "..." }]
+
 # Which places, stored routes and events to draw (ranges and routes still see
 # every place).  sources takes source ids or a basis: gazetteer, assumption, user.
 # [filter]
-# kinds = ["capital", "city", "town", "port"]
-# ids = ["kyiv", "kharkiv"]
-# exclude = ["caspian-sea"]
-# sources = ["wenews-2024-09-10", "user"]
+# kinds = ["capital", "city", "port"]
+# ids = ["port-a", "port-b"]
+# exclude = ["port-c"]
+# sources = ["outlet-2025-01-31", "user"]
 
-# A weapon system's range from a centre: a place, or { lat = .., lon = .. }.
-[[ranges]]
-id = "fath-360-belgorod"
-system = "fath-360"
-centre = "belgorod"
-note = "Assumed launch area near Belgorod; the reporting names no launch site."
-
-# ... or from an area: a Natural Earth country or a .geojson polygon or line,
-# optionally only the part inside another area.
+# A range from a centre (a place, or { lat = .., lon = .. }) or from an area
+# (a country, or a .geojson polygon or line), optionally only the part inside
+# another area: a system's range, or a plain radius.
 # [[ranges]]
-# id = "fath-360-from-russia"
-# system = "fath-360"
-# area = "Russia"
-# within = "Ukraine"
+# id = "system-x-from-port-b"
+# system = "system-x"
+# centre = "port-b"
+# note = "Assumed launch site; the reporting names none."
+#
+# [[ranges]]
+# id = "300-km-from-a-country"
+# radius = "300 km"
+# area = "Yemen"
+# within = "Saudi Arabia"
 
 # Routes for mapper to compute: over water (sea, river) or as a great circle.
 # [[routes]]
-# from = "bandar anzali"
-# to = "astrakhan"
+# from = "port-a"
+# to = "port-b"
 # mode = "sea"
 # speed = "10kn"
 # note = "Assumed port pair."
 
+# Large point layers (CSV, GeoJSON, GeoParquet), drawn on top.
+# [[points]]
+# file = "sightings.csv"
+# title = "Sightings"
+
 # The first view: a centre and zoom, or bounds in degrees.  Default: fit everything.
 # [view]
-# centre = "kharkiv"
+# centre = "port-a"
 # zoom = 7
-# bounds = { south = 44.0, west = 29.5, north = 53.5, east = 41.0 }
+# bounds = { south = -40.0, west = 110.0, north = -10.0, east = 155.0 }
 '''
 
 
