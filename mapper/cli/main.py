@@ -27,6 +27,7 @@ COMMANDS = {
     "validate": ("validate", "validate", "Check DIRECTORY (default: the geodata in use) and its briefings."),
     "verify": ("verify", "verify", "Check every claim of distance and direction in the geodata against WGS84 "
                                    "geodesy."),
+    "schema": ("schema", "schema", "Print the JSON Schema NAME (briefing, or a geodata file's) for editors and tools."),
 }
 
 
