@@ -44,3 +44,13 @@ def test_installed_copy_renders(installed, tmp_path):
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "outputs" / "iran-russia.html").read_text(encoding="utf-8")
     assert "mapperRuntime.addFeatures(" in html and "Alabuga special economic zone" in html
+
+
+def test_installed_copy_ships_the_json_schemas(installed, tmp_path):
+    from mapper.core.vocab import SCHEMAS
+
+    shipped = installed / "mapper" / "data" / "schema"
+    assert sorted(p.name for p in shipped.iterdir()) == sorted(f"{name}.schema.json" for name in SCHEMAS)
+    result = _mapper(installed, tmp_path, "schema", "briefing")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (shipped / "briefing.schema.json").read_text(encoding="utf-8")
