@@ -2,11 +2,20 @@
 
 import click
 
-from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option, reports_errors, stamp_option
+from mapper.cli.options import (
+    InputFailure,
+    briefing_option,
+    data_dir_of,
+    log,
+    overwrite_option,
+    reports_errors,
+    stamp_option,
+)
 
 
 @click.command()
-@click.argument("briefing", required=False, type=click.Path(dir_okay=False, readable=False, path_type=str))
+@click.argument("briefing_arg", metavar="[BRIEFING]", required=False,
+                type=click.Path(dir_okay=False, readable=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="HTML file to write [default: outputs/BRIEFING-NAME.html].")
 @click.option("--offline/--online", default=None,
@@ -24,9 +33,10 @@ from mapper.cli.options import InputFailure, data_dir_of, log, overwrite_option,
 @stamp_option
 @click.option("--open", "open_after", is_flag=True, help="Open the map in the default browser.")
 @overwrite_option
+@briefing_option
 @click.pass_context
 @reports_errors
-def render(ctx, briefing, output, offline, tiles, point_files, stamp, open_after, overwrite):
+def render(ctx, briefing_arg, output, offline, tiles, point_files, stamp, open_after, overwrite, briefing):
     """Render BRIEFING (a TOML file) to an HTML map; default: the Iran–Russia briefing.
 
     The same inputs and mapper version give a byte-identical file, so maps
@@ -41,9 +51,11 @@ def render(ctx, briefing, output, offline, tiles, point_files, stamp, open_after
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
+    if briefing_arg is not None and briefing is not None:
+        raise click.UsageError("give BRIEFING or --briefing, not both")
     if offline and tiles is not None:
         raise InputFailure("--offline and --tiles: tiles come from the network; drop one of the two")
-    result = api.render(briefing, output, data_dir=data_dir_of(ctx), overwrite=overwrite,
+    result = api.render(briefing_arg or briefing, output, data_dir=data_dir_of(ctx), overwrite=overwrite,
                              offline=offline, tiles=tiles, stamp=stamp, point_files=point_files)
     features = sum(result.feature_counts.values())
     log.info("wrote %s (%s, %s bytes, %d features, sha256 %s)", result.path,

@@ -14,7 +14,7 @@ from dataclasses import replace
 from mapper.core.text import shown
 from mapper.core.units import parse_length_m
 from mapper.errors import DataError, InputError
-from mapper.load.geodata import merge_places, merge_records, place_lonlat
+from mapper.load.geodata import merge_places, merge_records
 from mapper.load.lookup import find_place
 from mapper.load.places import inline_place
 
@@ -143,7 +143,7 @@ def add_flows(reader, doc, geodata):
         props.update({key: entry[key] for key in ("description", "cargo", "date", "sources", "basis", "note")
                       if key in entry})
         props["waypoints"] = [{"name": ends["from"], "source": "place"}, {"name": ends["to"], "source": "place"}]
-        coordinates = [list(place_lonlat(geodata.place(ends[key]))) for key in ("from", "to")]
+        coordinates = [geodata.place(ends[key])["geometry"]["coordinates"][:2] for key in ("from", "to")]
         records.append({"type": "Feature", "id": flow_id, "properties": _plain(props),
                         "geometry": {"type": "LineString", "coordinates": coordinates}})
     return _merge(reader, geodata, "routes", records, "flows")
