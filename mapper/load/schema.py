@@ -365,7 +365,7 @@ class _Checker:
             if not isinstance(event.get("date"), str) or not DATE_PATTERN.match(event["date"]):
                 self.fault("events", fid, "date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
             self.place_ref("events", fid, event, "place")
-            self.citations("events", fid, "sources", event.get("sources"))
+            self.provenance("events", fid, event)
 
 
 def _known(value, names):

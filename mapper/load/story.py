@@ -25,7 +25,7 @@ PLACE_KEYS = ("id", "name", "lat", "lon", "source", "kind", "country", "aliases"
 FLOW_KEYS = ("id", "from", "to", "label", "cargo", "date", "description", "note", "sources", "basis")
 CARGO_KEYS = ("item", "status", "sources", "note")
 CLAIM_KEYS = ("id", "check", "subject", "reference", "distance", "direction", "system", "stated", "sources", "note")
-EVENT_KEYS = ("id", "name", "date", "date_text", "place", "sources", "note", "description")
+EVENT_KEYS = ("id", "name", "date", "date_text", "place", "sources", "basis", "note", "description")
 # Which table of the briefing holds the records of each registry (for messages).
 TABLE_OF_REGISTRY = {"sources": "sources", "systems": "systems", "places": "places", "routes": "flows",
                      "claims": "claims", "events": "events"}
@@ -73,7 +73,8 @@ def add_sources(reader, doc, geodata):
         if "file" in entry:
             path = reader.file(reader.string(entry, "file", f"{where}.file"), f"{where}.file")
             if not path.is_file():
-                reader.fail(f"{where}.file", f"{shown(str(path))}: no such file (the saved text of the source)")
+                reader.fail(f"{where}.file", f"{shown(entry['file'])}: no such file beside the briefing "
+                                             "(the saved text of the source)")
             record["file"] = entry["file"]
             files[record["id"]] = path
         records.append(record)
