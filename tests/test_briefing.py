@@ -175,8 +175,8 @@ ERRORS = {
     "route-place": ('title = "x"\n[[routes]]\nfrom = "bandar anzali"\nto = "atlantis"\n', {},
                     "{path}:4: routes[0].to: unknown place 'atlantis'; run 'mapper places' for the list"),
     "range-area-country": ('title = "x"\n[[ranges]]\nsystem = "fath-360"\narea = "Narnia"\n', {},
-                           "{path}:4: ranges[0].area: unknown country 'Narnia' (Natural Earth names, e.g. Russia, "
-                           "Ukraine, Iran)"),
+                           "{path}:4: ranges[0].area: unknown country 'Narnia'; did you mean 'Armenia', "
+                           "'Argentina', 'Mauritania'?"),
     "places-file-missing": ('title = "x"\nplaces = ["nope.csv"]\n', {},
                             "{path}:2: places: {folder}/nope.csv: places file not found"),
     "csv-lat-abc": ('title = "x"\nplaces = ["bad.csv"]\n', {"bad.csv": BAD_CSV},

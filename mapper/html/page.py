@@ -34,8 +34,7 @@ from mapper.errors import InputError
 from mapper.html import assets, popups
 from mapper.html.csp import charset_first, lock_down
 from mapper.html.pointpack import data_blocks_html, pack_points
-from mapper.load.bundled import BASEMAP_ATTRIBUTION, basemap_path
-from mapper.load.files import read_json
+from mapper.load.basemap import basemap_for
 
 COORD_DIGITS = 6  # 0.11 m at most
 SEA_CSS = f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}"
@@ -137,14 +136,22 @@ def _fit(fmap, layers, view=None, point_layers=()):
     if view is not None:
         fmap.add_child(_Script("view", [view.centre.lat, view.centre.lon], view.zoom))
         return
+    bounds = map_extent(layers, None, point_layers)
+    if bounds is not None:
+        west, south, east, north = (round(value, COORD_DIGITS) for value in bounds)
+        fmap.add_child(_Script("fit", [[south, west], [north, east]]))
+
+
+def map_extent(layers, view=None, point_layers=()):
+    """(west, south, east, north) the map opens on: the briefing's view, else what it draws; None if nothing."""
+    if view is not None:
+        return view.lonlat_bounds()
     boxes = [layer_bounds(layers)] + [(p.lon.min(), p.lat.min(), p.lon.max(), p.lat.max())
                                       for p in point_layers if len(p)]
     boxes = [box for box in boxes if box]
-    if boxes:
-        bounds = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                  max(b[3] for b in boxes))
-        west, south, east, north = (round(value, COORD_DIGITS) for value in bounds)
-        fmap.add_child(_Script("fit", [[south, west], [north, east]]))
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _add_assets(root, offline):
@@ -230,8 +237,9 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     fmap.add_child(_Script("setup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
     if tile_provider is None:
         root.header.add_child(Element(f"<style>{SEA_CSS}</style>"), name="mapper_sea")
-        basemap = read_json(basemap_path(geodata.data_dir))
-        fmap.add_child(_Script("basemap", basemap, BASEMAP_STYLES, BASEMAP_ATTRIBUTION))
+        # The world coarsely, and finely where the map opens (the basemap's docstring tells how).
+        basemap = basemap_for(map_extent(layers, briefing.view, point_layers))
+        fmap.add_child(_Script("basemap", basemap.collection, BASEMAP_STYLES, basemap.attribution))
     else:
         folium.TileLayer(tile_provider, name=tile_provider.name, control=False).add_to(fmap)
     sources_by_id = geodata.sources

@@ -16,7 +16,8 @@ from shapely.validation import explain_validity
 
 from mapper.core.points import LonLat
 from mapper.errors import DataError, UnknownPlaceError
-from mapper.load.bundled import COUNTRIES_SOURCE, countries
+from mapper.load import countries
+from mapper.load.bundled import COUNTRIES_SOURCE
 from mapper.load.files import read_json
 from mapper.load.lookup import resolve_point
 
@@ -44,18 +45,16 @@ class Origin:
 
 
 def find_country(name, data_dir=None):
-    """The Natural Earth country called ``name`` (any case) as an :class:`Origin`.
+    """The Natural Earth country that ``name`` names (a name or alias in any case and accents, or an
+    ISO 3166-1 alpha-2 or alpha-3 code) as an :class:`Origin`.
 
     Raises
     ------
     UnknownPlaceError
-        If no country has that name.
+        If no country has that name; the message suggests close country names.
     """
-    wanted = name.strip().casefold()
-    found = next((c for c in countries(data_dir) if c[0].casefold() == wanted), None)
-    if found is None:
-        raise UnknownPlaceError(f"unknown country {name!r} (Natural Earth names, e.g. Russia, Ukraine, Iran)")
-    return Origin(label=found[0], area=found[2], source=COUNTRIES_SOURCE)
+    found = countries.find_country(name, data_dir)
+    return Origin(label=found.name, area=found.shape, source=COUNTRIES_SOURCE)
 
 
 def count_positions(coordinates, limit):

@@ -1,7 +1,8 @@
-"""The data that ships with mapper: the geodata folder, the basemap, the countries and the seed articles.
+"""The data that ships with mapper: the geodata folder, the basemaps, the countries and the seed articles.
 
-A data folder may carry its own basemap and countries file; otherwise the
-bundled ones are used.  Files read here are cached once per process.
+A data folder may carry its own regional basemap and countries file;
+otherwise the bundled ones are used.  The drawn world basemap is always
+the bundled one.  Files read here are cached once per process.
 """
 
 import os
@@ -12,11 +13,16 @@ from pathlib import Path
 from mapper.load.files import read_json
 
 ARTICLES_ENV = "MAPPER_ARTICLES_DIR"
+# The 1:50m basemap of the briefing region (12°W–100°E, 10–72°N): the water network and the swap check use it.
 BASEMAP_FILE = Path("basemap") / "natural-earth-50m.geojson"
-BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
+# The drawn basemap (mapper.load.basemap): the whole world at 1:110m, committed, and 1:10m tiles built
+# at set-up (`make basemap`) in a folder beside the geodata folder.
+WORLD_BASEMAP_FILE = Path("basemap") / "natural-earth-110m.geojson"
+FINE_BASEMAP_DIR = "basemap-10m"
+FINE_BASEMAP_TARGET = "make basemap"
 COUNTRIES_FILE = Path("basemap") / "countries-50m.geojson"
-COUNTRIES_SOURCE = ("Natural Earth 4.1.0 1:50m admin-0 countries, clipped to 12°W–100°E, 10–72°N (de facto "
-                    "boundaries: Crimea is drawn inside Russia; other occupied areas of Ukraine inside Ukraine)")
+COUNTRIES_SOURCE = ("Natural Earth 4.1.0 1:50m admin-0 countries (de facto boundaries: Crimea is drawn inside "
+                    "Russia; other occupied areas of Ukraine inside Ukraine)")
 
 
 def default_data_dir():
@@ -31,6 +37,16 @@ def basemap_path(data_dir):
     """The data folder's own basemap if it has one, else the bundled one."""
     own = Path(data_dir) / BASEMAP_FILE
     return own if own.is_file() else default_data_dir() / BASEMAP_FILE
+
+
+def world_basemap_path():
+    """The bundled 1:110m basemap of the whole world."""
+    return default_data_dir() / WORLD_BASEMAP_FILE
+
+
+def fine_basemap_dir():
+    """The folder of the 1:10m basemap tiles (it exists once `make basemap` has built them)."""
+    return default_data_dir().parent / FINE_BASEMAP_DIR
 
 
 def countries_path(data_dir=None):
@@ -61,21 +77,3 @@ def basemap_layer(data_dir, layer):
     basemap = read_json(basemap_path(data_dir))
     return tuple(shape(f["geometry"]) for f in basemap.get("features", [])
                  if f.get("properties", {}).get("layer") == layer)
-
-
-@lru_cache(maxsize=4)
-def _countries(path):
-    from shapely.geometry import shape  # for start-up speed, as above
-
-    return tuple((f["properties"]["name"], f["properties"].get("iso_a2"), shape(f["geometry"]))
-                 for f in read_json(path).get("features", []))
-
-
-def countries(data_dir=None):
-    """Each country of the countries file: (name, ISO 3166-1 alpha-2 code or None, shapely shape)."""
-    return _countries(str(countries_path(data_dir)))
-
-
-def country_by_code(code, data_dir=None):
-    """(name, shape) of the country whose ISO 3166-1 alpha-2 code is ``code``, or None."""
-    return next(((name, area) for name, iso_a2, area in countries(data_dir) if iso_a2 == code), None)

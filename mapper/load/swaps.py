@@ -22,7 +22,8 @@ from functools import lru_cache
 import numpy as np
 
 from mapper.errors import CoordinateWarning, DataError
-from mapper.load.bundled import basemap_path, country_by_code, default_data_dir
+from mapper.load.bundled import basemap_path, default_data_dir
+from mapper.load.countries import lookup_country
 from mapper.load.files import read_json
 
 SEA_MARGIN_DEG = 0.5
@@ -122,8 +123,10 @@ def swap_reasons(lons, lats, countries=None, data_dir=None, at_sea=None, known=N
 
 
 def _country(code, data_dir):
+    """(name, shape) of the country ``code`` names (an ISO code or a name), or None."""
     try:
-        return country_by_code(code, data_dir)
+        found = lookup_country(code, data_dir)
+        return (found.name, found.shape) if found is not None else None
     except (DataError, AttributeError, KeyError, TypeError, ValueError):
         return None  # as for the land: a data folder's own countries file may be anything
 
