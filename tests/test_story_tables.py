@@ -38,10 +38,12 @@ def test_the_bundled_story_comes_in_by_name(tmp_path):
 
 def test_a_range_takes_a_plain_radius(tmp_path):
     path = briefing(tmp_path, PLACES + '\n[[ranges]]\nradius = "300 km"\ncentre = "port-a"\n')
-    layers = api.build_layers(*(lambda b: (b.geodata, b))(api.open_briefing(path)))
-    [ring] = [f for layer in layers if layer.key == "ranges" for f in layer.features if f["geometry"]["type"] != "Point"]
+    briefed = api.open_briefing(path)
+    [ranges] = [layer for layer in api.build_layers(briefed.geodata, briefed) if layer.key == "ranges"]
+    [ring] = [f for f in ranges.features if f["geometry"]["type"] != "Point"]
     assert ring["properties"]["radius_m"] == 300_000
-    assert ring["properties"]["legend_label"] == "300 km radius range, 300 km (geodesic)"
+    assert ring["properties"]["name"] == "300 km radius from Port A"
+    assert ring["properties"]["legend_label"] == "300 km radius (geodesic)"
     assert ring["properties"]["sources"] == [] and ring["properties"]["basis"] == "assumption"
 
 

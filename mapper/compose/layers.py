@@ -99,8 +99,10 @@ def _range_features(geodata, placement):
     inside = [r for r in place_reach(geodata.places, placement.origin, radius_m) if r.in_range]
     props = {
         "id": placement.id,
-        "name": f"{contain_bidi(system['name'])} range from {placement.centre_label}",
-        "legend_label": f"{contain_bidi(system['name'])} range, {radius_m / 1000:g} km (geodesic)",
+        "name": f"{contain_bidi(system['name'])} range from {placement.centre_label}"
+                if placement.system_id else f"{system['name']} from {placement.centre_label}",
+        "legend_label": f"{contain_bidi(system['name'])} range, {radius_m / 1000:g} km (geodesic)"
+                        if placement.system_id else f"{system['name']} (geodesic)",
         "kind": "range",
         "system": placement.system_id,
         "system_name": system["name"],
