@@ -152,7 +152,7 @@ def test_basemap_drawn_with_the_caspian_as_water(default_map):
 
 def test_legend_title_and_scale(default_map):
     legend = default_map.page.inner_text(".mapper-legend")
-    for entry in ("Fath-360 range, 120 km (geodesic)", "Caspian sea lane (assumed)", "Volga–Kama river route",
+    for entry in ("Fath-360 range, 120 km (geodesic)", "Sea route", "River route",
                   "Iran → Russia", "Russia → Iran", "Dashed: analyst’s assumption"):
         assert entry in legend
     assert "Iran–Russia military supply" in default_map.page.inner_text(".mapper-title")

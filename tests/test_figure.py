@@ -117,7 +117,7 @@ def test_layout_has_title_legend_sources_scale_and_stamp(geodata, briefing, laye
     assert "Natural Earth" in page_text and "Lambert conformal conic" in page_text
     assert "Generated 2024-09-10 00:00 UTC by mapper" in page_text
     legend_text = " ".join(t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts())
-    for label in ("Fath-360 range, 120 km (geodesic)", "Caspian sea lane (assumed)", "Drone plant site",
+    for label in ("Fath-360 range, 120 km (geodesic)", "Sea route", "Industrial zone",
                   "Dashed: analyst’s assumption"):
         assert label in legend_text
     ax = fig.axes[0]

@@ -53,7 +53,7 @@ POPUP_TAGS = {"div", "h4", "p", "b", "i", "ul", "ol", "li", "blockquote", "span"
               "br"}
 PANEL_TAGS = {
     "title": {"div"},
-    "legend": {"div", "b", "span", "svg", "circle", "rect", "line"},
+    "legend": {"div", "button", "b", "span", "svg", "circle", "rect", "line"},
     "layers": {"section", "div", "label", "span", "input", "a"},
     "points": {"div", "ul", "li", "label", "input", "span"},
     "timeline": {"div", "label", "span", "input", "ul", "li"},

@@ -62,20 +62,22 @@ class Style:
         return options
 
 
+# Legend labels hold for any story: what a feature is, never whose it is.  Whether it is an
+# assumption shows in the drawing (dashed lines, dotted outlines) and in ASSUMPTION_LABEL.
 STYLES = {
     "place-capital": Style("Capital", "#1f2937", 2, "#1f2937", 0.9, 6),
-    "place-industrial-zone": Style("Drone plant site", "#b91c1c", 2, "#ef4444", 0.9, 7),
-    "place-port": Style("Port (assumed)", "#075985", 2, "#ffffff", 1.0, 5),
-    "place-city": Style("City (gazetteer)", "#4b5563", 1.5, "#9ca3af", 0.9, 4),
-    "place-town": Style("Town (gazetteer)", "#4b5563", 1.5, "#d1d5db", 0.9, 3),
+    "place-industrial-zone": Style("Industrial zone", "#b91c1c", 2, "#ef4444", 0.9, 7),
+    "place-port": Style("Port", "#075985", 2, "#ffffff", 1.0, 5),
+    "place-city": Style("City", "#4b5563", 1.5, "#9ca3af", 0.9, 4),
+    "place-town": Style("Town", "#4b5563", 1.5, "#d1d5db", 0.9, 3),
     "place-sea": Style("Sea", "#075985", 1, "#7dd3fc", 0.6, 3),
     "place-site": Style("Site", "#4b5563", 1.5, "#e5e7eb", 0.9, 4),
-    "sea-route": Style("Caspian sea lane (assumed)", "#0369a1", 3.5),
-    "river-route": Style("Volga–Kama river route (assumed)", "#0d9488", 3.5),
+    "sea-route": Style("Sea route", "#0369a1", 3.5),
+    "river-route": Style("River route", "#0d9488", 3.5),
     "supply-flow": Style("Supply flow", FLOW_COLORS[0], 3),
     "flow-briefing": Style("Route computed for the briefing", "#0f766e", 3),
     "range": Style("Weapon range ring (geodesic)", "#b45309", 2, "#f59e0b", 0.15),
-    "range-centre": Style("Assumed launch area", "#b45309", 2, "#ffffff", 1.0, 4),
+    "range-centre": Style("Range centre", "#b45309", 2, "#ffffff", 1.0, 4),
     "range-area": Style("Weapon reach from an area (geodesic buffer)", "#b45309", 2, "#f59e0b", 0.22),
     "range-place": Style("Place within range", "#b91c1c", 2.5, "#ffffff", 0.0, 9),
     "event": Style("Dated event(s) at a place", "#ca8a04", 3, "#fde047", 0.0, 11),
@@ -104,14 +106,19 @@ def feature_style(layer_key, props):
     return replace(style, color=props["color"]) if props.get("color") else style
 
 
+ASSUMPTION_LABEL = "Dashed: analyst’s assumption, not stated in the sources"
+
+
 def legend_entries(layers):
     """``[(layer title, [(Style, is_point)])]``: each style a layer uses, once, in drawing order.
 
     A feature's ``legend_label`` (say, a ring's system and radius) overrides
-    its style's label.
+    its style's label.  A layer without features has no entry.
     """
     entries = []
     for layer in layers:
+        if not layer.features:
+            continue
         seen = {}
         for feature in layer.features:
             props = feature["properties"]
@@ -123,3 +130,8 @@ def legend_entries(layers):
         # Places draw minor-first; the legend reads better major-first.
         entries.append((layer.title, items[::-1] if layer.key == "places" else items))
     return entries
+
+
+def draws_assumption(layers):
+    """True if any feature of ``layers`` is drawn dashed (an assumption): the legend then explains the dashes."""
+    return any(feature["properties"].get("basis") == "assumption" for layer in layers for feature in layer.features)

@@ -27,7 +27,7 @@ from shapely.geometry import box, shape
 from mapper import __version__
 from mapper.compose.layers import layer_bounds
 from mapper.core.output import atomic_path
-from mapper.core.style import legend_entries
+from mapper.core.style import ASSUMPTION_LABEL, draws_assumption, legend_entries
 from mapper.core.vocab import FIGURE_FORMATS
 from mapper.errors import InputError, OutputExistsError
 from mapper.export import figure_map
@@ -83,8 +83,14 @@ def check_dpi(dpi, size, fmt="png"):
                          f"{MAX_PIXELS:,} pixels; lower --dpi or --size")
 
 
-def cited_sources(geodata, layers):
-    """The articles the shown features cite, in the order of sources.json."""
+def cited_sources(geodata, layers, drawn=None):
+    """The sources the drawn features cite, in the order of the geodata's sources registry.
+
+    A feature cites a source wherever its properties hold a citation
+    ``{source, quote}``: its own sources, its cargo's, its events', its
+    claims', a range's system's.  ``drawn(layer, feature)`` says whether a
+    feature is drawn (default: every feature is).
+    """
     cited = set()
 
     def walk(value):
@@ -99,19 +105,27 @@ def cited_sources(geodata, layers):
 
     for layer in layers:
         for feature in layer.features:
-            walk(feature["properties"])
+            if drawn is None or drawn(layer, feature):
+                walk(feature["properties"])
     return [source for source_id, source in geodata.sources.items() if source_id in cited]
 
 
+def _citation(source):
+    """A source as the footer cites it: outlet, “title”, printed date (whichever it has)."""
+    title = f"“{source['title']}”" if source.get("title") else ""
+    parts = [source.get("outlet"), title, source.get("date_printed") or source.get("published"), source.get("url")]
+    return ", ".join(part for part in parts if part) or source.get("id", "")
+
+
 def footer_lines(sources, projection_label, stamp):
-    """The footer: sources by outlet, title and printed date; then basemap and projection."""
-    cites = "; ".join(f"{s['outlet']}, “{s['title']}”, {s['date_printed']}" for s in sources)
-    lines = [f"Sources: {cites}." if cites else "Sources: none cited by the features shown.",
+    """The footer: the sources cited (no line if none is); then basemap and projection."""
+    cites = "; ".join(_citation(s) for s in sources)
+    lines = [f"Sources: {cites}." if cites else None,
              f"{BASEMAP_ATTRIBUTION}. Projection: {projection_label}. Distances and range rings are "
              "geodesic (WGS84)."]
     if stamp:
         lines.append(stamp)
-    return lines
+    return [line for line in lines if line]
 
 
 def _wrap(text, width_in, fontsize_pt):
@@ -120,17 +134,26 @@ def _wrap(text, width_in, fontsize_pt):
     return textwrap.wrap(text, chars) or [""]
 
 
-def _legend_groups(entries):
+@dataclass(frozen=True)
+class _Legend:
+    """The figure's legend: (layer title, [(Style, is_point)]) entries, and whether to explain dashes."""
+
+    entries: list
+    dashed: bool
+
+
+def _legend_groups(legend):
     handles, labels, headers = [], [], []
-    for title, styles in entries:
+    for title, styles in legend.entries:
         headers.append(len(labels))
         handles.append(figure_map.Line2D([], [], linestyle="none"))
         labels.append(title)
         for style, is_point in styles:
             handles.append(figure_map.legend_handle(style, is_point))
             labels.append(style.label)
-    handles.append(figure_map.assumption_handle())
-    labels.append("Dashed: analyst’s assumption, not stated in the articles")
+    if legend.dashed:
+        handles.append(figure_map.assumption_handle())
+        labels.append(ASSUMPTION_LABEL)
     return handles, labels, headers
 
 
@@ -488,14 +511,14 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
         top += 0.165 * len(sub) + 0.08
     top += 0.05
 
-    footer = [line for text in footer_lines(cited_sources(geodata, layers), proj.label, stamp)
-              for line in _wrap(text, text_w, 6.8)]
-    footer_h = 0.135 * len(footer) + 0.12
-    fig.text(MARGIN_IN / width_in, (MARGIN_IN - 0.05) / height_in, "\n".join(footer), ha="left", va="bottom",
-             fontsize=6.8, color="#374151", linespacing=1.35)
+    def footer(sources):
+        return [line for text in footer_lines(sources, proj.label, stamp) for line in _wrap(text, text_w, 6.8)]
 
+    # Room for the footer as if every feature were in the frame: with a briefing's
+    # view, what the frame leaves out is known only once the map is laid out.
+    footer_h = 0.135 * len(footer(cited_sources(geodata, layers))) + 0.12
     area = _Frame(MARGIN_IN, MARGIN_IN + footer_h + 0.1, width_in - MARGIN_IN, height_in - top)
-    frame = _layout(fig, [(title, styles) for title, styles in legend_entries(layers) if styles],
+    frame = _layout(fig, _Legend(legend_entries(layers), draws_assumption(layers)),
                     timeline_entries(geodata, layers), area,
                     lambda aspect: figure_map.fit_extent(projector, framed, aspect))
     # Room for the graticule's tick labels left of and below the frame.
@@ -507,6 +530,12 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
     extent = figure_map.fit_extent(projector, framed, (map_right - map_left) / (map_top - map_bottom))
     ax.set_xlim(extent.xmin, extent.xmax)
     ax.set_ylim(extent.ymin, extent.ymax)
+    # The footer cites what the figure shows: the features in the frame, and every event (the timeline lists them).
+    in_frame = box(extent.xmin, extent.ymin, extent.xmax, extent.ymax)
+    shown = cited_sources(geodata, layers, lambda layer, f: layer.key == "events" or
+                          projected[id(f)].intersects(in_frame))
+    fig.text(MARGIN_IN / width_in, (MARGIN_IN - 0.05) / height_in, "\n".join(footer(shown)), ha="left",
+             va="bottom", fontsize=6.8, color="#374151", linespacing=1.35)
     ax.set_aspect("equal", adjustable="box")
     for spine in ax.spines.values():
         spine.set_color(TEXT_COLOR)

@@ -23,10 +23,12 @@ from mapper.core.geojson import rounded
 from mapper.core.safejson import safe_json
 from mapper.core.style import (
     ASSUMPTION_DASH,
+    ASSUMPTION_LABEL,
     BASEMAP_STYLES,
     LABELLED_KINDS,
     MINOR_LABEL_KINDS,
     SEA_COLOR,
+    draws_assumption,
     feature_style,
     legend_entries,
 )
@@ -124,7 +126,9 @@ def _collection(layer_key, features, sources_by_id):
 
 
 def _legend(layers):
-    return popups.legend_html(legend_entries(layers), ASSUMPTION_DASH)
+    """The legend's rows: only what the layers draw, and the dashes only if something is drawn dashed."""
+    return popups.legend_html(legend_entries(layers), ASSUMPTION_DASH,
+                              ASSUMPTION_LABEL if draws_assumption(layers) else None)
 
 
 def _fit(fmap, layers, view=None, point_layers=()):
@@ -244,13 +248,17 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         folium.TileLayer(tile_provider, name=tile_provider.name, control=False).add_to(fmap)
     sources_by_id = geodata.sources
     for layer in layers:
+        if not layer.features:  # nothing to show or hide: no line in the layer control
+            continue
         group = folium.FeatureGroup(name=layer.title, show=True)
         group.add_child(_Script("addFeatures", _collection(layer.key, layer.features, sources_by_id)))
         fmap.add_child(group)
     if point_layers:
         _add_point_layers(fmap, point_layers, seed or content_seed(briefing, layers, point_layers=point_layers))
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    fmap.add_child(_Script("legend", _legend(layers)))
+    legend = _legend(layers)
+    if legend:
+        fmap.add_child(_Script("legend", legend))
     if any(layer.key == "events" and layer.features for layer in layers):
         fmap.add_child(_Script("timeline", popups.esc("Timeline of dated events")))
     _fit(fmap, layers, briefing.view, point_layers)

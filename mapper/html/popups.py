@@ -55,11 +55,13 @@ def _citations(sources_by_id, citations):
     items = []
     for cite in citations:
         source = sources_by_id.get(cite["source"], {})
+        unchecked = ' <span class="mapper-unchecked">(quote not checked: no saved text of this source)</span>' \
+            if source.get("quote_checked") is False else ""
         items.append(
             '<li class="mapper-cite">'
             f'<blockquote>“{esc(cite["quote"])}”</blockquote>'
             f'<span>{esc(source.get("outlet", cite["source"]))}, {esc(source.get("date_printed", ""))}: '
-            f'<i>{esc(source.get("title", ""))}</i></span></li>'
+            f'<i>{esc(source.get("title", ""))}</i></span>{unchecked}</li>'
         )
     return f'<ul class="mapper-cites">{"".join(items)}</ul>'
 
@@ -158,8 +160,8 @@ def in_range_popup(props):
 
 
 def centre_popup(props):
-    """Popup HTML for an assumed range centre."""
-    return (f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4><p class="mapper-kind">Assumed launch area</p>'
+    """Popup HTML for a range's centre (where its distance is measured from)."""
+    return (f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4><p class="mapper-kind">Range centre</p>'
             f"{_provenance(props)}</div>")
 
 
@@ -184,8 +186,12 @@ def title_html(title, subtitle, stamp=""):
     return f'<div class="mapper-title-text">{esc(title)}</div>{sub}{stamp_line}'
 
 
-def legend_html(entries, assumption_dash):
-    """Legend from (layer title, [(Style, is_point)]) pairs."""
+def legend_html(entries, assumption_dash, assumption_label=None):
+    """The legend's rows from (layer title, [(Style, is_point)]) pairs, and a row for dashes if ``assumption_label``.
+
+    The runtime puts them in its collapsible legend panel, under a button
+    named "Legend" (``mapperRuntime.legend``).
+    """
     groups = []
     for layer_title, styles in entries:
         rows = []
@@ -203,7 +209,8 @@ def legend_html(entries, assumption_dash):
                           f'stroke="{esc(style.color)}" stroke-width="{style.weight_px}"/></svg>')
             rows.append(f'<div class="mapper-legend-row">{swatch}<span>{esc(style.label)}</span></div>')
         groups.append(f'<div class="mapper-legend-group"><b>{esc(layer_title)}</b>{"".join(rows)}</div>')
-    dashed = (f'<div class="mapper-legend-row"><svg width="22" height="14"><line x1="1" y1="7" x2="21" y2="7" '
-              f'stroke="#374151" stroke-width="2.5" stroke-dasharray="{esc(assumption_dash)}"/></svg>'
-              f"<span>Dashed: analyst’s assumption, not stated in the articles</span></div>")
-    return f'<div class="mapper-legend-title">Legend</div>{"".join(groups)}{dashed}'
+    if assumption_label:
+        groups.append(f'<div class="mapper-legend-row"><svg width="22" height="14"><line x1="1" y1="7" x2="21" '
+                      f'y2="7" stroke="#374151" stroke-width="2.5" stroke-dasharray="{esc(assumption_dash)}"/></svg>'
+                      f"<span>{esc(assumption_label)}</span></div>")
+    return "".join(groups)

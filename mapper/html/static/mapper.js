@@ -47,8 +47,42 @@
     map.whenReady(toggleMinorLabels);
   }
 
-  function legend(map, legendHtml) {
-    addPanel(map, "bottomright", "mapper-legend", legendHtml);
+  // A map smaller than this starts with its legend folded to its button, so
+  // that the legend does not hide the map; a larger one starts with it open.
+  var LEGEND_OPEN_MIN_WIDTH = 900;
+  var LEGEND_OPEN_MIN_HEIGHT = 700;
+
+  // The legend: a button "Legend" (aria-expanded) that folds and unfolds the
+  // rows mapper wrote (escaped in Python).
+  function legend(map, rowsHtml) {
+    var panel = L.control({position: "bottomright"});
+    panel.onAdd = function () {
+      var div = L.DomUtil.create("div", "mapper-legend");
+      var button = L.DomUtil.create("button", "mapper-legend-toggle", div);
+      button.type = "button";
+      button.textContent = "Legend";
+      var body = L.DomUtil.create("div", "mapper-legend-body", div);
+      body.id = map.getContainer().id + "-legend";
+      body.innerHTML = rowsHtml;
+      button.setAttribute("aria-controls", body.id);
+      function show(open) {
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+        button.title = open ? "Hide the legend" : "Show the legend";
+        body.hidden = !open;
+        div.classList.toggle("mapper-legend-collapsed", !open);
+      }
+      var size = map.getSize();
+      show(size.x >= LEGEND_OPEN_MIN_WIDTH && size.y >= LEGEND_OPEN_MIN_HEIGHT);
+      L.DomEvent.on(button, "click", function (event) {
+        L.DomEvent.preventDefault(event);
+        show(button.getAttribute("aria-expanded") !== "true");
+      });
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    panel.addTo(map);
+    return panel;
   }
 
   // Fit without animation, then flag the container so scripts and tests
