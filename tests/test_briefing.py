@@ -23,7 +23,10 @@ from mapper.load.briefing import load_briefing
 WGS84 = Geod(ellps="WGS84")
 BRIEFINGS = DATA_DIR / "briefings"
 BORDER_REACH = BRIEFINGS / "border-reach.toml"
-TOP_KEYS = "title, subtitle, stamp, data, places, layers, filter, ranges, routes, points, view, basemap"
+TOP_KEYS = ("title, subtitle, stamp, data, places, sources, systems, flows, claims, events, layers, filter, ranges, "
+            "routes, points, view, basemap")
+# The bundled Iran–Russia story (its places, systems, routes, ...): a briefing starts empty without it.
+STORY = 'data = ["iran-russia"]\n'
 TOWNS = [row["name"] for row in csv.DictReader((BRIEFINGS / "border-towns.csv").open(encoding="utf-8"))]
 
 
@@ -143,7 +146,9 @@ def test_new_briefing_refuses_to_overwrite(run, tmp_path):
 def test_starter_loads(geodata, tmp_path):
     briefing = load_briefing(write_starter(tmp_path / "starter"), geodata)
     assert briefing.title == "Starter" and briefing.tiles is None
-    assert [r.id for r in briefing.ranges] == ["fath-360-belgorod"]
+    # A briefing starts empty: the starter names no data and every table is commented out.
+    assert briefing.ranges == () and briefing.routes == ()
+    assert not briefing.geodata.places and not briefing.geodata.sources and not briefing.geodata.routes
 
 
 # -- errors: PATH:LINE: KEY: message ---------------------------------------------------------
@@ -154,35 +159,36 @@ KYIV_CSV = "id,name,lat,lon,kind,source\nfoo,Foo,50.1,30.1,town,s\nkyiv,Kyiv aga
 
 ERRORS = {
     "unknown-top-key": ('titel = "x"\n', {}, "{path}:1: titel: unknown key; use " + TOP_KEYS),
-    "second-range-system": ('title = "x"\n\n[[ranges]]\nsystem = "fath-360"\ncentre = "kyiv"\n\n'
+    "second-range-system": ('title = "x"\n' + STORY + '\n[[ranges]]\nsystem = "fath-360"\ncentre = "kyiv"\n\n'
                             '[[ranges]]\nid = "b"\nsystem = "fath-999"\ncentre = "kursk"\n', {},
-                            "{path}:9: ranges[1].system: unknown weapon system 'fath-999'; known: fath-360"),
-    "zoom-out-of-range": ('title = "x"\n[view]\ncentre = "kharkiv"\nzoom = 25\n', {},
-                          "{path}:4: view.zoom: must be a whole number from 0 to 18"),
-    "zoom-not-whole": ('title = "x"\n[view]\ncentre = "kharkiv"\nzoom = 6.5\n', {},
-                       "{path}:4: view.zoom: must be a whole number from 0 to 18"),
-    "centre-and-area": ('title = "x"\n[[ranges]]\nsystem = "fath-360"\ncentre = "kyiv"\narea = "Russia"\n', {},
-                        "{path}:2: ranges[0]: give either centre (a place or {{lat, lon}}) or area "
+                            "{path}:10: ranges[1].system: unknown weapon system 'fath-999'; known: fath-360"),
+    "zoom-out-of-range": ('title = "x"\n' + STORY + '[view]\ncentre = "kharkiv"\nzoom = 25\n', {},
+                          "{path}:5: view.zoom: must be a whole number from 0 to 18"),
+    "zoom-not-whole": ('title = "x"\n' + STORY + '[view]\ncentre = "kharkiv"\nzoom = 6.5\n', {},
+                       "{path}:5: view.zoom: must be a whole number from 0 to 18"),
+    "centre-and-area": ('title = "x"\n' + STORY + '[[ranges]]\nsystem = "fath-360"\ncentre = "kyiv"\n'
+                        'area = "Russia"\n', {},
+                        "{path}:3: ranges[0]: give either centre (a place or {{lat, lon}}) or area "
                         "(a country or .geojson file)"),
-    "centre-and-area-second-table": ('title = "x"\n\n[[ranges]]\nsystem = "fath-360"\ncentre = "kyiv"\n\n'
+    "centre-and-area-second-table": ('title = "x"\n' + STORY + '\n[[ranges]]\nsystem = "fath-360"\ncentre = "kyiv"\n\n'
                                      '[[ranges]]\nsystem = "fath-360"\ncentre = "kursk"\narea = "Russia"\n', {},
-                                     "{path}:7: ranges[1]: give either centre (a place or {{lat, lon}}) or area "
+                                     "{path}:8: ranges[1]: give either centre (a place or {{lat, lon}}) or area "
                                      "(a country or .geojson file)"),
     "view-without-zoom": ('title = "x"\n\n[view]\ncentre = "kyiv"\n', {},
                           "{path}:3: view: zoom missing: give centre and zoom, or bounds"),
-    "route-mode": ('title = "x"\n[[routes]]\nfrom = "bandar anzali"\nto = "astrakhan"\nmode = "air"\n', {},
-                   "{path}:5: routes[0].mode: 'air': use one of sea, river, great-circle"),
-    "route-place": ('title = "x"\n[[routes]]\nfrom = "bandar anzali"\nto = "atlantis"\n', {},
-                    "{path}:4: routes[0].to: unknown place 'atlantis'; run 'mapper places' for the list"),
-    "range-area-country": ('title = "x"\n[[ranges]]\nsystem = "fath-360"\narea = "Narnia"\n', {},
-                           "{path}:4: ranges[0].area: unknown country 'Narnia'; did you mean 'Armenia', "
+    "route-mode": ('title = "x"\n' + STORY + '[[routes]]\nfrom = "bandar anzali"\nto = "astrakhan"\nmode = "air"\n', {},
+                   "{path}:6: routes[0].mode: 'air': use one of sea, river, great-circle"),
+    "route-place": ('title = "x"\n' + STORY + '[[routes]]\nfrom = "bandar anzali"\nto = "atlantis"\n', {},
+                    "{path}:5: routes[0].to: unknown place 'atlantis'; run 'mapper places' for the list"),
+    "range-area-country": ('title = "x"\n' + STORY + '[[ranges]]\nsystem = "fath-360"\narea = "Narnia"\n', {},
+                           "{path}:5: ranges[0].area: unknown country 'Narnia'; did you mean 'Armenia', "
                            "'Argentina', 'Mauritania'?"),
     "places-file-missing": ('title = "x"\nplaces = ["nope.csv"]\n', {},
                             "{path}:2: places: {folder}/nope.csv: places file not found"),
     "csv-lat-abc": ('title = "x"\nplaces = ["bad.csv"]\n', {"bad.csv": BAD_CSV},
                     "{path}:2: places: {folder}/bad.csv: line 3: column 'lat': not a number: 'abc'"),
-    "csv-duplicates-kyiv": ('title = "x"\nplaces = ["dup.csv"]\n', {"dup.csv": KYIV_CSV},
-                            "{path}:2: places: dup.csv:3: id 'kyiv' is already a place; give it another id "
+    "csv-duplicates-kyiv": ('title = "x"\n' + STORY + 'places = ["dup.csv"]\n', {"dup.csv": KYIV_CSV},
+                            "{path}:3: places: dup.csv:3: id 'kyiv' is already a place; give it another id "
                             "(an 'id' column) or leave it out"),
     "data-folder-missing": ('title = "x"\ndata = ["nowhere"]\n', {},
                             "{path}:2: data: {folder}/nowhere: data folder not found"),
@@ -224,10 +230,10 @@ def test_invalid_toml_names_the_line(geodata, tmp_path):
 
 
 def test_cli_reports_a_briefing_error_in_one_line(run, tmp_path):
-    path = _write(tmp_path, "brief.toml", 'title = "x"\n[view]\ncentre = "kharkiv"\nzoom = 25\n')
+    path = _write(tmp_path, "brief.toml", 'title = "x"\n' + STORY + '[view]\ncentre = "kharkiv"\nzoom = 25\n')
     result = run("render", str(path), "-o", "map.html")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {path}:4: view.zoom: must be a whole number from 0 to 18\n"
+    assert result.stderr == f"Error: {path}:5: view.zoom: must be a whole number from 0 to 18\n"
     assert not (tmp_path / "map.html").exists()
 
 
@@ -235,6 +241,7 @@ def test_cli_reports_a_briefing_error_in_one_line(run, tmp_path):
 
 
 ROUTES = '''title = "Routes"
+data = ["iran-russia"]
 layers = ["sea-routes", "supply-flows"]
 
 [filter]
@@ -293,27 +300,28 @@ def _calls(html, function):
 
 
 def test_view_bounds_and_centre_reach_the_html(geodata, tmp_path):
-    bounds = _write(tmp_path, "bounds.toml", 'title = "x"\nlayers = ["places"]\n[view]\n'
+    bounds = _write(tmp_path, "bounds.toml", 'title = "x"\n' + STORY + 'layers = ["places"]\n[view]\n'
                                              'bounds = { south = 44.0, west = 29.5, north = 53.5, east = 41.0 }\n')
     briefing = load_briefing(bounds, geodata)
     assert briefing.view.bounds == (29.5, 44.0, 41.0, 53.5)  # (west, south, east, north)
     html = render_html(briefing.geodata, briefing)
     assert _calls(html, r"mapperRuntime\.fit") == ["[[44.0,29.5],[53.5,41.0]]"]
     assert _calls(html, r"mapperRuntime\.view") == []
-    centre = _write(tmp_path, "centre.toml", 'title = "x"\nlayers = ["places"]\n[view]\ncentre = "kharkiv"\n'
-                                             'zoom = 7\n')
+    centre = _write(tmp_path, "centre.toml", 'title = "x"\n' + STORY + 'layers = ["places"]\n[view]\n'
+                                             'centre = "kharkiv"\nzoom = 7\n')
     briefing = load_briefing(centre, geodata)
     assert briefing.view.centre == LonLat(36.2311, 49.9925) and briefing.view.zoom == 7
     html = render_html(briefing.geodata, briefing)
     assert _calls(html, r"mapperRuntime\.view") == ["[49.9925,36.2311], 7"]
     assert _calls(html, r"mapperRuntime\.fit") == []
-    lat_lon = _write(tmp_path, "latlon.toml", 'title = "x"\nlayers = ["places"]\n[view]\n'
+    lat_lon = _write(tmp_path, "latlon.toml", 'title = "x"\n' + STORY + 'layers = ["places"]\n[view]\n'
                                               'centre = { lat = 50.0, lon = 36.25 }\nzoom = 0\n')
     assert load_briefing(lat_lon, geodata).view.centre == LonLat(36.25, 50.0)
 
 
 def test_no_view_fits_the_content(geodata, tmp_path):
-    path = _write(tmp_path, "fit.toml", 'title = "x"\nlayers = ["places"]\n[filter]\nids = ["kyiv", "moscow"]\n')
+    path = _write(tmp_path, "fit.toml", 'title = "x"\n' + STORY + 'layers = ["places"]\n[filter]\n'
+                                        'ids = ["kyiv", "moscow"]\n')
     briefing = load_briefing(path, geodata)
     assert briefing.view is None
     html = render_html(briefing.geodata, briefing)
@@ -364,7 +372,8 @@ def _data_folder(tmp_path, name, *features):
 
 def test_merged_folder_place_is_a_range_centre(geodata, tmp_path):
     _data_folder(tmp_path, "extra", _place_feature("izium-test", "Izium Test", 37.2569, 49.2128))
-    path = _write(tmp_path, "extra.toml", 'title = "x"\ndata = ["extra"]\nlayers = ["places", "ranges"]\n'
+    path = _write(tmp_path, "extra.toml", 'title = "x"\ndata = ["iran-russia", "extra"]\n'
+                                          'layers = ["places", "ranges"]\n'
                                           '[[ranges]]\nsystem = "fath-360"\ncentre = "izium test"\n')
     briefing, layers = _layers(geodata, path)
     assert briefing.ranges[0].centre_place_id == "izium-test"
@@ -380,7 +389,7 @@ def test_merged_folder_place_is_a_range_centre(geodata, tmp_path):
 
 def test_merged_folder_id_already_taken(geodata, tmp_path):
     folder = _data_folder(tmp_path, "dup", _place_feature("kharkiv", "Kharkiv again", 36.23, 49.99))
-    path = _write(tmp_path, "dup.toml", 'title = "x"\ndata = ["dup"]\n')
+    path = _write(tmp_path, "dup.toml", 'title = "x"\ndata = ["iran-russia", "dup"]\n')
     with pytest.raises(DataError) as caught:
         load_briefing(path, geodata)
     assert str(caught.value) == (f"{path}:2: data: {folder / 'places.geojson'}: id 'kharkiv' is already defined "
@@ -401,7 +410,7 @@ def test_user_places_are_relative_to_the_briefing(geodata, tmp_path):
     sub = tmp_path / "sub"
     sub.mkdir()
     _write(sub, "towns.csv", "name,lat,lon,kind,source\nOkhtyrka,50.3031,34.8919,town,Wikipedia\n")
-    path = _write(sub, "b.toml", 'title = "x"\nplaces = ["towns.csv"]\nlayers = ["places"]\n'
+    path = _write(sub, "b.toml", 'title = "x"\n' + STORY + 'places = ["towns.csv"]\nlayers = ["places", "ranges"]\n'
                                  '[[ranges]]\nsystem = "fath-360"\ncentre = "okhtyrka"\n')
     briefing = load_briefing(Path(path), geodata)
     assert briefing.ranges[0].centre_place_id == "okhtyrka"
@@ -417,14 +426,14 @@ def test_user_places_are_relative_to_the_briefing(geodata, tmp_path):
     ('[[ranges]]\nid = "kyiv"\nsystem = "fath-360"\ncentre = "kursk"\n', "ranges[0].id: 'kyiv' is already used"),
 ])
 def test_filter_names_and_ids_are_checked(geodata, tmp_path, table, message):
-    path = _write(tmp_path, "brief.toml", f'title = "x"\n\n{table}')
+    path = _write(tmp_path, "brief.toml", f'title = "x"\n{STORY}\n{table}')
     with pytest.raises(DataError) as caught:
         load_briefing(path, geodata)
     assert str(caught.value).startswith(f"{path}:") and message in str(caught.value)
 
 
 def test_events_follow_their_place_in_the_filter(geodata, tmp_path):
-    path = _write(tmp_path, "brief.toml", 'title = "x"\nlayers = ["events", "sea-routes"]\n\n'
+    path = _write(tmp_path, "brief.toml", 'title = "x"\n' + STORY + 'layers = ["events", "sea-routes"]\n\n'
                                           '[filter]\nids = ["tehran"]\nkinds = ["capital"]\n')
     briefing = load_briefing(path, geodata)
     layers = {layer.key: layer.features for layer in build_layers(geodata, briefing)}
