@@ -129,9 +129,8 @@ def test_export_usage_errors(run, tmp_path, args, message):
 
 def test_export_layer_not_in_briefing(run, tmp_path, data_copy):
     briefing = data_copy / "briefings" / "iran-russia.toml"
-    text = briefing.read_text(encoding="utf-8")
-    briefing.write_text(text.replace('layers = ["places", "sea-routes", "river-routes", "supply-flows", "ranges", '
-                                     '"events"]', 'layers = ["places"]'), encoding="utf-8")
+    # The bundled story without its ranges (a range whose layer is left out is an error).
+    briefing.write_text('title = "Places only"\ndata = ["iran-russia"]\nlayers = ["places"]\n', encoding="utf-8")
     result = run("--data-dir", str(data_copy), "export", "--layer", "ranges", "-o", "x.geojson")
     assert result.exit_code == 2
     assert result.stderr == "Error: layer 'ranges': not in this briefing; choose from places\n"
@@ -173,7 +172,8 @@ def _formula_briefing(folder):
     rows.append(["London", "51.5072", "-0.1275", "Wikipedia", "", "GB"])  # a negative number stays a number
     with open(folder / "p.csv", "w", newline="", encoding="utf-8") as out:
         csv.writer(out).writerows(rows)
-    (folder / "b.toml").write_text('title = "Formulas"\nlayers = ["places"]\nplaces = ["p.csv"]\n', encoding="utf-8")
+    (folder / "b.toml").write_text('title = "Formulas"\ndata = ["iran-russia"]\nlayers = ["places"]\n'
+                                   'places = ["p.csv"]\n', encoding="utf-8")
     return folder / "b.toml"
 
 
@@ -240,7 +240,8 @@ def test_kml_attributes_hold_no_control_characters(run, tmp_path, key):
     entry = ('[[ranges]]\nid = "a\\u001bb"\nsystem = "fath-360"\ncentre = "kyiv"\n' if key == "ranges" else
              '[[routes]]\nid = "a\\u001bb"\nfrom = "bandar-anzali"\nto = "astrakhan"\nmode = "great-circle"\n')
     layer = "ranges" if key == "ranges" else "supply-flows"
-    (tmp_path / "b.toml").write_text(f'title = "Ids"\nlayers = ["{layer}"]\n{entry}', encoding="utf-8")
+    (tmp_path / "b.toml").write_text(f'title = "Ids"\ndata = ["iran-russia"]\nlayers = ["{layer}"]\n{entry}',
+                                     encoding="utf-8")
     result = run("export", str(tmp_path / "b.toml"), "-o", "x.kml")
     assert result.exit_code == 0, result.output
     root = ET.parse(tmp_path / "x.kml").getroot()
