@@ -33,8 +33,7 @@ from mapper.errors import InputError, OutputExistsError
 from mapper.export import figure_map
 from mapper.export.paper import page_size
 from mapper.export.projection import figure_projection
-from mapper.load.bundled import BASEMAP_ATTRIBUTION, basemap_path
-from mapper.load.files import read_json
+from mapper.load.basemap import ATTRIBUTION, FINE_SCALES, attribution, basemap_for
 
 DEFAULT_SIZE = "a4"
 DEFAULT_DPI = 200
@@ -117,11 +116,11 @@ def _citation(source):
     return ", ".join(part for part in parts if part) or source.get("id", "")
 
 
-def footer_lines(sources, projection_label, stamp):
+def footer_lines(sources, projection_label, stamp, basemap=ATTRIBUTION):
     """The footer: the sources cited (no line if none is); then basemap and projection."""
     cites = "; ".join(_citation(s) for s in sources)
     lines = [f"Sources: {cites}." if cites else None,
-             f"{BASEMAP_ATTRIBUTION}. Projection: {projection_label}. Distances and range rings are "
+             f"{basemap}. Projection: {projection_label}. Distances and range rings are "
              "geodesic (WGS84)."]
     if stamp:
         lines.append(stamp)
@@ -511,8 +510,8 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
         top += 0.165 * len(sub) + 0.08
     top += 0.05
 
-    def footer(sources):
-        return [line for text in footer_lines(sources, proj.label, stamp) for line in _wrap(text, text_w, 6.8)]
+    def footer(sources, basemap=attribution(FINE_SCALES)):  # by default the longest basemap line
+        return [line for text in footer_lines(sources, proj.label, stamp, basemap) for line in _wrap(text, text_w, 6.8)]
 
     # Room for the footer as if every feature were in the frame: with a briefing's
     # view, what the frame leaves out is known only once the map is laid out.
@@ -534,13 +533,15 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
     in_frame = box(extent.xmin, extent.ymin, extent.xmax, extent.ymax)
     shown = cited_sources(geodata, layers, lambda layer, f: layer.key == "events" or
                           projected[id(f)].intersects(in_frame))
-    fig.text(MARGIN_IN / width_in, (MARGIN_IN - 0.05) / height_in, "\n".join(footer(shown)), ha="left",
-             va="bottom", fontsize=6.8, color="#374151", linespacing=1.35)
+    # The figure's own extent: 1:10m data all over it (none of the world outside it), unless it is too large.
+    basemap = basemap_for(figure_map.extent_lonlat_box(projector, extent), pad_fraction=0, world=False)
+    fig.text(MARGIN_IN / width_in, (MARGIN_IN - 0.05) / height_in, "\n".join(footer(shown, basemap.attribution)),
+             ha="left", va="bottom", fontsize=6.8, color="#374151", linespacing=1.35)
     ax.set_aspect("equal", adjustable="box")
     for spine in ax.spines.values():
         spine.set_color(TEXT_COLOR)
 
-    figure_map.draw_basemap(ax, projector, extent, read_json(basemap_path(geodata.data_dir)))
+    figure_map.draw_basemap(ax, projector, extent, basemap.collection)
     figure_map.draw_graticule(ax, projector, extent)
     figure_map.draw_layers(ax, layers, projected)
     obstacles = [figure_map.draw_scale_bar(ax, projector, extent), figure_map.draw_north_arrow(ax, projector, extent)]

@@ -113,7 +113,11 @@ def fit_extent(projector, geometries, aspect):
 
 
 def extent_lonlat_box(projector, extent, pad_deg=3.0):
-    """(west, south, east, north) in degrees covering ``extent``, padded."""
+    """(west, south, east, north) in degrees covering ``extent``, padded.
+
+    West is within ±180°; east exceeds 180° where the frame crosses the
+    antimeridian.  A frame around a pole covers every longitude.
+    """
     t = np.linspace(0, 1, 101)
     xs = np.concatenate([extent.xmin + t * extent.width, np.full_like(t, extent.xmax),
                          extent.xmax - t * extent.width, np.full_like(t, extent.xmin)])
@@ -123,8 +127,21 @@ def extent_lonlat_box(projector, extent, pad_deg=3.0):
     ok = np.isfinite(lons) & np.isfinite(lats)
     if not ok.all():
         return -180.0, -90.0, 180.0, 90.0
-    return (max(-180.0, lons.min() - pad_deg), max(-90.0, lats.min() - pad_deg),
-            min(180.0, lons.max() + pad_deg), min(90.0, lats.max() + pad_deg))
+    south, north = max(-90.0, lats.min() - pad_deg), min(90.0, lats.max() + pad_deg)
+    for pole in (90.0, -90.0):  # a frame around a pole: every longitude, up to the pole
+        x, y = projector.point(0.0, pole)
+        if np.isfinite([x, y]).all() and extent.xmin <= x <= extent.xmax and extent.ymin <= y <= extent.ymax:
+            return -180.0, min(south, pole), 180.0, max(north, pole)
+    # Longitudes around the frame's middle, so a frame across ±180° gets one box (east of 180° if need be).
+    middle = projector.lonlat((extent.xmin + extent.xmax) / 2, (extent.ymin + extent.ymax) / 2).lon
+    lons = middle + (lons - middle + 180.0) % 360.0 - 180.0
+    west, east = lons.min() - pad_deg, lons.max() + pad_deg
+    if east - west >= 360.0:
+        west, east = -180.0, 180.0
+    elif west < -180.0 or east > 180.0:
+        shift = 360.0 if west < -180.0 else 0.0
+        west, east = west + shift, east + shift  # west within ±180°, east beyond 180° if the frame crosses it
+    return west, south, east, north
 
 
 def _paths(geometry):
@@ -200,7 +217,7 @@ def draw_graticule(ax, projector, extent):
         if _finite_coordinates(line):
             _draw_geometry(ax, line, 0.9, facecolor="none", edgecolor=GRATICULE_COLOR, linewidth=0.35)
             for hit in _crossings(line, bottom):
-                xticks[hit.x] = _degrees(round(lon, 6), "E", "W")
+                xticks[hit.x] = _degrees(round((lon + 180.0) % 360.0 - 180.0, 6), "E", "W")
     for lat in np.arange(np.ceil(south / step) * step, north + 1e-9, step):
         line = projector.geometry(LineString(np.column_stack([lons, np.full_like(lons, lat)])))
         if _finite_coordinates(line):

@@ -35,6 +35,7 @@ from mapper.errors import DataError, MapperWarning
 from mapper.load.bundled import FINE_BASEMAP_TARGET, fine_basemap_dir, world_basemap_path
 from mapper.load.files import read_json
 
+ATTRIBUTION = "Basemap: Natural Earth (public domain)"
 LAYERS = ("land", "lake", "river", "border")  # in drawing order
 POLYGON_LAYERS = ("land", "lake")
 FINE_SCALES = ("1:10m", "1:50m")  # land and borders; lakes and rivers
@@ -67,7 +68,12 @@ class Basemap:
     @property
     def attribution(self):
         """'Basemap: Natural Earth 1:10m/1:50m/1:110m (public domain)'."""
-        return f"Basemap: Natural Earth {'/'.join(self.scales)} (public domain)"
+        return attribution(self.scales)
+
+
+def attribution(scales=()):
+    """The credit line of a Natural Earth basemap drawn at ``scales`` (none named if none are given)."""
+    return f"Basemap: Natural Earth {'/'.join(scales)} (public domain)" if scales else ATTRIBUTION
 
 
 def padded_extent(extent, pad_fraction=PAD_FRACTION):
@@ -141,8 +147,7 @@ def basemap_for(extent, pad_fraction=PAD_FRACTION, world=True, digits=None):
         tolerance = None
         fine_box = None
         scales.append(COARSE_SCALE)
-        window = box(*WORLD) if world else _boxes(extent)
-        layers = {name: coarse[name] if world else shapely.intersection(coarse[name], window) for name in LAYERS}
+        layers = {name: coarse[name] if world else _in_frame(coarse[name], extent) for name in LAYERS}
     if digits is None:
         digits = 2 if tolerance is None else min(3, max(2, math.ceil(-math.log10(tolerance / 2))))
     features = [{"type": "Feature", "properties": {"layer": name}, "geometry": rounded(mapping(geometry), digits)}
@@ -159,6 +164,15 @@ def _normal(extent):
         east += 360.0
     shift = 360.0 * math.floor((west + 180.0) / 360.0)
     return west - shift, max(-90.0, south), east - shift, min(90.0, north)
+
+
+def _in_frame(geometry, extent):
+    """The part of a geometry (within ±180°) inside ``extent``, in the extent's longitudes (beyond 180° if it is)."""
+    window = box(*extent)
+    parts = [shapely.intersection(translate(geometry, turn) if turn else geometry, window)
+             for turn in (-360.0, 0.0, 360.0)]
+    parts = [part for part in parts if not part.is_empty]
+    return shapely.union_all(parts) if len(parts) > 1 else parts[0] if parts else GeometryCollection()
 
 
 def _boxes(extent):
