@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from mapper import api
 from mapper.compose.layers import build_layers
-from mapper.core.style import LAND_COLOR, SEA_COLOR, STYLES
+from mapper.core.style import FLOW_COLORS, LAND_COLOR, SEA_COLOR, STYLES
 from mapper.errors import InputError
 from mapper.export import figure, figure_map
 from mapper.export.formats import FigureOptions
@@ -72,8 +72,11 @@ def test_png_shows_basemap_and_layers(figures):
 
     assert share(SEA_COLOR) > 0.03  # the Caspian and the Black Sea; the timeline takes part of the page
     assert share(LAND_COLOR) > 0.2
-    for key in ("flow-iran-to-russia", "flow-russia-to-iran", "river-route", "sea-route"):
+    for key in ("river-route", "sea-route"):
         assert share(STYLES[key].color, tolerance=30) > 0.0003, key
+    # Each supply flow takes the next colour in drawing order: Iran → Russia, Russia → Iran, Alabuga → Kyiv.
+    for n, (color, least) in enumerate(zip(FLOW_COLORS, (0.0003, 0.0003, 0.0001))):
+        assert share(color, tolerance=30) > least, f"flow {n}: {color}"
     assert share(STYLES["place-industrial-zone"].fill_color, tolerance=30) > 0.00005  # one marker: Alabuga
 
 
