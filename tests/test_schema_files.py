@@ -254,7 +254,7 @@ DATE = vocab.DATE_PATTERN.pattern.replace("\\Z", "$")
 
 # Where each enum of each schema comes from; an enum not listed here fails the test below.
 ENUMS = {
-    **{(name, "/$defs/basis/enum"): vocab.BASES for name in ("places", "routes", "systems", "briefing")},
+    **{(name, "/$defs/basis/enum"): vocab.BASES for name in ("places", "routes", "systems", "events", "briefing")},
     ("places", "/$defs/place/properties/kind/enum"): vocab.PLACE_KINDS,
     ("routes", "/$defs/route/properties/kind/enum"): vocab.ROUTE_KINDS,
     ("routes", "/$defs/route/properties/routing/properties/mode/enum"): vocab.MODES,
@@ -428,6 +428,7 @@ GEODATA_BREAKAGES = {
     "claim-empty-sources": ("claims", lambda d: d["claims"][0].update(sources=[])),
     "event-date": ("events", lambda d: d["events"][0].update(date="last summer")),
     "event-date-month": ("events", lambda d: d["events"][0].update(date="2024-13")),
+    "event-no-provenance": ("events", lambda d: d["events"][0].pop("sources")),
     "event-quote-missing": ("events", lambda d: d["events"][0]["sources"][0].pop("quote")),
     "records-not-a-list": ("events", lambda d: d.update(events={"a": 1})),
 }
