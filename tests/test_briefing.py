@@ -18,6 +18,7 @@ from mapper.errors import DataError
 from mapper.export.starter import write_starter
 from mapper.html import assets
 from mapper.html.page import render_html
+from mapper.html.popups import feature_popup
 from mapper.load.briefing import load_briefing
 
 WGS84 = Geod(ellps="WGS84")
@@ -290,8 +291,17 @@ def test_great_circle_route_is_a_supply_flow(routed, geodata):
     assert props["kind"] == "supply-flow" and props["routing_mode"] == "great-circle"
     _, _, expected_m = WGS84.inv(51.4231, 35.6961, 37.6178, 55.7517)
     assert props["length_m"] == pytest.approx(expected_m, rel=1e-6)
-    assert props["speed_kn"] == pytest.approx(400)
-    assert props["sailing_time_h"] == pytest.approx(expected_m / (400 * 1852), rel=1e-6)
+    # A straight line is not a path anything sails: no speed, no sailing time.
+    assert "speed_kn" not in props and "sailing_time_h" not in props
+    assert [leg["kind"] for leg in props["legs"]] == ["great-circle"]
+
+
+def test_great_circle_popup_says_it_is_a_straight_line(routed, geodata):
+    _, layers = routed
+    props = next(f["properties"] for f in layers["supply-flows"] if f["properties"]["id"] == "tehran-moscow")
+    html = feature_popup(props, geodata.sources)
+    assert "Straight great-circle line</b> between its places" in html and "not a path" in html
+    assert "Sailing time" not in html and "Leg" not in html
     assert all(f["properties"]["id"] == "tehran-moscow" for f in layers["supply-flows"])  # stored ones filtered
 
 

@@ -1,6 +1,7 @@
 """The water router: sea lanes that never cross land, river legs on the rivers, clear refusals."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -140,9 +141,50 @@ def test_different_waters_are_refused(run, tmp_path):
 
 
 def test_no_water_near_a_point(run):
-    result = run("route", "tehran", "astrakhan")
+    """Inside the network's boxes but far from its water: inland, as far as the network knows."""
+    result = run("route", "50.0,48.5", "astrakhan")  # the steppe between the Volga and the Ural
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: Tehran: no navigable water within 25 km")
+    assert result.stderr.startswith("Error: 50.00000,48.50000: no navigable water within 25 km (nearest: "
+                                    "Volga–Kama waterway, ")
+
+
+@pytest.mark.parametrize("start, label, nearest", [
+    ("-33.87,151.21", "-33.87000,151.21000", ""),  # Sydney: nothing listed anywhere near
+    ("35.52,35.78", "35.52000,35.78000", ""),  # Latakia, on the Mediterranean
+    ("40.65,27.8", "40.65000,27.80000", "nearest: Black Sea and Sea of Azov, [0-9]+ km; "),  # the Sea of Marmara
+    ("tehran", "Tehran", "nearest: Caspian Sea, [0-9]+ km; "),  # inland, south of the Caspian's box
+])
+def test_water_outside_the_network_is_named_as_such(run, start, label, nearest):
+    result = run("route", start, "astrakhan")
+    assert result.exit_code == 1
+    message = result.stderr.strip()
+    assert re.match(rf"Error: {re.escape(label)} is outside the water network's coverage \({nearest}it covers Caspian "
+                    "Sea, 36°N–47.5°N, 46°E–55.5°E; ", message), message
+    assert "no navigable water" not in message and len(message.splitlines()) == 1
+
+
+def test_river_mode_covers_only_the_rivers(run):
+    result = run("route", "astara", "astrakhan", "--mode", "river")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Astara is outside the water network's coverage (it covers Volga–Kama "
+                                    "waterway, 45.5°N–58.6°N, 44°E–57°E; see ")
+
+
+def test_cli_great_circle_is_a_line_not_a_route(run):
+    result = run("route", "tehran", "moscow", "--mode", "great-circle")
+    assert result.exit_code == 0, result.output
+    line, = result.stdout.splitlines()
+    assert line.startswith("Tehran → Moscow (great circle): 2,464.0 km (1,330.5 nmi); the straight geodesic line")
+    assert "not a route" in line and " at " not in line and " d " not in line and " h " not in line
+    props = json.loads(run("route", "tehran", "moscow", "--mode", "great-circle", "--json").stdout)["properties"]
+    assert props["kind"] == "great-circle" and "sailing_time_h" not in props and "speed_m_s" not in props
+    assert props["length_m"] == pytest.approx(2_464_000, abs=100)
+
+
+def test_cli_great_circle_refuses_a_speed(run):
+    result = run("route", "tehran", "moscow", "--mode", "great-circle", "--speed", "400kn")
+    assert result.exit_code == 2
+    assert "--speed: a great circle is a straight line, not a route anything sails" in result.stderr
 
 
 def test_great_circle_is_the_geodesic(geodata):

@@ -40,20 +40,21 @@ class Layer:
 
 
 def _routed_features(geodata, route):
-    """A route the water router computes between its places, with its legs and sailing time."""
+    """A route the water router computes between its places, with its legs and sailing time.
+
+    A great circle is a straight line, not a path anything sails: its length and legs, no speed or time.
+    """
     props = dict(route["properties"])
     routing = props.pop("routing")
     stop_ids = [props["from"], *routing.get("via", []), props["to"]]
     stops = [NamedPoint(geodata.place(i)["properties"]["name"], place_lonlat(geodata.place(i)), i) for i in stop_ids]
     routed = water_route(geodata.data_dir, stops, routing["mode"])
-    speed_kn = routing.get("speed_kn", DEFAULT_SPEED_KN)
-    props.update(
-        length_m=routed.length_m,
-        routing_mode=routing["mode"],
-        speed_kn=speed_kn,
-        sailing_time_h=sailing_time_h(routed.length_m, speed_kn * M_S_PER_SPEED_UNIT['kn']),
-        legs=routed.leg_summary(),
-    )
+    props.update(length_m=routed.length_m, routing_mode=routing["mode"])
+    if routing["mode"] != "great-circle":
+        speed_kn = routing.get("speed_kn", DEFAULT_SPEED_KN)
+        props.update(speed_kn=speed_kn,
+                     sailing_time_h=sailing_time_h(routed.length_m, speed_kn * M_S_PER_SPEED_UNIT['kn']))
+    props["legs"] = routed.leg_summary()
     return [_feature(routed.line(), props)]
 
 

@@ -5,7 +5,9 @@ a sea leg is the shortest path on the sea's grid, pulled tight where the
 water allows; a river leg follows the river's centre line; a ``connection``
 leg joins two waters where ``waterways.json`` allows it.  Two points in
 waters that no allowed connection joins get :class:`NoRouteError`, never a
-line over land.  ``great-circle`` mode is the plain geodesic.
+line over land; so does a point outside every listed water's box, which the
+network does not cover.  ``great-circle`` mode is the plain geodesic: a
+straight line, not a path, so it has no sailing time.
 """
 
 import math
@@ -118,13 +120,31 @@ def _nearest_segment(water, point):
     return pairs[best], LonLat(on.x / math.cos(math.radians(point.lat)), on.y)
 
 
+def _degrees(value, positive, negative):
+    return f"{abs(value):g}°{positive if value >= 0 else negative}"
+
+
+def _box_text(bbox):
+    west, south, east, north = bbox
+    return (f"{_degrees(south, 'N', 'S')}–{_degrees(north, 'N', 'S')}, "
+            f"{_degrees(west, 'E', 'W')}–{_degrees(east, 'E', 'W')}")
+
+
+def covers(registry, point, kinds):
+    """True if ``point`` lies in the box of a listed water of ``kinds``: the part of the world the network knows."""
+    return any(entry["kind"] in kinds and entry["bbox"][0] <= point.lon <= entry["bbox"][2]
+               and entry["bbox"][1] <= point.lat <= entry["bbox"][3] for entry in registry.waters.values())
+
+
 def snap(data_dir, label, point, kinds):
     """Snap ``point`` to the nearest listed water of ``kinds``.
 
     Raises
     ------
     NoRouteError
-        If no such water is within MAX_SNAP_M.
+        If no such water is within MAX_SNAP_M: either ``point`` is outside
+        every listed water's box (the network does not cover it, at sea or
+        inland alike), or it is in one but far from its water.
     """
     registry = load_registry(data_dir)
     best = None
@@ -134,6 +154,12 @@ def snap(data_dir, label, point, kinds):
         distance_m = geodesy.inverse(point, at).distance_m
         if best is None or distance_m < best.distance_m:
             best = Snap(label, water_id, at, distance_m)
+    if (best is None or best.distance_m > MAX_SNAP_M) and not covers(registry, point, kinds):
+        near = f"nearest: {registry.waters[best.water]['name']}, {best.distance_m / 1000:,.0f} km; " if best else ""
+        listed = "; ".join(f"{w['name']}, {_box_text(w['bbox'])}" for w in registry.waters.values()
+                           if w["kind"] in kinds)
+        raise NoRouteError(f"{label} is outside the water network's coverage ({near}it covers {listed}; see "
+                           f"{registry.data_dir / 'waterways.json'})")
     if best is None or best.distance_m > MAX_SNAP_M:
         names = ", ".join(w["name"] for w in registry.waters.values() if w["kind"] in kinds)
         near = f" (nearest: {registry.waters[best.water]['name']}, {best.distance_m / 1000:,.0f} km)" if best else ""
@@ -285,20 +311,23 @@ def route_feature(geodata, queries, mode="sea", speed_m_s=None):
 
     Its properties give the length, the sailing time at ``speed_m_s``
     (default DEFAULT_SPEED_KN), each leg and each end's snap to the water.
+    In ``great-circle`` mode the feature is a ``great-circle`` line with its
+    length and legs only: a straight line is not a path that anything sails.
     """
     stops = [resolve_point(geodata, query) for query in queries]
     routed = route(geodata.data_dir, stops, mode)
-    speed_m_s = speed_m_s or DEFAULT_SPEED_KN * M_S_PER_SPEED_UNIT["kn"]
-    return feature(routed.line(), {
-        "kind": "route",
+    props = {
+        "kind": "great-circle" if mode == "great-circle" else "route",
         "mode": mode,
         "stops": [stop.label for stop in stops],
         "length_m": routed.length_m,
         "length_km": metres_to(routed.length_m, "km"),
         "length_nmi": metres_to(routed.length_m, "nmi"),
-        "speed_m_s": speed_m_s,
-        "sailing_time_h": sailing_time_h(routed.length_m, speed_m_s),
-        "legs": routed.leg_summary(),
-        "snaps": [{"place": s.label, "water": s.water, "distance_m": s.distance_m,
-                   "at": [s.point.lon, s.point.lat]} for s in routed.snaps],
-    })
+    }
+    if mode != "great-circle":
+        speed_m_s = speed_m_s or DEFAULT_SPEED_KN * M_S_PER_SPEED_UNIT["kn"]
+        props.update(speed_m_s=speed_m_s, sailing_time_h=sailing_time_h(routed.length_m, speed_m_s))
+    props["legs"] = routed.leg_summary()
+    props["snaps"] = [{"place": s.label, "water": s.water, "distance_m": s.distance_m,
+                       "at": [s.point.lon, s.point.lat]} for s in routed.snaps]
+    return feature(routed.line(), props)

@@ -85,7 +85,7 @@ def _provenance(props):
 
 
 LEG_LABELS = {
-    "port-snap": "Port to navigable water (straight; the port is assumed)",
+    "port-snap": "To navigable water (drawn straight)",
     "sea": "Open water: shortest path, computed",
     "connection": "Delta channel to the river (drawn straight)",
     "river": "River: Natural Earth centre line",
@@ -94,6 +94,10 @@ LEG_LABELS = {
 
 
 def _legs(props):
+    if all(leg["kind"] == "great-circle" for leg in props["legs"]):
+        between = "its places" if len(props["legs"]) == 1 else "each stop and the next"
+        return (f"<p><b>Straight great-circle line</b> between {between} (the geodesic on the WGS84 ellipsoid), "
+                f"not a path: it crosses land and water alike. <b>Length:</b> {format_length(props['length_m'])}.</p>")
     rows = "".join(f"<tr><td>{esc(LEG_LABELS.get(leg['kind'], leg['kind']))}</td>"
                    f"<td>{metres_to(leg['length_m'], 'km'):,.1f} km</td>"
                    f"<td>{metres_to(leg['length_m'], 'nmi'):,.1f} nmi</td></tr>" for leg in props["legs"])
