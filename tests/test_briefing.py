@@ -182,8 +182,7 @@ ERRORS = {
     "route-place": ('title = "x"\n' + STORY + '[[routes]]\nfrom = "bandar anzali"\nto = "atlantis"\n', {},
                     "{path}:5: routes[0].to: unknown place 'atlantis'; run 'mapper places' for the list"),
     "range-area-country": ('title = "x"\n' + STORY + '[[ranges]]\nsystem = "fath-360"\narea = "Narnia"\n', {},
-                           "{path}:5: ranges[0].area: unknown country 'Narnia'; did you mean 'Armenia', "
-                           "'Argentina', 'Mauritania'?"),
+                           "{path}:5: ranges[0].area: unknown country 'Narnia'; did you mean 'Armenia'?"),
     "places-file-missing": ('title = "x"\nplaces = ["nope.csv"]\n', {},
                             "{path}:2: places: {folder}/nope.csv: places file not found"),
     "csv-lat-abc": ('title = "x"\nplaces = ["bad.csv"]\n', {"bad.csv": BAD_CSV},

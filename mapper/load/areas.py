@@ -19,7 +19,7 @@ from mapper.errors import DataError, UnknownPlaceError
 from mapper.load import countries
 from mapper.load.bundled import COUNTRIES_SOURCE
 from mapper.load.files import read_json
-from mapper.load.lookup import resolve_point
+from mapper.load.lookup import resolve_point, scored_place_names
 
 # An area's work grows with its positions (validity, union, the outline that
 # distances and reach are measured from): bounded before shapely sees it.
@@ -182,10 +182,13 @@ def resolve_origin(geodata, text, base_dir=None):
     try:
         named = resolve_point(geodata, text)
         return Origin(label=named.label, point=named.point, place_id=named.place_id)
-    except UnknownPlaceError as place_error:
-        try:
-            return find_country(text, geodata.data_dir)
-        except UnknownPlaceError:
-            raise UnknownPlaceError(str(place_error).replace(
-                f"unknown place {text!r}", f"{text!r} is not a place, LAT,LON, Natural Earth country or .geojson file",
-                1)) from None
+    except UnknownPlaceError:
+        found = countries.lookup_country(text, geodata.data_dir)
+        if found is not None:
+            return Origin(label=found.name, area=found.shape, source=COUNTRIES_SOURCE)
+        # The closest names, of places and countries alike: "Japn" gets Japan, "belgorad" Belgorod.
+        close = countries.nearly_best(scored_place_names(geodata, text) +
+                                      countries.scored_country_names(text, geodata.data_dir))
+        hint = countries.did_you_mean(close, otherwise="; run 'mapper places' for the list")
+        raise UnknownPlaceError(f"{text!r} is not a place, LAT,LON, Natural Earth country or .geojson file{hint}") \
+            from None

@@ -19,6 +19,8 @@ from mapper.load.bundled import countries_path
 from mapper.load.files import read_json
 
 SUGGESTIONS = 3
+SUGGEST_CUTOFF = 0.7
+SUGGEST_MARGIN = 0.15
 _CODE = re.compile(r"[A-Za-z]{2,3}")
 
 
@@ -111,16 +113,35 @@ def lookup_country(text, data_dir=None):
     return table.by_name.get(fold(text))
 
 
-def close_country_names(text, data_dir=None, count=SUGGESTIONS):
-    """Country names like ``text`` (by name or alias), best first, for a "did you mean"."""
+def scored_country_names(text, data_dir=None):
+    """(likeness 0–1, country name) of the countries whose name or alias is like ``text``, most alike first."""
     table = _table(str(countries_path(data_dir)))
-    close = difflib.get_close_matches(fold(text), list(table.by_name), n=count * 3, cutoff=0.6)
+    matcher = difflib.SequenceMatcher(b=fold(text))
+    best = {}
+    for key, country in table.by_name.items():
+        if len(key) < 4:  # "uk", "uae", "drc": too short to be like anything
+            continue
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() >= SUGGEST_CUTOFF and matcher.quick_ratio() >= SUGGEST_CUTOFF:
+            score = matcher.ratio()
+            if score >= SUGGEST_CUTOFF and score > best.get(country.name, 0.0):
+                best[country.name] = score
+    return sorted(((score, name) for name, score in best.items()), key=lambda item: (-item[0], item[1]))
+
+
+def nearly_best(scored, count=SUGGESTIONS):
+    """The names of (likeness, name) pairs nearly as alike as the most alike: 'Ukrane' gets Ukraine, not France too."""
+    best = max((score for score, _ in scored), default=0.0)
     names = []
-    for key in close:
-        name = table.by_name[key].name
-        if name not in names:
+    for score, name in sorted(scored, key=lambda item: -item[0]):
+        if score >= best - SUGGEST_MARGIN and name not in names:
             names.append(name)
     return names[:count]
+
+
+def close_country_names(text, data_dir=None, count=SUGGESTIONS):
+    """Country names like ``text`` (by name or alias), best first, for a "did you mean"."""
+    return nearly_best(scored_country_names(text, data_dir), count)
 
 
 def find_country(text, data_dir=None):

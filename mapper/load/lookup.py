@@ -54,6 +54,18 @@ def find_place(geodata, query):
     raise UnknownPlaceError(f"unknown place {query!r}{hint}")
 
 
+def scored_place_names(geodata, query, cutoff=0.6):
+    """(likeness 0–1, name) of the places whose id, name or alias is like ``query``, most alike first."""
+    matcher = difflib.SequenceMatcher(b=_key(query))
+    every_name = {_key(n): n for place in geodata.places for n in _names(place)}  # a name over its id
+    scored = []
+    for key, name in every_name.items():
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
+            scored.append((matcher.ratio(), name))
+    return sorted(scored, key=lambda item: (-item[0], item[1]))
+
+
 def resolve_point(geodata, text):
     """Read ``text`` as ``LAT,LON`` or as a place id, name or alias.
 

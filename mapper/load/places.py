@@ -26,6 +26,7 @@ from typing import Callable
 from mapper.core.text import shown
 from mapper.core.vocab import ID_PATTERN, PLACE_KINDS
 from mapper.errors import CoordinateWarning, DataError
+from mapper.load.countries import close_country_names, did_you_mean, lookup_country
 from mapper.load.files import checked_size, read_json, read_text
 from mapper.load.swaps import swap_reasons
 
@@ -52,7 +53,6 @@ KML_DATA_KEYS = ("kind", "source", "location_source", "id", "country", "note", "
 # Plain decimal numbers only: float() would also take "nan", "1_000" and
 # non-ASCII digits such as "٥٠".
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_COUNTRY = re.compile(r"[A-Za-z]{2}")
 # Entity declarations can expand to gigabytes ("billion laughs"); a KML file
 # of places never needs one.
 _XML_DECLARATIONS = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -88,8 +88,10 @@ def read_places(path):
         GeoJSON Point features in file order, coordinates ``[lon, lat]``
         (WGS84 degrees). Properties: ``id``, ``name``, ``kind``,
         ``basis`` (``"user"``), ``note``, ``location_source``, ``origin``
-        (``"file name:row"``) and, when given, ``aliases``, ``country``,
-        ``description``.
+        (``"file name:row"``) and, when given, ``aliases``, ``country``
+        (the file may name it by name, alias or ISO 3166-1 code; kept as
+        the alpha-2 code, or the Natural Earth name of an area without
+        one), ``description``.
 
     Raises
     ------
@@ -405,10 +407,12 @@ def _feature(row):
     props["kind"] = kind
     country = _text(row, "country")
     if country is not None:
-        if not _COUNTRY.fullmatch(country):
-            raise _Fault(f"{row.label('country')}: {shown(country)} is not a two-letter "
-                         "ISO 3166-1 country code such as UA")
-        props["country"] = country.upper()
+        # Any Natural Earth country by name, alias or ISO code; kept as its alpha-2 code where it has one.
+        found = lookup_country(country)
+        if found is None:
+            raise _Fault(f"{row.label('country')}: {shown(country)} is not a country"
+                         f"{did_you_mean(close_country_names(country))}")
+        props["country"] = found.code
     description = _text(row, "description")
     if description is not None:
         props["description"] = description
