@@ -69,16 +69,55 @@ KML = """<?xml version="1.0" encoding="UTF-8"?>
 
 # A briefing that uses every table, so mutations reach each part of the parser.
 BRIEFING = """title = "Fuzz seed: every table"
-subtitle = "Ranges from a point and an area, a route, points, a filter and a view"
+subtitle = "The bundled story and its own: ranges from a point and an area, a route, points, a filter and a view"
 stamp = true
-places = ["border-towns.csv"]
-layers = ["places", "sea-routes", "ranges", "events"]
+data = ["iran-russia"]
+places = ["border-towns.csv", { id = "fuzz-port", name = "Fuzz Port", lat = 46.35, lon = 48.05, kind = "port", \
+source = "Fuzz seed", country = "RU" }]
+layers = ["places", "sea-routes", "supply-flows", "ranges", "events"]
 basemap = "offline"
+
+[[sources]]
+id = "fuzz-source"
+title = "A source of the briefing's own"
+outlet = "Fuzz"
+date = "2024-09-10"
+
+[[systems]]
+id = "fuzz-system"
+name = "Fuzz system"
+range = "75 mi"
+basis = "assumption"
+note = "A system of the briefing's own."
+
+[[flows]]
+id = "fuzz-flow"
+from = "fuzz-port"
+to = "tehran"
+label = "Fuzz Port → Tehran"
+date = "2024-09"
+cargo = [{ item = "Parts", status = "reported", sources = [{ source = "fuzz-source", quote = "parts" }] }]
+sources = [{ source = "fuzz-source", quote = "parts" }]
+
+[[claims]]
+id = "fuzz-claim"
+check = "distance"
+subject = "fuzz-port"
+reference = "tehran"
+distance = { value = 1200, unit = "km", qualifier = "about" }
+sources = [{ source = "fuzz-source", quote = "about 1,200 km" }]
+
+[[events]]
+id = "fuzz-event"
+name = "Fuzz event"
+date = 2024-09-10
+place = "Fuzz Port"
+sources = [{ source = "fuzz-source", quote = "an event" }]
 
 [filter]
 kinds = ["capital", "city", "town", "port"]
 exclude = ["kursk"]
-sources = ["cnn-2024-06-21", "gazetteer", "user"]
+sources = ["cnn-2024-06-21", "fuzz-source", "gazetteer", "user"]
 
 [[ranges]]
 id = "fath-360-at-a-point"
@@ -90,6 +129,11 @@ note = "A point."
 system = "fath-360"
 area = "area.geojson"
 within = "Ukraine"
+
+[[ranges]]
+id = "fuzz-radius"
+radius = "300 km"
+centre = "fuzz-port"
 
 [[routes]]
 id = "fuzz-route"
