@@ -11,8 +11,9 @@ A swap is likely when the numbers the other way round fit much better:
 
 The sea test is the weakest: around the Black Sea and the Caspian most
 points at sea are on land when swapped, so a genuine position at sea can
-be flagged too.  Only the region of the bundled basemap (12°W–100°E,
-10–72°N) can be judged; elsewhere nothing is said.  A likely swap is a
+be flagged too.  The country test works anywhere (every Natural Earth
+country); the other two only in the region of the regional basemap
+(12°W–100°E, 10–72°N), elsewhere they say nothing.  A likely swap is a
 warning, not an error: the point is kept as given.
 """
 
@@ -78,12 +79,16 @@ def swap_reasons(lons, lats, countries=None, data_dir=None, at_sea=None, known=N
 
     lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
     reasons = [None] * len(lons)
+    if not len(lons):
+        return reasons
+    swappable = (np.abs(lons) <= 90.0) & (lons != lats)
+    _swapped_into_country(reasons, lons, lats, swappable, countries, data_dir)
     land = _land(str(basemap_path(data_dir or default_data_dir())))
-    if land is None or not len(lons):
+    if land is None:
         return reasons
     west, south, east, north = land.bounds
-    judged = ((lons >= west) & (lons <= east) & (lats >= south) & (lats <= north)
-              & (lats >= west) & (lats <= east) & (lons >= south) & (lons <= north) & (lons != lats))
+    judged = swappable & ((lons >= west) & (lons <= east) & (lats >= south) & (lats <= north)
+                          & (lats >= west) & (lats <= east) & (lons >= south) & (lons <= north))
 
     def land_around(x, y, margin_deg):
         around = _AROUND * margin_deg
@@ -94,7 +99,7 @@ def swap_reasons(lons, lats, countries=None, data_dir=None, at_sea=None, known=N
     if at_sea is not None:
         sea &= ~np.asarray(at_sea, dtype=bool)
     for i in np.flatnonzero(sea):
-        reasons[i] = "lies in the sea, but swapped it is well inland"
+        reasons[i] = reasons[i] or "lies in the sea, but swapped it is well inland"
 
     if known:
         names = [name for name, _, _ in known]
@@ -108,18 +113,26 @@ def swap_reasons(lons, lats, countries=None, data_dir=None, at_sea=None, known=N
         _, given_km = nearest(lons, lats)
         place, swapped_km = nearest(lats, lons)
         for i in np.flatnonzero(judged & (swapped_km <= NEAR_PLACE_KM) & (given_km > NEAR_PLACE_KM)):
-            reasons[i] = f"is near no known place, but swapped it is {swapped_km[i]:.0f} km from {names[place[i]]}"
-
-    if countries is not None and any(countries):
-        for i, code in enumerate(countries):
-            found = _country(code, data_dir) if code and judged[i] else None
-            if found is None:
-                continue
-            name, area = found
-            if area.distance(shapely.Point(lons[i], lats[i])) > COUNTRY_MARGIN_DEG \
-                    and area.contains(shapely.Point(lats[i], lons[i])):
-                reasons[i] = f"lies outside {name} ({code}), but swapped it is inside"
+            if reasons[i] is None:
+                reasons[i] = f"is near no known place, but swapped it is {swapped_km[i]:.0f} km from {names[place[i]]}"
     return reasons
+
+
+def _swapped_into_country(reasons, lons, lats, swappable, countries, data_dir):
+    """The country test, anywhere in the world: fills ``reasons`` in place."""
+    import shapely  # for start-up speed, as above
+
+    if countries is None or not any(countries):
+        return
+    for i, code in enumerate(countries):
+        found = _country(code, data_dir) if code and swappable[i] else None
+        if found is None:
+            continue
+        name, area = found
+        if area.distance(shapely.Point(lons[i], lats[i])) > COUNTRY_MARGIN_DEG \
+                and area.contains(shapely.Point(lats[i], lons[i])):
+            named = name if code == name else f"{name} ({code})"
+            reasons[i] = f"lies outside {named}, but swapped it is inside"
 
 
 def _country(code, data_dir):
