@@ -74,3 +74,6 @@ def coverage(ctx, system, origin, within, output, as_json, overwrite, briefing):
     inside = [p["name"] for p in places if p["inside_origin"]]
     if inside:
         say(f"Inside {answer['from']['label']} ({len(inside)}): {', '.join(inside)}")
+    if not answer["in_range"]:
+        hint = "" if briefing else "; for your own places, give --briefing FILE"
+        log.warning("note: none of the %d places known is in range%s", len(places), hint)
