@@ -246,7 +246,9 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         fmap.add_child(_Script("basemap", basemap.collection, BASEMAP_STYLES, basemap.attribution))
     else:
         folium.TileLayer(tile_provider, name=tile_provider.name, control=False).add_to(fmap)
-    sources_by_id = geodata.sources
+    # A source without its saved text: its quotes are shown as not checked.
+    sources_by_id = {source_id: {**source, "quote_checked": geodata.quotes_checked(source_id)}
+                     for source_id, source in geodata.sources.items()}
     for layer in layers:
         if not layer.features:  # nothing to show or hide: no line in the layer control
             continue
