@@ -35,6 +35,7 @@ from mapper.load.geodata import load_geodata
 from mapper.load.lookup import NamedPoint
 from mapper.load.places import read_places
 from mapper.load.pointfiles import read_point_layer
+from mapper.load.story import CLAIM_KEYS, EVENT_KEYS, FLOW_KEYS, SOURCE_KEYS, SYSTEM_KEYS
 
 WGS84 = Geod(ellps="WGS84")
 # GeographicLib round trips (fwd, then inv) agree to about 1e-7 m; a micrometre leaves room, nothing more.
@@ -287,10 +288,10 @@ def _toml_value(value):
     return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
 
 
-# What briefings refer to: places, systems, countries, files beside the briefing, layers, modes.
-BRIEFING_WORDS = ["belgorod", "kursk", "tehran", "olya", "astrakhan", "Kazan", "fath-360", "Russia", "Ukraine",
-                  "Atlantis", "border-towns.csv", "../places.geojson", "area.geojson", "points.csv", "nowhere.kml",
-                  ".", "..", "places", "ranges", "events", "sea-routes", "sea", "river", "great-circle",
+# What briefings refer to: the bundled story, places, systems, countries, files beside the briefing, layers, modes.
+BRIEFING_WORDS = ["iran-russia", "belgorod", "kursk", "tehran", "olya", "astrakhan", "Kazan", "fath-360", "Russia",
+                  "Ukraine", "Atlantis", "border-towns.csv", "../places.geojson", "area.geojson", "points.csv",
+                  "nowhere.kml", ".", "..", "places", "ranges", "events", "sea-routes", "sea", "river", "great-circle",
                   "sea-route", "12kn", "0kn", "fast", "offline", "OpenStreetMap.Mapnik", "50.4,30.5", "town",
                   "gazetteer", "cnn-2024-06-21", "lat", "lon", "date", "type", "name", "~nobody-here/x.csv",
                   "x\x00.geojson"]
@@ -308,6 +309,8 @@ def _tables(keys):
 briefing_docs = st.fixed_dictionaries({}, optional={
     **{key: briefing_values for key in TOP_KEYS},
     "ranges": _tables(RANGE_KEYS), "routes": _tables(ROUTE_KEYS), "points": _tables(POINT_KEYS),
+    "sources": _tables(SOURCE_KEYS), "systems": _tables(SYSTEM_KEYS), "flows": _tables(FLOW_KEYS),
+    "claims": _tables(CLAIM_KEYS), "events": _tables(EVENT_KEYS),
     "filter": st.dictionaries(st.sampled_from(FILTER_KEYS), briefing_values, max_size=3),
     "view": st.dictionaries(st.sampled_from(VIEW_KEYS), briefing_values, max_size=3),
     "": briefing_values,
@@ -404,14 +407,14 @@ def test_load_geodata_with_one_file_replaced(folder, file):
 @LOADING
 @given(data=st.one_of(any_bytes, briefing_docs, briefing_docs))
 # OverflowError: int too large to convert to float
-@example(data=f'title = "t"\n[[ranges]]\nsystem = "fath-360"\ncentre = {{ lat = 50, lon = {HUGE} }}\n'.encode())
+@example(data=f'title = "t"\n[[ranges]]\nradius = "120 km"\ncentre = {{ lat = 50, lon = {HUGE} }}\n'.encode())
 @example(data=f'title = "t"\n[view]\nbounds = {{ south = 1, west = {HUGE}, north = 2, east = 3 }}\n'.encode())
 @example(data=b'title = "t"\nplaces = ["a\\nb.csv"]\n')  # the message broke onto two lines
 # A file name with a NUL was ValueError: embedded null byte; "~user/..." for no such user RuntimeError.
 @example(data=b'title = "t"\nplaces = ["a\\u0000b.csv"]\n')
 @example(data=b'title = "t"\nplaces = ["~no-such-user-here/b.csv"]\n')
-@example(data=b'title = "t"\n[[ranges]]\nsystem = "fath-360"\narea = "a\\u0000.geojson"\n')
-@example(data=b'title = "t"\n[[ranges]]\nsystem = "fath-360"\narea = "~no-such-user-here/a.geojson"\n')
+@example(data=b'title = "t"\n[[ranges]]\nradius = "120 km"\narea = "a\\u0000.geojson"\n')
+@example(data=b'title = "t"\n[[ranges]]\nradius = "120 km"\narea = "~no-such-user-here/a.geojson"\n')
 def test_load_briefing(folder, geodata, data):
     with holding(folder / "briefings" / "fuzz.toml", data) as path:
         only_mapper_errors(lambda p: load_briefing(p, geodata), path)
