@@ -6,6 +6,7 @@ import pytest
 
 from mapper import api
 from mapper.core.style import STYLES
+from mapper.export.screenshot import UNFOLD_LEGEND
 
 # Words that belong to one story, not to a kind of feature.
 STORY_WORDS = ("Caspian", "Volga", "Kama", "Drone", "drone", "Iran", "Russia", "Ukraine", "Kyiv")
@@ -120,4 +121,18 @@ def test_large_map_starts_open(browser, default_map_path):
     page.click(".mapper-legend-toggle")
     assert page.evaluate(f"() => {MAP}.getCenter()") == centre
     assert page.get_attribute(".mapper-legend-toggle", "aria-expanded") == "false"
+    page.close()
+
+
+@pytest.mark.browser
+def test_screenshots_show_the_whole_legend(browser, default_map_path):
+    """A picture can be neither clicked nor scrolled: the screenshot unfolds the legend and shows every row."""
+    page = _open(browser, default_map_path, 800, 600)
+    page.evaluate(UNFOLD_LEGEND)
+    assert page.get_attribute(".mapper-legend-toggle", "aria-expanded") == "true"
+    scroll, height = page.evaluate("() => { const l = document.querySelector('.mapper-legend'); "
+                                   "return [l.scrollHeight, l.clientHeight]; }")
+    assert scroll <= height
+    last = page.locator(".mapper-legend-row").last.bounding_box()
+    assert last["y"] + last["height"] <= 600
     page.close()

@@ -21,6 +21,14 @@ DEFAULT_SCREEN_DPI = CSS_PX_PER_INCH
 VIEWPORT_RANGE_PX = (320, 8000)
 SCREEN_DPI_RANGE = (CSS_PX_PER_INCH // 2, 4 * CSS_PX_PER_INCH)  # half to four device pixels per CSS pixel
 LOAD_TIMEOUT_MS = 30_000
+# A picture can be neither clicked nor scrolled: its legend is shown unfolded and whole, though a
+# small window starts it folded and a small map keeps it short with a scroll bar.
+UNFOLD_LEGEND = """() => {
+  const button = document.querySelector('.mapper-legend-toggle');
+  if (!button) return;
+  if (button.getAttribute('aria-expanded') === 'false') button.click();
+  button.parentElement.classList.add('mapper-legend-whole');
+}"""
 
 
 def viewport_px(size, dpi):
@@ -66,6 +74,7 @@ def screenshot_png(html, width_px, height_px, scale):
                     browser.route_network(page, serve_assets=False)
                     page.goto(page_path.as_uri())
                     page.wait_for_selector("[data-mapper-ready]", timeout=LOAD_TIMEOUT_MS)
+                    page.evaluate(UNFOLD_LEGEND)
                     # Two frames: the canvas layers have painted once ready is set.
                     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
                     return page.screenshot(type="png")
