@@ -115,7 +115,8 @@ def test_layout_has_title_legend_sources_scale_and_stamp(geodata, briefing, laye
     fig = figure.draw_figure(geodata, briefing, layers, dpi=72, stamp="Generated 2024-09-10 00:00 UTC by mapper")
     page_text = "\n".join(t.get_text() for t in fig.texts)
     assert briefing.title in page_text
-    assert "CNN, “US reveals details of “military partnership” between Russia and Iran… and vows sanctions”" in page_text
+    cnn = "CNN, “US reveals details of “military partnership” between Russia and Iran… and vows sanctions”"
+    assert cnn in page_text
     assert "WE News English" in page_text and "Tue Sep 10 2024" in page_text
     assert "Natural Earth" in page_text and "Lambert conformal conic" in page_text
     assert "Generated 2024-09-10 00:00 UTC by mapper" in page_text
