@@ -24,7 +24,8 @@ COMMANDS = {
     "distance": ("distance", "distance", "Geodesic (WGS84) distance from A to B, with the bearing each way."),
     "ring": ("ring", "ring", "Geodesic circle of RADIUS around CENTER (a place or LAT,LON)."),
     "route": ("route", "route", "The route from FROM to TO (places or LAT,LON) over water."),
-    "validate": ("validate", "validate", "Check DIRECTORY (default: the geodata in use) and its briefings."),
+    "validate": ("validate", "validate", "Check TARGET: a geodata folder (default: the one in use) and its "
+                                       "briefings, or one briefing (a .toml file)."),
     "verify": ("verify", "verify", "Check every claim of distance and direction in the geodata against WGS84 "
                                    "geodesy."),
     "schema": ("schema", "schema", "Print the JSON Schema NAME (briefing, or a geodata file's) for editors and tools."),
