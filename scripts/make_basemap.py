@@ -143,7 +143,7 @@ def unwrapped(points):
 
 
 def closed_ring(points):
-    """An unwrapped ring, closed over the pole if it goes once around the Earth (Antarctica's does)."""
+    """An unwrapped ring, closed over the pole if it goes once around the Earth (Antarctica's coast does)."""
     ring = unwrapped(points)
     turn = ring[-1][0] - ring[0][0]
     if abs(turn) < 180.0:
@@ -162,8 +162,17 @@ def polygons_of(arcs, geometry):
         return []
     polygons = []
     for rings in groups:
-        shell = closed_ring(ring_points(arcs, rings[0]))
-        holes = [unwrapped(ring_points(arcs, r)) for r in rings[1:]]
+        points = [ring_points(arcs, r) for r in rings]
+        # world-atlas keeps d3's spherical form here and there: Antarctica as a ring around the pole cap with
+        # its coast as a hole.  On a lon/lat plane the coast, closed over the pole, is the shell.
+        polar = [p for p in points if min(abs(y) for _, y in p) > 89.99]
+        if polar:
+            points = [p for p in points if p not in polar]
+            points.sort(key=lambda p: abs(unwrapped(p)[-1][0] - p[0][0]) < 180.0)  # around the world first
+            if not points:
+                continue
+        shell = closed_ring(points[0])
+        holes = [unwrapped(p) for p in points[1:]]
         if len(shell) >= 4:  # 1:10m has a few rings of a point or two, too small to hold anything
             polygons.append(Polygon(shell, [hole for hole in holes if len(hole) >= 4]))
     return polygons

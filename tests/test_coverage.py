@@ -111,7 +111,9 @@ def test_fath_360_from_russia(from_russia):
     assert from_russia["from"]["label"] == "Russia" and from_russia["from"]["kind"] == "area"
     assert "Natural Earth" in from_russia["from"]["source"]
     assert from_russia["within"] is None
-    assert from_russia["area_in_range_km2"] is None  # an area's band without --within is cut to a window
+    # All that lies within 120 km: Russia itself and the band around it, out to Chukotka and the islands.
+    russia_km2 = abs(WGS84.geometry_area_perimeter(country("Russia"))[0]) / 1e6
+    assert russia_km2 * 1.05 < from_russia["area_in_range_km2"] < russia_km2 * 1.6
     assert {"kharkiv", "sumy"} <= set(from_russia["in_range"])
     assert "kyiv" in from_russia["out_of_range"]
     assert "kyiv" not in from_russia["in_range"]

@@ -8,14 +8,16 @@ bound as a ring.  Distances from a place to an area are geodesic, to the
 nearest point of the area's boundary (0 inside it).
 
 Origins and areas come from :mod:`mapper.load.areas` (Natural Earth
-countries, GeoJSON files, places).  Everything is (lon, lat) and regional:
-an area must not straddle ±180°.
+countries, GeoJSON files, places).  Everything is (lon, lat); a country
+across ±180° (Russia, Fiji) comes cut there into parts, and its reach is
+cut the same way.
 """
 
 import math
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
@@ -36,6 +38,10 @@ WINDOW_MARGIN_DEG = 0.5
 # A reach is a union of geodesic circles along the outline: 25,000 take about
 # 5 s and 700 MB; a 1 km reach of Russia would take 660,000 (17 GB).
 MAX_BUFFER_CIRCLES = 25_000
+# Skipping circles that an inner reach holds (area_buffer) pays from this many circles on.
+INNER_REACH_MIN_CIRCLES = 200
+INNER_RADIUS_FRACTION = 0.98
+INNER_SPACING_FRACTION = 0.25
 # Outline samples, one per km (the whole Earth's coastline at 1:50m is about 400,000 km).
 MAX_OUTLINE_SAMPLES = 2_000_000
 # Places times outline samples (one per km) in place_reach: about 45 ns each,
@@ -64,8 +70,8 @@ class Coverage:
     radius_m: float
     within: Origin | None
     reaches: list  # PlaceReach, nearest first
-    geometry: object  # shapely (Multi)Polygon in lon/lat; empty if nothing is in reach
-    area_km2: float | None  # None for an area origin without ``within``
+    geometry: object  # shapely (Multi)Polygon in lon/lat; empty if nothing is in reach; an area's band without within
+    area_km2: float  # all that lies in range (inside ``within``), the origin area included
 
 
 def _boundary_coords(area):
@@ -112,17 +118,24 @@ class Outline:
 
     def __init__(self, area, label="the area"):
         self.area = area
+        shapely.prepare(area)  # many point-in-area tests
         boundary = [coords for coords in _boundary_coords(area) if len(coords)]
         lengths_m = [_edge_lengths_m(coords) for coords in boundary]
         sample_count = sum(_densified_count(c, m, OUTLINE_SPACING_M) for c, m in zip(boundary, lengths_m))
         if sample_count > MAX_OUTLINE_SAMPLES:
             raise InputError(f"{label}: its outline is {sample_count:,} km long; an area's outline may be at most "
                              f"{MAX_OUTLINE_SAMPLES:,} km")
-        self.rings = [_densify(c, m, OUTLINE_SPACING_M) for c, m in zip(boundary, lengths_m)]
-        self.segment_m = [geodesy.GEOD.inv(c[:-1, 0], c[:-1, 1], c[1:, 0], c[1:, 1])[2] if len(c) > 1
-                          else np.empty(0) for c in self.rings]
+        runs = [_densify(c, m, OUTLINE_SPACING_M) for c, m in zip(boundary, lengths_m)]
+        # All rings in one array, so a query is a few vectorized steps however many islands there are.
+        self.coords = np.vstack(runs) if runs else np.empty((0, 2))
+        self.segment_m = np.atleast_1d(geodesy.GEOD.inv(self.coords[:-1, 0], self.coords[:-1, 1],
+                                                        self.coords[1:, 0], self.coords[1:, 1])[2]) \
+            if len(self.coords) > 1 else np.empty(0)
+        starts = np.cumsum([0] + [len(r) for r in runs])[:-1]
+        self.joined = np.ones(max(len(self.coords) - 1, 0), dtype=bool)  # False where one ring ends, the next starts
+        self.joined[starts[1:] - 1] = False
         self.is_polygon = area.geom_type in ("Polygon", "MultiPolygon")
-        self.sample_count = sum(len(coords) for coords in self.rings)
+        self.sample_count = len(self.coords)
 
     def distance_m(self, point):
         """Geodesic distance from ``point`` to the area (0 inside a polygon)."""
@@ -130,17 +143,18 @@ class Outline:
             return 0.0
         # A spherical estimate (within 0.6 % of the ellipsoid) picks the
         # samples worth measuring exactly.
-        rough_m = [_spherical_m(point, coords) for coords in self.rings]
-        nearest_rough_m = min(float(np.min(d_m)) for d_m in rough_m)
-        best_m = min(float(np.min(_distances_m(point, coords[d_m <= nearest_rough_m * ROUGH_SLACK])))
-                     for coords, d_m in zip(self.rings, rough_m) if np.any(d_m <= nearest_rough_m * ROUGH_SLACK))
-        for coords, d_m, segment_m in zip(self.rings, rough_m, self.segment_m):
-            if len(coords) < 2:
-                continue
-            # A segment can hold a nearer point only if one of its ends is within best + its length.
-            near = np.nonzero(np.minimum(d_m[:-1], d_m[1:]) <= (best_m + segment_m) * ROUGH_SLACK)[0]
-            if len(near):
-                best_m = min(best_m, float(np.min(_distances_m(point, _segment_samples(coords, near, segment_m)))))
+        rough_m = _spherical_m(point, self.coords)
+        candidates = rough_m <= float(np.min(rough_m)) * ROUGH_SLACK
+        exact_m = _distances_m(point, self.coords[candidates])
+        best_m = float(np.min(exact_m))
+        # A segment can hold a nearer point only if one of its ends is within best + its length: its exact
+        # distance where measured, else a bound below it (the estimate less its slack).
+        lower_m = rough_m / ROUGH_SLACK
+        lower_m[candidates] = exact_m
+        near = np.nonzero(self.joined & (np.minimum(lower_m[:-1], lower_m[1:]) <= best_m + self.segment_m))[0]
+        if len(near):
+            best_m = min(best_m, float(np.min(_distances_m(point, _segment_samples(self.coords, near,
+                                                                                   self.segment_m)))))
         return best_m
 
 
@@ -178,11 +192,6 @@ def circle_spacing_m(radius_m, tolerance=rings.RING_TOLERANCE):
     return 2.0 * radius_m * math.sqrt(1.0 - (1.0 - tolerance) ** 2)
 
 
-def _circles(lons, lats, radius_m, tolerance):
-    """Geodesic circles around many centres at once (vectorized), as plain polygons in degrees."""
-    return [Polygon(outline) for outline in rings.ring_outlines(lons, lats, radius_m, tolerance)]
-
-
 def expand_window(bounds, radius_m):
     """(west, south, east, north) grown by ``radius_m`` and a margin, in degrees."""
     west, south, east, north = bounds
@@ -196,7 +205,11 @@ def area_buffer(area, radius_m, window, label="the area"):
     """The geodesic buffer of ``area`` within ``window`` (west, south, east, north), area included.
 
     Only outline points within reach of the window are used, so a country
-    the size of Russia costs no more than the part near the window.
+    the size of Russia costs no more than the part near the window.  Circles
+    across ±180° are cut there, and circles around a pole closed over it;
+    the edges where an area is cut at ±180° (Russia, Fiji) or closed over a
+    pole (Antarctica) are not part of its outline.  Circles that the area
+    and a coarse inner reach already hold are skipped (:func:`_needed`).
 
     Raises
     ------
@@ -209,19 +222,66 @@ def area_buffer(area, radius_m, window, label="the area"):
     # Half the tolerance for the dips between circles, half for each circle's chords.
     tolerance = rings.RING_TOLERANCE / 2
     spacing_m = circle_spacing_m(radius_m, tolerance)
-    outline = _boundary_coords(area.intersection(reach))
+    inside = area.intersection(reach)
+    outline = _boundary_coords(inside)
     lengths_m = [_edge_lengths_m(coords) for coords in outline]
     circle_count = sum(_densified_count(c, m, spacing_m) for c, m in zip(outline, lengths_m))
     if circle_count > MAX_BUFFER_CIRCLES:
         raise InputError(f"{label}: a reach of {radius_m / 1000:,g} km around it takes {circle_count:,} geodesic "
                          f"circles along its outline; at most {MAX_BUFFER_CIRCLES:,} (give a larger radius, a "
                          "simpler area, or an area to look within)")
-    centres = [_densify(c, m, spacing_m) for c, m in zip(outline, lengths_m)]
-    centres = np.vstack(centres) if centres else np.empty((0, 2))
-    parts = _circles(centres[:, 0], centres[:, 1], radius_m, tolerance) if len(centres) else []
-    if area.geom_type in ("Polygon", "MultiPolygon"):
-        parts.append(area.intersection(reach))
+    runs = [_densify(c, m, spacing_m) for c, m in zip(outline, lengths_m)]
+    # Not the outline: points on a cut at ±180° or over a pole.
+    runs = [run[(np.abs(run[:, 0]) != 180.0) & (np.abs(run[:, 1]) != 90.0)] for run in runs]
+    parts = [inside] if area.geom_type in ("Polygon", "MultiPolygon") else []
+    centres = np.vstack(runs) if runs else np.empty((0, 2))
+    if len(centres) >= INNER_REACH_MIN_CIRCLES:
+        core = _inner_reach(runs, parts, radius_m, spacing_m)
+        centres = centres[_needed(centres, core, radius_m)]
+        parts.append(core)
+    if len(centres):
+        parts.extend(rings.rings(centres[:, 0], centres[:, 1], radius_m, tolerance))
     return unary_union(parts).intersection(box(*window))
+
+
+def _plain_circles(lons, lats, radius_m, count):
+    """Polygons of ``count`` geodesic destinations at ``radius_m`` around each centre; None for any that crosses ±180°
+    or comes near a pole (these are left to the exact circles)."""
+    azimuths = np.linspace(360.0, 0.0, count, endpoint=False)
+    n = len(lons)
+    ring_lons, ring_lats, _ = geodesy.GEOD.fwd(np.repeat(lons, count), np.repeat(lats, count),
+                                               np.tile(azimuths, n), np.full(n * count, radius_m))
+    ring_lons, ring_lats = ring_lons.reshape(n, count), ring_lats.reshape(n, count)
+    plain = (np.abs(np.diff(ring_lons, axis=1, append=ring_lons[:, :1])).max(axis=1) < 180.0) \
+        & (np.abs(ring_lats).max(axis=1) < 89.0)
+    coords = np.stack([ring_lons, ring_lats], axis=2)
+    closed = np.concatenate([coords, coords[:, :1]], axis=1)
+    polygons = np.full(n, None, dtype=object)
+    if plain.any():
+        polygons[plain] = shapely.polygons(closed[plain])
+    return polygons
+
+
+def _inner_reach(runs, parts, radius_m, spacing_m):
+    """A coarse reach that lies wholly inside the true one: the area and 32-gons inscribed in circles of
+    INNER_RADIUS_FRACTION of the radius, every INNER_SPACING_FRACTION of the radius along the outline."""
+    step = max(1, math.floor(INNER_SPACING_FRACTION * radius_m / spacing_m))
+    coarse = np.vstack([run[::step] for run in runs if len(run)])
+    circles = _plain_circles(coarse[:, 0], coarse[:, 1], INNER_RADIUS_FRACTION * radius_m, 32)
+    core = unary_union([*parts, *(c for c in circles if c is not None)])
+    shapely.prepare(core)
+    return core
+
+
+def _needed(centres, core, radius_m):
+    """Which circles around ``centres`` the ``core`` does not hold (tested on 16-gons drawn around each circle)."""
+    # A 16-gon around a circle reaches r / cos(pi / 16); 2 % more for straight edges in degrees.
+    around = _plain_circles(centres[:, 0], centres[:, 1], radius_m / math.cos(math.pi / 16) * 1.02, 16)
+    held = np.zeros(len(centres), dtype=bool)
+    known = np.array([c is not None for c in around], dtype=bool)
+    if known.any():
+        held[known] = shapely.contains(core, around[known].tolist())
+    return ~held
 
 
 def place_reach(geodata_places, origin, radius_m):
@@ -270,27 +330,23 @@ def coverage(places, origin, radius_m, within=None):
 
     With ``within`` (an area), only places inside it are listed and the
     geometry is the part of the reach inside it.  Without it, the geometry
-    of an area origin is the band beyond the area, around ``places``.
+    of an area origin is the band beyond the area, all around it.  The area
+    in range is all that lies within ``radius_m`` (inside ``within``), the
+    origin area included.
     """
     geodesy.check_radius_m(radius_m)
     reaches = place_reach(places, origin, radius_m)
     if within is not None:
         reaches = [r for r in reaches if within.area.covers(Point(r.point.lon, r.point.lat))]
     if origin.is_area:
-        if within is not None:
-            window = within.area.bounds
-        else:
-            lons, lats = [r.point.lon for r in reaches], [r.point.lat for r in reaches]
-            window = expand_window((min(lons), min(lats), max(lons), max(lats)) if reaches else origin.area.bounds,
-                                   radius_m)
+        # All of the reach (or all of it inside ``within``), wherever it goes.
+        window = within.area.bounds if within is not None else expand_window(origin.area.bounds, radius_m)
         reach = area_buffer(origin.area, radius_m, window, origin.label)
-        if within is None and origin.area.geom_type in ("Polygon", "MultiPolygon"):
-            reach = reach.difference(origin.area)
     else:
         reach = rings.ring(origin.point, radius_m)
     if within is not None:
         reach = reach.intersection(within.area)
-    geometry = polygon_parts(reach)
-    # Without ``within`` an area's band is cut to a window, so its size means nothing.
-    area_km2 = geodesic_area_km2(geometry) if within is not None or not origin.is_area else None
-    return Coverage(origin, radius_m, within, reaches, geometry, area_km2)
+    area_km2 = geodesic_area_km2(polygon_parts(reach))
+    if within is None and origin.is_area and origin.area.geom_type in ("Polygon", "MultiPolygon"):
+        reach = reach.difference(origin.area)  # drawn: the band around the area
+    return Coverage(origin, radius_m, within, reaches, polygon_parts(reach), area_km2)
