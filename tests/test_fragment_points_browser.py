@@ -68,7 +68,7 @@ def _briefing(folder, name, title, west, east, seed):
                    for n, (x, y) in enumerate(zip(lon, lat)))
     (folder / f"{name}.csv").write_text("lat,lon,date,type,name\n" + rows, encoding="utf-8")
     path = folder / f"{name}.toml"
-    path.write_text(f'title = "{title}"\nlayers = ["places"]\n[[points]]\nfile = "{name}.csv"\n'
+    path.write_text(f'title = "{title}"\ndata = ["iran-russia"]\nlayers = ["places"]\n[[points]]\nfile = "{name}.csv"\n'
                     f'title = "Reports {name}"\nsource = "Export {name}"\ncategory = "type"\n', encoding="utf-8")
     return path, lon, lat
 

@@ -37,7 +37,7 @@ def _layer():
 def points_map(tmp_path_factory):
     folder = tmp_path_factory.mktemp("points")
     briefing = folder / "b.toml"
-    briefing.write_text('title = "Points"\nlayers = ["places"]\n', encoding="utf-8")
+    briefing.write_text('title = "Points"\ndata = ["iran-russia"]\nlayers = ["places"]\n', encoding="utf-8")
     path = api.render(briefing, folder / "points.html", point_layers=[_layer()]).path
     with sync_playwright() as playwright:
         browser = launch(playwright)
@@ -161,7 +161,7 @@ DATED = ["2024", "2024-06", "2024-06-21", "2023-12-31", "2025-01-15", "", "2023-
 def dated_map(points_map, tmp_path_factory):
     folder = tmp_path_factory.mktemp("dated")
     briefing = folder / "b.toml"
-    briefing.write_text('title = "Dated points"\nlayers = ["places"]\n', encoding="utf-8")
+    briefing.write_text('title = "Dated points"\ndata = ["iran-russia"]\nlayers = ["places"]\n', encoding="utf-8")
     count = len(DATED)
     layer = point_layer(30.0 + np.arange(count), np.full(count, 48.0), title="Partly dated", source="Test",
                         time=DATED, label=[f"Dated {d or 'never'}" for d in DATED])
