@@ -150,8 +150,13 @@ def basemap_for(extent, pad_fraction=PAD_FRACTION, world=True, digits=None):
         layers = {name: coarse[name] if world else _in_frame(coarse[name], extent) for name in LAYERS}
     if digits is None:
         digits = 2 if tolerance is None else min(3, max(2, math.ceil(-math.log10(tolerance / 2))))
-    features = [{"type": "Feature", "properties": {"layer": name}, "geometry": rounded(mapping(geometry), digits)}
-                for name, geometry in layers.items() if not geometry.is_empty]
+    features = []
+    for name, geometry in layers.items():
+        # Snapped to the grid the coordinates are rounded to: rounding alone could make polygons cross themselves.
+        geometry = shapely.set_precision(geometry, 10.0 ** -digits)
+        if not geometry.is_empty:
+            features.append({"type": "Feature", "properties": {"layer": name},
+                             "geometry": rounded(mapping(geometry), digits)})
     return Basemap({"type": "FeatureCollection", "features": features}, tuple(scales), fine_box, tolerance)
 
 
