@@ -41,11 +41,15 @@ world-atlas, is closed over the pole first):
   Asia's east of it).
 
 ``fine`` (no pycountry; built by the set-up step, ``make basemap``, never
-committed): ``data/basemap-10m/``: land and borders at 1:10m and the best
-1:50m lakes and rivers, cut into tiles of 10° × 10° (``W+010S-20.geojson``
-holds 10°–20° E, 20°–10° S), rounded to 0.001°, with ``index.json`` naming
-the tiles, their size and the sources.  A map reads only the tiles of its
-own extent (``mapper.load.basemap``).
+committed, about 17 MB): ``data/basemap-10m/``: land and borders at 1:10m
+and the best 1:50m lakes and rivers, rounded to 0.001°, in three levels of
+detail (``level0`` as they are, ``level1`` and ``level2`` simplified by
+0.005° and 0.02°, each over the whole world before cutting, so tiles meet
+exactly), each cut into tiles of 10° × 10° (``W+010S-20.geojson`` holds
+10°–20° E, 20°–10° S; a tile with nothing in it is left out), and
+``index.json`` naming the levels, their tiles, the tile size and the
+sources.  A map reads only the tiles of its own extent, at the level its
+size needs (``mapper.load.basemap``).
 
 Run:  npm ci && pip install pycountry && python scripts/make_basemap.py committed
       python scripts/make_basemap.py fine [--out DIR]
