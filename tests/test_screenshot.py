@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from mapper.core.style import LAND_COLOR, SEA_COLOR, STYLES
+from mapper.core.style import FLOW_COLORS, LAND_COLOR, SEA_COLOR
 
 
 def png_size(path):
@@ -29,7 +29,7 @@ def test_screenshot_of_the_interactive_map(run, tmp_path):
     assert png_size(shot) == (1800, 1200)  # 192 dpi: two device pixels per CSS pixel
     assert colour_share(shot, LAND_COLOR, 4) > 0.2
     assert colour_share(shot, SEA_COLOR, 4) > 0.03
-    assert colour_share(shot, STYLES["flow-iran-to-russia"].color, 30) > 0.0005
+    assert colour_share(shot, FLOW_COLORS[0], 30) > 0.0005  # the first supply flow drawn: Iran → Russia
     assert [p.name for p in tmp_path.iterdir()] == ["shot.png"]
 
 
