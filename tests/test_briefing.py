@@ -411,8 +411,7 @@ def test_merged_folder_with_a_duplicate_inside(geodata, tmp_path):
     path = _write(tmp_path, "twice.toml", 'title = "x"\ndata = ["twice"]\n')
     with pytest.raises(DataError) as caught:
         load_briefing(path, geodata)
-    assert str(caught.value) == (f"{path}:2: data: with {folder} merged: places.geojson: izium-test: id: "
-                                 "duplicate id, also used in places.geojson")
+    assert str(caught.value) == f"{path}:2: data: {folder / 'places.geojson'}: id 'izium-test' is defined twice"
 
 
 def test_user_places_are_relative_to_the_briefing(geodata, tmp_path):

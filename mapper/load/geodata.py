@@ -205,9 +205,14 @@ def merge_records(geodata, name, records, where):
     if len(existing) + len(records) > MAX_RECORDS:
         raise DataError(f"{where}: more than {MAX_RECORDS:,} records in {FILES[name]} with it merged")
     taken = _record_ids(existing)
-    for record_id in _record_ids(records):
+    added = set()
+    for record in records:
+        record_id = next(iter(_record_ids([record])), None)
         if record_id in taken:
             raise DataError(f"{where}: id {record_id!r} is already defined in the geodata it is merged into")
+        if isinstance(record_id, str) and record_id in added:
+            raise DataError(f"{where}: id {record_id!r} is defined twice")
+        added.add(record_id)
     raw = dict(geodata.raw)
     raw[name] = {**geodata.raw[name], key: [*existing, *records]}
     return replace(geodata, raw=raw)
