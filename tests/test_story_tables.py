@@ -120,3 +120,10 @@ def test_a_system_with_a_basis_instead_of_sources(tmp_path):
     geodata = api.open_briefing(briefing(tmp_path, text)).geodata
     assert geodata.systems["guess"]["range_m"] == pytest.approx(120_700.8)
     assert geodata.systems["guess"]["range_stated"] == "75 mi"
+
+
+def test_a_great_circle_route_has_no_speed(tmp_path):
+    path = briefing(tmp_path, PLACES + '\n[[routes]]\nfrom = "port-a"\nto = "port-b"\nmode = "great-circle"\n'
+                              'speed = "10kn"\n')
+    with pytest.raises(DataError, match=r"b\.toml:\d+: routes\[0\]\.speed: a great circle is a straight line"):
+        api.open_briefing(path)

@@ -381,6 +381,9 @@ def _routes(reader, doc, geodata):
         if kind not in ROUTE_KIND_BY_MODE.values():
             reader.fail(f"{where}.kind", f"{kind!r}: use one of {', '.join(ROUTE_KIND_BY_MODE.values())}")
         speed_kn = DEFAULT_SPEED_KN
+        if "speed" in entry and mode == "great-circle":
+            reader.fail(f"{where}.speed", "a great circle is a straight line, not a voyage: it has no speed; "
+                                          "leave speed out, or use mode sea or river")
         if "speed" in entry:
             try:
                 speed_kn = parse_speed_m_s(entry["speed"]) / M_S_PER_SPEED_UNIT["kn"]
