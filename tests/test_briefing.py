@@ -258,7 +258,6 @@ id = "tehran-moscow"
 from = "tehran"
 to = "moscow"
 mode = "great-circle"
-speed = "400kn"
 '''
 
 
