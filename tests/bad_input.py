@@ -560,8 +560,12 @@ def _cases():
          "{d}/big.geojson: 17 MiB; area files may be at most 16 MiB", setup=_sparse("big.geojson", 17 * 2**20),
          bounded=True)
     case("reach-too-many-circles", reach("5km", "russia"),
-         "Russia: a reach of 5 km around it takes 42,884 geodesic circles along its outline; at most 25,000 "
+         "Russia: a reach of 5 km around it takes 323,588 geodesic circles along its outline; at most 100,000 "
          "(give a larger radius, a simpler area, or an area to look within)", exit_code=2, error=InputError,
+         bounded=True)
+    case("reach-too-many-circles-beyond-the-inner-reach", reach("20km", "russia"),
+         "Russia: a reach of 20 km around it takes 56,688 geodesic circles beyond what it holds already; at most "
+         "25,000 (give a larger radius, a simpler area, or an area to look within)", exit_code=2, error=InputError,
          bounded=True)
     case("places-csv-too-many-rows", _render("{d}/b.toml"),
          "{d}/b.toml:3: places: {d}/p.csv: more than 10,000 rows; a places file may have at most 10,000 places",
