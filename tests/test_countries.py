@@ -136,3 +136,22 @@ def test_coverage_from_a_country_far_away_draws_its_reach(run, tmp_path):
         areas[0]["geometry"]["coordinates"][0][0]
     assert all(35 < lon < 60 and 5 < lat < 25 for lon, lat in ring)  # around Yemen, not the story's places
     assert not find_country("Yemen").shape.covers(Point(45.0, 10.0))  # the Gulf of Aden, in range
+
+
+def test_a_reach_across_the_antimeridian_opens_on_it(run, tmp_path):
+    """Fiji's reach is cut at ±180° (RFC 7946); its map opens across 180°, with both halves side by side."""
+    reach = api.reach("300km", "Fiji")
+    view = api.reach_briefing(reach).view
+    west, south, east, north = view.bounds
+    assert 165 < west < 180 < east < 195 and -30 < south < north < -5
+    result = run("coverage", "300km", "--from", "Fiji", "-o", "fiji.html")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "fiji.html").read_text(encoding="utf-8")
+    fit = json.loads(html[html.index("mapperRuntime.fit(map_"):].split(", ", 1)[1].split(");", 1)[0])
+    assert fit[1][1] > 180  # [[south, west], [north, east]]
+    start = html.index('"features":', html.index("mapperRuntime.addFeatures("))
+    features, _ = json.JSONDecoder().raw_decode(html, start + len('"features":'))
+    lons = [lon for f in features if f["geometry"]["type"] == "MultiPolygon"
+            for polygon in f["geometry"]["coordinates"] for lon, _ in polygon[0]]
+    assert min(lons) > 165 and max(lons) > 180  # the half beyond 180° drawn beside the rest
+    assert run("coverage", "300km", "--from", "Fiji", "-o", "fiji.png").exit_code == 0

@@ -109,13 +109,28 @@ def reach_briefing(reach, path=None):
 
 
 def _view(cov, margin=0.15):
-    """Bounds around the area in range (and the origin point), with a margin; None if nothing is in range."""
+    """Bounds around the area in range (and the origin point), with a margin; None if nothing is in range.
+
+    A reach cut at ±180° (Fiji's, Russia's) gets bounds across it, east
+    beyond 180, when they are narrower so: the map then opens on the reach,
+    not on the whole world.
+    """
     if cov.geometry.is_empty:
         return None
-    west, south, east, north = cov.geometry.bounds
+    boxes = [part.bounds for part in getattr(cov.geometry, "geoms", [cov.geometry])]
     if cov.origin.point is not None:
-        west, south = min(west, cov.origin.point.lon), min(south, cov.origin.point.lat)
-        east, north = max(east, cov.origin.point.lon), max(north, cov.origin.point.lat)
+        boxes.append((cov.origin.point.lon, cov.origin.point.lat) * 2)
+    west, south, east, north = _union(boxes)
+    # The same boxes with the western hemisphere's moved 360° east.
+    across = _union([(w + 360.0, s, e + 360.0, n) if e <= 0.0 else (w, s, e, n) for w, s, e, n in boxes])
+    if across[2] - across[0] < east - west:
+        west, east = across[0], across[2]
     dlon, dlat = (east - west) * margin, (north - south) * margin
+    if east + dlon > 180.0 and west - dlon > -180.0 and east - west + 2 * dlon < 360.0:
+        return View(bounds=(west - dlon, max(-90.0, south - dlat), east + dlon, min(90.0, north + dlat)))
     return View(bounds=(max(-180.0, west - dlon), max(-90.0, south - dlat), min(180.0, east + dlon),
                         min(90.0, north + dlat)))
+
+
+def _union(boxes):
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

@@ -52,3 +52,32 @@ def rounded(geometry, digits):
 def flat_properties(props):
     """Properties as scalars: lists and tables become JSON text (for GPKG, KML, CSV)."""
     return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in props.items()}
+
+
+def shifted_east(geometry, cutoff_lon):
+    """``geometry`` (a GeoJSON dict) with each part lying wholly west of ``cutoff_lon`` moved 360° east.
+
+    For a map across ±180° that shows, say, 170° to 190°: the parts that
+    RFC 7946 keeps at -180° to -170° are drawn beside the rest.  A part is a
+    point, a line or a polygon (with its holes).
+    """
+    kind = geometry["type"]
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [shifted_east(g, cutoff_lon) for g in geometry["geometries"]]}
+
+    def part(coords, depth):
+        positions = coords if depth == 1 else [p for ring in coords for p in (ring if depth == 2 else [])]
+        if depth == 0:
+            return [coords[0] + 360.0, *coords[1:]] if coords[0] < cutoff_lon else coords
+        if positions and max(p[0] for p in positions) < cutoff_lon:
+            return [[p[0] + 360.0, *p[1:]] for p in coords] if depth == 1 else \
+                [[[p[0] + 360.0, *p[1:]] for p in ring] for ring in coords]
+        return coords
+
+    coords = geometry["coordinates"]
+    depth = {"Point": 0, "LineString": 1, "Polygon": 2}
+    if kind in depth:
+        return {"type": kind, "coordinates": part(coords, depth[kind])}
+    single = kind.removeprefix("Multi")
+    return {"type": kind, "coordinates": [part(c, depth[single]) for c in coords]}
+

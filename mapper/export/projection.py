@@ -34,16 +34,26 @@ def _lon(lon):
     return f"{abs(lon):.1f}°{'E' if lon >= 0 else 'W'}"
 
 
+def _middle_lon(west, east):
+    """The middle longitude of (west, east), within ±180° (east may exceed 180 for bounds across ±180°)."""
+    return ((west + east) / 2 + 180.0) % 360.0 - 180.0
+
+
 def _lcc(bounds):
     west, south, east, north = bounds
     # Standard parallels at a sixth of the span from each edge: Kavrayskiy's rule.
     span = max(north - south, 1.0)
     lat_0 = (south + north) / 2
     lat_1, lat_2 = max(lat_0 - span / 3, -89.0), min(lat_0 + span / 3, 89.0)
+    lon_0 = _middle_lon(west, east)
     if lat_1 < 0 < lat_2 or abs(lat_0) < 1.0:
         # A cone cannot straddle the equator; near it Mercator is conformal too.
-        return Projection(pyproj.CRS.from_epsg(3857), "Web Mercator (the map spans the equator)")
-    crs = pyproj.CRS.from_proj4(f"+proj=lcc +lat_0={lat_0} +lon_0={(west + east) / 2} +lat_1={lat_1} "
+        if east <= 180.0:
+            return Projection(pyproj.CRS.from_epsg(3857), "Web Mercator (the map spans the equator)")
+        # Across ±180°: Mercator centred on the map, so it is not cut in two.
+        crs = pyproj.CRS.from_proj4(f"+proj=merc +lon_0={lon_0} +ellps=WGS84 +units=m +no_defs")
+        return Projection(crs, f"Mercator centred on {_lon(lon_0)} (the map spans the equator)")
+    crs = pyproj.CRS.from_proj4(f"+proj=lcc +lat_0={lat_0} +lon_0={lon_0} +lat_1={lat_1} "
                                 f"+lat_2={lat_2} +ellps=WGS84 +units=m +no_defs")
     return Projection(crs, f"Lambert conformal conic, standard parallels {_lat(lat_1)} and {_lat(lat_2)}")
 
@@ -65,7 +75,8 @@ def figure_projection(spec, bounds, geodata=None):
         the interactive map), ``lonlat`` (plate carrée), or any projected
         or geographic CRS pyproj reads, such as ``EPSG:3035``.
     bounds : tuple
-        (west, south, east, north) of what the figure shows, in degrees.
+        (west, south, east, north) of what the figure shows, in degrees;
+        east beyond 180 for a figure across ±180°.
     geodata : Geodata, optional
         Needed to look up ``aeqd:PLACE``.
 
@@ -81,7 +92,7 @@ def figure_projection(spec, bounds, geodata=None):
     spec = (spec or DEFAULT_PROJECTION).strip()
     name, _, argument = spec.partition(":")
     west, south, east, north = bounds
-    middle = LonLat((west + east) / 2, (south + north) / 2)
+    middle = LonLat(_middle_lon(west, east), (south + north) / 2)
     name = name.lower()
     if name == "lcc" and not argument:
         try:

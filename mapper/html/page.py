@@ -19,7 +19,7 @@ import folium
 from branca.element import Element
 
 from mapper.compose.layers import build_layers, layer_bounds
-from mapper.core.geojson import rounded
+from mapper.core.geojson import rounded, shifted_east
 from mapper.core.safejson import safe_json
 from mapper.core.style import (
     ASSUMPTION_DASH,
@@ -114,11 +114,14 @@ def _draw_props(layer_key, feature, sources_by_id):
     return out
 
 
-def _collection(layer_key, features, sources_by_id):
+def _collection(layer_key, features, sources_by_id, cutoff_lon=None):
+    """The features as drawn; with ``cutoff_lon``, parts west of it 360° east (a map across ±180°)."""
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "geometry": rounded(f["geometry"], COORD_DIGITS),
+            {"type": "Feature",
+             "geometry": rounded(f["geometry"] if cutoff_lon is None else shifted_east(f["geometry"], cutoff_lon),
+                                 COORD_DIGITS),
              "properties": _draw_props(layer_key, f, sources_by_id)}
             for f in features
         ],
@@ -239,10 +242,14 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     root.header.add_child(_Text(f"<script>{RUNTIME_JS}</script>"), name="mapper_js")
 
     fmap.add_child(_Script("setup", popups.title_html(briefing.title, briefing.subtitle, stamp)))
+    extent = map_extent(layers, briefing.view, point_layers)
+    # A view across ±180° (a reach from Fiji, say) runs east of 180: what RFC 7946 keeps west of the
+    # antimeridian is drawn 360° east, beside the rest.
+    cutoff_lon = (extent[0] + extent[2]) / 2 - 180.0 if extent is not None and extent[2] > 180.0 else None
     if tile_provider is None:
         root.header.add_child(Element(f"<style>{SEA_CSS}</style>"), name="mapper_sea")
         # The world coarsely, and finely where the map opens (the basemap's docstring tells how).
-        basemap = basemap_for(map_extent(layers, briefing.view, point_layers))
+        basemap = basemap_for(extent)
         fmap.add_child(_Script("basemap", basemap.collection, BASEMAP_STYLES, basemap.attribution))
     else:
         folium.TileLayer(tile_provider, name=tile_provider.name, control=False).add_to(fmap)
@@ -253,7 +260,7 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         if not layer.features:  # nothing to show or hide: no line in the layer control
             continue
         group = folium.FeatureGroup(name=layer.title, show=True)
-        group.add_child(_Script("addFeatures", _collection(layer.key, layer.features, sources_by_id)))
+        group.add_child(_Script("addFeatures", _collection(layer.key, layer.features, sources_by_id, cutoff_lon)))
         fmap.add_child(group)
     if point_layers:
         _add_point_layers(fmap, point_layers, seed or content_seed(briefing, layers, point_layers=point_layers))
