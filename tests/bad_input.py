@@ -594,7 +594,7 @@ def _cases():
          "{d}/b.toml:3: ranges: 5 ranges from an area; a briefing may have at most 4 (each measures every place "
          "against the area's outline)", files={"b.toml": _toml(area_range * 5)}, bounded=True)
     case("range-too-many-measures", _render("{d}/b.toml"),
-         "Russia: measuring 3,524 places against 30,911 points of its outline takes 108,930,364 distances; "
+         "Russia: measuring 3,524 places against 75,259 points of its outline takes 265,212,716 distances; "
          "at most 100,000,000 (draw fewer places or use a simpler area)", exit_code=2, error=InputError,
          files={"b.toml": _story_toml('places = ["p.csv"]\n' + area_range),
                 "p.csv": PLACES_HEADER + "".join(f"Place {i},50.{i:05d},30.5,me,UA\n" for i in range(3_500))},
