@@ -6,7 +6,7 @@ needs, and a missing one is empty.  :func:`load_geodata` reads and
 validates; :func:`read_geodata` only reads, for ``mapper validate``.
 Merging (:func:`merge_folder`, :func:`merge_places`, :func:`merge_records`)
 does not validate: a briefing merges all its data, then validates once
-(:func:`checked`), so that any record may refer to any place it knows.
+(:mod:`mapper.load.briefing`), so that any record may refer to any place it knows.
 """
 
 from dataclasses import dataclass, field, replace
@@ -176,18 +176,18 @@ def read_geodata(data_dir=None):
     return Geodata(data_dir=data_dir, raw=raw, articles_dir=find_articles_dir(data_dir))
 
 
+def _record_id(record):
+    """A record's (or a feature's) id if it is text, else None: validation names a bad one."""
+    if not isinstance(record, dict):
+        return None
+    if record.get("type") == "Feature":
+        record = record.get("properties")
+    record_id = record.get("id") if isinstance(record, dict) else None
+    return record_id if isinstance(record_id, str) else None
+
+
 def _record_ids(records):
-    return {r.get("id") if r.get("type") != "Feature" else r.get("properties", {}).get("id"): r
-            for r in records if isinstance(r, dict)}
-
-
-def checked(geodata, what):
-    """``geodata`` if it validates, else a DataError naming ``what`` and the first problem."""
-    problems = validate_geodata(geodata)
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise DataError(f"{what}: {problems[0]}{more}")
-    return geodata
+    return {_record_id(r): r for r in records if _record_id(r) is not None}
 
 
 def merge_records(geodata, name, records, where):
@@ -207,10 +207,12 @@ def merge_records(geodata, name, records, where):
     taken = _record_ids(existing)
     added = set()
     for record in records:
-        record_id = next(iter(_record_ids([record])), None)
+        record_id = _record_id(record)
+        if record_id is None:
+            continue
         if record_id in taken:
             raise DataError(f"{where}: id {record_id!r} is already defined in the geodata it is merged into")
-        if isinstance(record_id, str) and record_id in added:
+        if record_id in added:
             raise DataError(f"{where}: id {record_id!r} is defined twice")
         added.add(record_id)
     raw = dict(geodata.raw)
@@ -219,7 +221,7 @@ def merge_records(geodata, name, records, where):
 
 
 def merge_folder(geodata, folder):
-    """``geodata`` with the records of another geodata folder added (not validated: see :func:`checked`).
+    """``geodata`` with the records of another geodata folder added (not validated).
 
     The folder may hold any of the registry files; its ``articles/`` folder,
     if any, is where its own sources' quotes are checked.
@@ -228,7 +230,8 @@ def merge_folder(geodata, folder):
     ------
     DataError
         If the folder is missing or holds no registry file, a file is not a
-        registry, or an id is already taken.
+        registry, or an id is already taken (the rest is validated once all
+        of a briefing's data is merged).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -259,7 +262,7 @@ def merge_places(geodata, features):
     ------
     DataError
         If a place's id is already taken, naming the file and line it came from
-        (not validated: see :func:`checked`).
+        (not validated: the briefing validates all its data once merged).
     """
     taken = _record_ids(geodata.places)
     for feature in features:
