@@ -326,7 +326,7 @@ def test_briefing_tables_take_the_keys_the_parser_takes():
     assert _keys(schema, "claim") == set(story.CLAIM_KEYS)
     assert _keys(schema, "event") == set(story.EVENT_KEYS)
     # A table of only `file` is a places file; the schema leaves `file` out of an inline place.
-    assert _keys(schema, "place") == set(story.PLACE_KEYS) - {"file"}
+    assert _keys(schema, "place") == set(story.PLACE_KEYS)
     closed = [pointer for pointer, node in _walk(schema) if node.get("type") == "object"
               and "properties" in node and node.get("additionalProperties") is not False]
     assert closed == []

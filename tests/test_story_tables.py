@@ -127,3 +127,15 @@ def test_a_great_circle_route_has_no_speed(tmp_path):
                               'speed = "10kn"\n')
     with pytest.raises(DataError, match=r"b\.toml:\d+: routes\[0\]\.speed: a great circle is a straight line"):
         api.open_briefing(path)
+
+
+def test_a_places_file_table_takes_only_file(tmp_path):
+    path = briefing(tmp_path, '[[places]]\nfile = "p.csv"\nname = "X"\n')
+    with pytest.raises(DataError, match=r"b\.toml:\d+: places\[0\]: a places file takes only file"):
+        api.open_briefing(path)
+
+
+def test_a_bad_system_name_is_reported_under_name(tmp_path):
+    path = briefing(tmp_path, '[[systems]]\nid = "s"\nname = "S"\nrange = "1 km"\nsources = []\n')
+    with pytest.raises(DataError, match=r"b\.toml:\d+: systems\[0\]\.sources: must be a non-empty list"):
+        api.open_briefing(path)

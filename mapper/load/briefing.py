@@ -494,7 +494,9 @@ def _place_entries(reader, doc):
         reader.fail("places", "must be a list of places files and places ({ name, lat, lon, ... })")
     files, inline = [], []
     for n, entry in enumerate(value):
-        if isinstance(entry, dict) and set(entry) == {"file"}:
+        if isinstance(entry, dict) and "file" in entry:
+            if set(entry) != {"file"}:
+                reader.fail(f"places[{n}]", "a places file takes only file; give a place's keys in a table of its own")
             entry = entry["file"]
         if isinstance(entry, str) and entry.strip():
             files.append(reader.file(entry, "places"))
@@ -538,6 +540,10 @@ def _with_own_data(reader, doc, bundled):
     return _validated(reader, doc, geodata)
 
 
+# A record's field as the briefing's table names it, where the two differ.
+BRIEFING_KEY = {("sources", "seed_file"): "file", ("systems", "range_m"): "range", ("routes", "name"): "label"}
+
+
 def _validated(reader, doc, geodata):
     """``geodata`` if it validates; else the first problem, at the briefing's line when it is the briefing's own."""
     problems = validate_geodata(geodata)
@@ -549,8 +555,7 @@ def _validated(reader, doc, geodata):
     index = story.inline_index(doc, registry, first.feature_id)
     if index is not None:
         table = story.TABLE_OF_REGISTRY[registry]
-        field = {"seed_file": "file", "range_m": "range", "name": "label"}.get(first.field, first.field) \
-            if registry in ("sources", "systems", "routes") else first.field
+        field = BRIEFING_KEY.get((registry, first.field), first.field)
         reader.fail(f"{table}[{index}].{field}", first.message + more)
     reader.fail("data", f"{first}{more}")
 

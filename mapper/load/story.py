@@ -20,8 +20,7 @@ from mapper.load.places import inline_place
 
 SOURCE_KEYS = ("id", "title", "outlet", "date", "file", "url", "note")
 SYSTEM_KEYS = ("id", "name", "range", "class", "note", "sources", "basis")
-PLACE_KEYS = ("id", "name", "lat", "lon", "source", "kind", "country", "aliases", "description", "note", "sources",
-              "file")
+PLACE_KEYS = ("id", "name", "lat", "lon", "source", "kind", "country", "aliases", "description", "note", "sources")
 FLOW_KEYS = ("id", "from", "to", "label", "cargo", "date", "description", "note", "sources", "basis")
 CARGO_KEYS = ("item", "status", "sources", "note")
 CLAIM_KEYS = ("id", "check", "subject", "reference", "distance", "direction", "system", "stated", "sources", "note")
