@@ -42,4 +42,8 @@ def validate(ctx, target, briefing):
         log.warning("note: seed articles not found; quotes were not checked (set MAPPER_ARTICLES_DIR)")
     if report.problems:
         raise click.ClickException(f"{len(report.problems)} problem(s) in {report.data_dir}")
-    log.info("%s: no problems (%d files, %d briefings)", report.data_dir, report.file_count, report.briefing_count)
+    if briefing is not None:
+        log.info("%s: no problems", report.data_dir)
+    else:
+        log.info("%s: no problems (%d files, %d briefings)", report.data_dir, report.file_count,
+                 report.briefing_count)
