@@ -80,8 +80,8 @@ def test_kml_styles_match_the_map(run, tmp_path):
     root = ET.parse(tmp_path / "layers.kml").getroot()
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     style = root.find(".//k:Style[@id='range']", ns)
-    assert style.find("k:LineStyle/k:color", ns).text == "f20953b4"  # #b45309 at 95 %
-    assert style.find("k:PolyStyle/k:color", ns).text == "260b9ef5"  # #f59e0b at 15 %
+    assert style.find("k:LineStyle/k:color", ns).text == "f2009fe6"  # #E69F00 (RANGE_COLOR) at 95 %
+    assert style.find("k:PolyStyle/k:color", ns).text == "26009fe6"  # #E69F00 at 15 %
     placemark = root.find(".//k:Placemark[@id='fath-360-belgorod']", ns)
     assert placemark.find("k:styleUrl", ns).text == "#range"
     assert placemark.find("k:name", ns).text.endswith("(assumed)")

@@ -26,9 +26,18 @@ BASEMAP_STYLES = {
 }
 
 
-# Each supply flow drawn gets the next colour, in drawing order: the legend tells them apart by their own labels.
-FLOW_COLORS = ("#dc2626", "#7c3aed", "#ea580c", "#be185d", "#4d7c0f", "#1d4ed8", "#a16207", "#0e7490", "#9333ea",
-               "#b91c1c")
+# The colours of what is drawn over the basemap (lines, rings, halos) come from the Okabe–Ito palette, which
+# stays distinct for colour-blind viewers; tests/test_palette.py checks every pair with CIEDE2000, as seen
+# and with deuteranopia simulated.  Each supply flow drawn gets the next flow colour, in drawing order (the
+# legend tells them apart by their own labels); the first three are kept apart from every other colour.
+SEA_ROUTE_COLOR = "#0072B2"
+RIVER_ROUTE_COLOR = "#009E73"
+COMPUTED_ROUTE_COLOR = "#56B4E9"
+RANGE_COLOR = "#E69F00"
+EVENT_COLOR = "#000000"
+FLOW_COLORS = ("#D55E00", "#CC79A7", "#882255", "#4B0092", "#661100", "#225555", "#999933", "#666633", "#777777",
+               "#EE3377")
+DISTINCT_FLOWS = 3
 
 
 @dataclass(frozen=True)
@@ -72,15 +81,15 @@ STYLES = {
     "place-town": Style("Town", "#4b5563", 1.5, "#d1d5db", 0.9, 3),
     "place-sea": Style("Sea", "#075985", 1, "#7dd3fc", 0.6, 3),
     "place-site": Style("Site", "#4b5563", 1.5, "#e5e7eb", 0.9, 4),
-    "sea-route": Style("Sea route", "#0369a1", 3.5),
-    "river-route": Style("River route", "#0d9488", 3.5),
+    "sea-route": Style("Sea route", SEA_ROUTE_COLOR, 3.5),
+    "river-route": Style("River route", RIVER_ROUTE_COLOR, 3.5),
     "supply-flow": Style("Supply flow", FLOW_COLORS[0], 3),
-    "flow-briefing": Style("Route computed for the briefing", "#0f766e", 3),
-    "range": Style("Weapon range ring (geodesic)", "#b45309", 2, "#f59e0b", 0.15),
-    "range-centre": Style("Range centre", "#b45309", 2, "#ffffff", 1.0, 4),
-    "range-area": Style("Weapon reach from an area (geodesic buffer)", "#b45309", 2, "#f59e0b", 0.22),
+    "flow-briefing": Style("Route computed for the briefing", COMPUTED_ROUTE_COLOR, 3),
+    "range": Style("Weapon range ring (geodesic)", RANGE_COLOR, 2, RANGE_COLOR, 0.15),
+    "range-centre": Style("Range centre", RANGE_COLOR, 2, "#ffffff", 1.0, 4),
+    "range-area": Style("Weapon reach from an area (geodesic buffer)", RANGE_COLOR, 2, RANGE_COLOR, 0.22),
     "range-place": Style("Place within range", "#b91c1c", 2.5, "#ffffff", 0.0, 9),
-    "event": Style("Dated event(s) at a place", "#ca8a04", 3, "#fde047", 0.0, 11),
+    "event": Style("Dated event(s) at a place", EVENT_COLOR, 2.5, None, 0.0, 11),
 }
 
 

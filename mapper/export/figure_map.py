@@ -439,7 +439,9 @@ def draw_north_arrow(ax, projector, extent):
 def legend_handle(style, is_point):
     """A legend swatch that looks like the feature on the map."""
     if is_point:
-        return Line2D([], [], **_point_style(style, 1) | {"markersize": min(style.radius_px, 6) * 1.5})
+        # A halo (no fill on the map) is a ring in the legend too.
+        ring = {} if style.fill_opacity else {"markerfacecolor": "none"}
+        return Line2D([], [], **_point_style(style, 1) | {"markersize": min(style.radius_px, 6) * 1.5} | ring)
     if style.fill_opacity:
         return PathPatch(MplPath.unit_rectangle(), facecolor=_rgba(style.fill_color or style.color, 0.35),
                          edgecolor=style.color, linewidth=style.weight_px * PT_PER_PX, linestyle=DASHES)

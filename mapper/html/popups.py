@@ -201,9 +201,10 @@ def legend_html(entries, assumption_dash, assumption_label=None):
         rows = []
         for style, is_point in styles:
             if is_point:
+                # A halo (no fill on the map, as around a place with events) is a ring here too.
+                fill = esc(style.fill_color or style.color) if style.fill_opacity else "none"
                 swatch = (f'<svg width="22" height="14"><circle cx="11" cy="7" r="{min(style.radius_px, 6)}" '
-                          f'fill="{esc(style.fill_color or style.color)}" stroke="{esc(style.color)}" '
-                          'stroke-width="1.5"/></svg>')
+                          f'fill="{fill}" stroke="{esc(style.color)}" stroke-width="1.5"/></svg>')
             elif style.fill_opacity:
                 swatch = (f'<svg width="22" height="14"><rect x="2" y="2" width="18" height="10" '
                           f'fill="{esc(style.fill_color)}" fill-opacity="0.35" stroke="{esc(style.color)}" '
