@@ -9,7 +9,6 @@
 (function (M) {
   "use strict";
 
-  var MINOR_LABEL_ZOOM = 6;
   var PANES = [
     ["mapper-basemap", 250],
     ["mapper-areas", 380],
@@ -38,13 +37,46 @@
     L.control.zoom({position: "topleft"}).addTo(map);
     addFullscreen(map);
     addMeasure(map);
-    // Minor labels (ports, cities) crowd the overview; show them from zoom 6.
-    var container = map.getContainer();
-    function toggleMinorLabels() {
-      container.classList.toggle("mapper-zoomed-out", map.getZoom() < MINOR_LABEL_ZOOM);
+    // Every place is labelled where its label fits: labels are placed in order of
+    // importance, and one that would overlap a label already placed is hidden
+    // until the map is zoomed in far enough for it to fit.
+    function declutter() { declutterLabels(map); }
+    map.on("zoomend overlayadd overlayremove", declutter);
+    map.whenReady(declutter);
+  }
+
+  // Place kinds in the order their labels are placed.
+  var LABEL_PRIORITY = ["capital", "industrial-zone", "sea", "port", "city", "town", "site"];
+  var LABEL_GAP_PX = 2;
+
+  function labelRank(el) {
+    for (var i = 0; i < LABEL_PRIORITY.length; i++) {
+      if (el.classList.contains("mapper-label-" + LABEL_PRIORITY[i])) return i;
     }
-    map.on("zoomend", toggleMinorLabels);
-    map.whenReady(toggleMinorLabels);
+    return LABEL_PRIORITY.length;
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right + LABEL_GAP_PX && b.left < a.right + LABEL_GAP_PX &&
+      a.top < b.bottom + LABEL_GAP_PX && b.top < a.bottom + LABEL_GAP_PX;
+  }
+
+  function declutterLabels(map) {
+    var found = map.getContainer().querySelectorAll(".mapper-label");
+    var items = [];
+    for (var i = 0; i < found.length; i++) {
+      items.push({el: found[i], rank: labelRank(found[i]), order: i, box: found[i].getBoundingClientRect()});
+    }
+    items.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    // A label half under a panel (the title, the legend) reads as cut: the panels come first.
+    var placed = [];
+    var panels = map.getContainer().querySelectorAll(".leaflet-control");
+    for (var j = 0; j < panels.length; j++) placed.push(panels[j].getBoundingClientRect());
+    items.forEach(function (item) {
+      var clash = placed.some(function (box) { return overlaps(item.box, box); });
+      item.el.classList.toggle("mapper-label-hidden", clash);
+      if (!clash) placed.push(item.box);
+    });
   }
 
   // A map smaller than this starts with its legend folded to its button, so
