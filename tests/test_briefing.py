@@ -25,7 +25,7 @@ WGS84 = Geod(ellps="WGS84")
 BRIEFINGS = DATA_DIR / "briefings"
 BORDER_REACH = BRIEFINGS / "border-reach.toml"
 TOP_KEYS = ("title, subtitle, stamp, data, places, sources, systems, flows, claims, events, layers, filter, ranges, "
-            "routes, points, view, basemap")
+            "routes, points, view, basemap, steps")
 # The bundled Iran–Russia story (its places, systems, routes, ...): a briefing starts empty without it.
 STORY = 'data = ["iran-russia"]\n'
 TOWNS = [row["name"] for row in csv.DictReader((BRIEFINGS / "border-towns.csv").open(encoding="utf-8"))]

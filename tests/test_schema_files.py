@@ -17,7 +17,7 @@ from mapper.core import vocab
 from mapper.core.units import _SPEED_ALIASES, _UNIT_ALIASES, parse_length_m, parse_speed_m_s
 from mapper.errors import DataError
 from mapper.load import briefing as briefing_module
-from mapper.load import story
+from mapper.load import steps, story
 from mapper.load.geodata import read_geodata
 from mapper.load.schema import MAX_RECORDS, validate_geodata
 from mapper.load.schemas import read_schema, schema_path
@@ -223,6 +223,15 @@ exclude = ["kyiv"]
 
 [view]
 bounds = { south = 40.0, west = 30.0, north = 56.0, east = 56.0 }
+
+[[steps]]
+title = "Port X"
+caption = "A shipment was seen at Port X in mid-January."
+sources = [{ source = "outlet-2025-01-31", quote = "a shipment was seen in mid-January" }]
+view = { centre = "port-x", zoom = 7 }
+layers = ["places", "supply-flows", "events"]
+date = "2025-01-15"
+highlight = ["port-x", "port-x-to-astrakhan"]
 '''
 
 
@@ -245,6 +254,8 @@ def test_briefing_with_every_table_loads(tmp_path, geodata):
     loaded = briefing_module.load_briefing(path, geodata)
     assert [r.id for r in loaded.ranges] == ["system-x-from-belgorod", "120-km-from-russia"]
     assert loaded.geodata.systems["system-y"]["basis"] == "assumption"
+    assert [(s.title, s.date, s.layers, s.highlight) for s in loaded.steps] == [
+        ("Port X", "2025-01-15", ("places", "supply-flows", "events"), ("port-x", "port-x-to-astrakhan"))]
 
 
 # -- true to the vocabularies and the parser ---------------------------------
@@ -269,6 +280,7 @@ ENUMS = {
     ("briefing", "/$defs/filter/properties/kinds/anyOf/1/items/enum"): vocab.PLACE_KINDS,
     ("briefing", "/$defs/route/properties/mode/enum"): vocab.MODES,
     ("briefing", "/$defs/route/properties/kind/enum"): vocab.ROUTE_KINDS,
+    ("briefing", "/$defs/step/properties/layers/items/enum"): tuple(vocab.LAYER_TITLES),
 }
 
 
@@ -304,6 +316,8 @@ def test_briefing_limits_are_the_parsers():
     assert schema["properties"]["ranges"]["maxItems"] == briefing_module.MAX_RANGES
     assert schema["properties"]["routes"]["maxItems"] == briefing_module.MAX_ROUTES
     assert schema["$defs"]["view"]["properties"]["zoom"]["maximum"] == briefing_module.MAX_ZOOM
+    assert schema["properties"]["steps"]["maxItems"] == steps.MAX_STEPS
+    assert schema["$defs"]["step"]["properties"]["highlight"]["maxItems"] == steps.MAX_HIGHLIGHT
 
 
 def _keys(schema, ref):
@@ -319,6 +333,8 @@ def test_briefing_tables_take_the_keys_the_parser_takes():
     assert _keys(schema, "points") == set(briefing_module.POINT_KEYS)
     assert _keys(schema, "filter") == set(briefing_module.FILTER_KEYS)
     assert _keys(schema, "view") == set(briefing_module.VIEW_KEYS)
+    assert _keys(schema, "step") == set(steps.STEP_KEYS)
+    assert set(schema["$defs"]["citation"]["properties"]) == set(steps.CITATION_KEYS)
     assert _keys(schema, "source") == set(story.SOURCE_KEYS)
     assert _keys(schema, "system") == set(story.SYSTEM_KEYS)
     assert _keys(schema, "flow") == set(story.FLOW_KEYS)

@@ -8,6 +8,7 @@ in (lon, lat) order that the renderer and exporters share.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from mapper.compose.dates import add_dates
 from mapper.core.bidi import contain_bidi
 from mapper.core.geojson import feature as _feature
 from mapper.core.geojson import point_feature as _point
@@ -229,6 +230,7 @@ def build_layers(geodata, briefing):
         features["ranges"].extend(_with_claims(f, system_claims) if f["geometry"]["type"] != "Point" else f
                                   for f in _range_features(geodata, placement))
     features["events"] = _events_by_place(geodata, briefing.filter.keeps_event)
+    add_dates(features, geodata)  # for the timeline: when each line and ring is known from
     return [Layer(key, title, features[key]) for key, title in LAYER_TITLES.items() if key in briefing.layers]
 
 

@@ -30,6 +30,7 @@ from mapper.load.lookup import resolve_point
 from mapper.load.places import read_places
 from mapper.load.pointfiles import read_point_layer
 from mapper.load.schema import validate_geodata
+from mapper.load.steps import read_steps
 from mapper.load.tiles import find_tile_provider
 from mapper.load.tomltext import check_text
 
@@ -39,7 +40,7 @@ BUNDLED_STORY = "iran-russia"
 ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "great-circle": "supply-flow"}
 ROUTE_LAYER_BY_KIND = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
 TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "sources", "systems", "flows", "claims", "events",
-            "layers", "filter", "ranges", "routes", "points", "view", "basemap")
+            "layers", "filter", "ranges", "routes", "points", "view", "basemap", "steps")
 RANGE_KEYS = ("id", "system", "radius", "centre", "area", "within", "note")
 ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "kind", "note")
 POINT_KEYS = ("file", "title", "source", "lat", "lon", "time", "category", "label")
@@ -188,6 +189,7 @@ class Briefing:
     tiles: str | None = None  # an xyzservices name; None: the offline basemap
     geodata: object = None  # the geodata given, plus the briefing's own data and places
     points: tuple = ()  # PointSpec of each [[points]] table; read at render time
+    steps: tuple = ()  # the story: mapper.load.steps.Step of each [[steps]] table
 
     @property
     def name(self):
@@ -219,7 +221,9 @@ class _Reader:
                    if re.match(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$", line)]
         if len(headers) <= index:
             return self._key_line(table, 0)  # a top-level key
-        return (self._key_line(rest[-1], headers[index] + 1) if rest else None) or headers[index] + 1
+        # The innermost key written at the start of a line: `view = { bounds = ... }` is on view's line.
+        found = (self._key_line(name, headers[index] + 1) for name in reversed(rest) if not name.startswith("["))
+        return next((line for line in found if line), None) or headers[index] + 1
 
     def _key_line(self, name, start):
         """The line of ``name = ...`` from line index ``start`` up to the next table header, or None."""
@@ -438,31 +442,42 @@ def _view(reader, doc, geodata):
     table = doc.get("view")
     if table is None:
         return None
+    return read_view(reader, table, "view", geodata)
+
+
+def read_view(reader, table, where, geodata):
+    """A view table (the briefing's [view], or a step's ``view``) at key path ``where``."""
     if not isinstance(table, dict):
-        reader.fail("view", "must be a table ([view])")
-    reader.keys(table, VIEW_KEYS, "view")
+        reader.fail(where, "must be a table ([view], or { bounds = .. } or { centre = .., zoom = .. })")
+    reader.keys(table, VIEW_KEYS, where)
     if "bounds" in table:
         if "centre" in table or "zoom" in table:
-            reader.fail("view.bounds", "give bounds, or centre and zoom, not both")
+            reader.fail(f"{where}.bounds", "give bounds, or centre and zoom, not both")
         bounds = table["bounds"]
         if not isinstance(bounds, dict) or set(bounds) != {"south", "west", "north", "east"}:
-            reader.fail("view.bounds", "must be { south = .., west = .., north = .., east = .. } in degrees")
+            reader.fail(f"{where}.bounds", "must be { south = .., west = .., north = .., east = .. } in degrees")
         try:
             south_west = checked_lonlat(float(bounds["west"]), float(bounds["south"]))
             north_east = checked_lonlat(float(bounds["east"]), float(bounds["north"]))
         except (TypeError, ValueError, OverflowError, InputError) as exc:  # Overflow: an integer too big for a float
-            reader.fail("view.bounds", f"bad coordinate: {exc}")
+            reader.fail(f"{where}.bounds", f"bad coordinate: {exc}")
         if not (south_west.lat < north_east.lat and south_west.lon < north_east.lon):
-            reader.fail("view.bounds", "south must be less than north and west less than east")
+            reader.fail(f"{where}.bounds", "south must be less than north and west less than east")
         return View(bounds=(south_west.lon, south_west.lat, north_east.lon, north_east.lat))
     for key in ("centre", "zoom"):
         if key not in table:
-            reader.fail("view", f"{key} missing: give centre and zoom, or bounds")
-    centre = _point_or_place(reader, table["centre"], "view.centre", geodata).point
+            reader.fail(where, f"{key} missing: give centre and zoom, or bounds")
+    centre = _point_or_place(reader, table["centre"], f"{where}.centre", geodata).point
     zoom = table["zoom"]
     if not isinstance(zoom, int) or isinstance(zoom, bool) or not 0 <= zoom <= MAX_ZOOM:
-        reader.fail("view.zoom", f"must be a whole number from 0 to {MAX_ZOOM}")
+        reader.fail(f"{where}.zoom", f"must be a whole number from 0 to {MAX_ZOOM}")
     return View(centre=centre, zoom=zoom)
+
+
+def _drawn_ids(geodata, ranges, routes):
+    """The ids of what a briefing may draw: places, routes and flows, events, and its ranges and routes."""
+    return ({p["properties"]["id"] for p in geodata.places} | {r["properties"]["id"] for r in geodata.routes}
+            | {e["id"] for e in geodata.events} | {item.id for item in (*ranges, *routes)})
 
 
 def _check_unique_ids(reader, geodata, ranges, routes):
@@ -621,5 +636,6 @@ def load_briefing(path, geodata):
         tiles=None if basemap == OFFLINE_BASEMAP else basemap,
         geodata=geodata,
         points=_points(reader, doc),
+        steps=read_steps(reader, doc, geodata, tuple(layers), _drawn_ids(geodata, ranges, routes), read_view),
     )
 

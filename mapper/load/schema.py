@@ -266,6 +266,8 @@ class _Checker:
             self.text("routes", fid, props, "name")
             self.kind("routes", fid, props, ROUTE_KINDS)
             self.provenance("routes", fid, props)
+            if "date" in props and not (isinstance(props["date"], str) and DATE_PATTERN.match(props["date"])):
+                self.fault("routes", fid, "date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
             ends = [self.place_ref("routes", fid, props, f) for f in ("from", "to")]
             if not isinstance(coords, list) or len(coords) < 2:
                 self.fault("routes", fid, "geometry", "a LineString needs at least two positions")
