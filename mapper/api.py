@@ -283,10 +283,16 @@ def ring(centre, radius, data_dir=None, briefing_path=None):
     return ring_feature(resolve_point(world(briefing_path, data_dir), centre), radius_m)
 
 
-def route(stops, mode="sea", speed="10kn", data_dir=None, briefing_path=None):
-    """The route through ``stops`` (places or LAT,LON) in ``mode``, as a GeoJSON Feature with legs and sailing time."""
+def route(stops, mode="sea", speed="10kn", data_dir=None, briefing_path=None, avoid=()):
+    """The route through ``stops`` (places or LAT,LON) in ``mode``, as a GeoJSON Feature with legs and sailing time.
+
+    ``mode`` is sea, river or straight (``great-circle`` is another name for
+    straight); ``avoid`` names canals and straits to close (ids, names or
+    aliases of ``waterways.json``).  The properties list the straits and
+    canals passed (``passes``) and each leg with its own geometry.
+    """
     speed_m_s = parse_speed_m_s(speed)
-    return route_feature(world(briefing_path, data_dir), stops, mode, speed_m_s)
+    return route_feature(world(briefing_path, data_dir), stops, mode, speed_m_s, avoid)
 
 
 def verify(data_dir=None, briefing_path=None):

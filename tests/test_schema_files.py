@@ -268,7 +268,7 @@ ENUMS = {
     **{(name, "/$defs/basis/enum"): vocab.BASES for name in ("places", "routes", "systems", "events", "briefing")},
     ("places", "/$defs/place/properties/kind/enum"): vocab.PLACE_KINDS,
     ("routes", "/$defs/route/properties/kind/enum"): vocab.ROUTE_KINDS,
-    ("routes", "/$defs/route/properties/routing/properties/mode/enum"): vocab.MODES,
+    ("routes", "/$defs/route/properties/routing/properties/mode/enum"): (*vocab.MODES, *vocab.MODE_ALIASES),
     **{(name, "/$defs/claim/properties/check/enum"): vocab.CHECKS for name in ("claims", "briefing")},
     **{(name, "/$defs/claim/properties/direction/enum"): tuple(vocab.DIRECTIONS) for name in ("claims", "briefing")},
     **{(name, "/$defs/figure/properties/unit/enum"): vocab.DISTANCE_UNITS for name in ("claims", "briefing")},
@@ -278,7 +278,7 @@ ENUMS = {
     ("briefing", "/$defs/place/properties/kind/enum"): vocab.PLACE_KINDS,
     ("briefing", "/$defs/filter/properties/kinds/anyOf/0/enum"): vocab.PLACE_KINDS,
     ("briefing", "/$defs/filter/properties/kinds/anyOf/1/items/enum"): vocab.PLACE_KINDS,
-    ("briefing", "/$defs/route/properties/mode/enum"): vocab.MODES,
+    ("briefing", "/$defs/route/properties/mode/enum"): (*vocab.MODES, *vocab.MODE_ALIASES),
     ("briefing", "/$defs/route/properties/kind/enum"): vocab.ROUTE_KINDS,
     ("briefing", "/$defs/step/properties/layers/items/enum"): tuple(vocab.LAYER_TITLES),
 }

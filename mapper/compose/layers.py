@@ -15,13 +15,13 @@ from mapper.core.geojson import point_feature as _point
 from mapper.core.points import LonLat
 from mapper.core.style import FLOW_COLORS
 from mapper.core.units import DEFAULT_SPEED_KN, M_S_PER_SPEED_UNIT
-from mapper.core.vocab import LAYER_TITLES, PLACE_KINDS
+from mapper.core.vocab import LAYER_TITLES, MODE_ALIASES, PLACE_KINDS
 from mapper.errors import InputError
 from mapper.geo import geodesy, rings
 from mapper.geo.claims import claims_by_subject, verify_claims
 from mapper.geo.coverage import coverage, place_reach
+from mapper.geo.routing import passes_named, sailing_time_h
 from mapper.geo.routing import route as water_route
-from mapper.geo.routing import sailing_time_h
 from mapper.load.geodata import place_lonlat
 from mapper.load.lookup import NamedPoint
 
@@ -41,7 +41,7 @@ class Layer:
 
 
 def _routed_features(geodata, route):
-    """A route the water router computes between its places, with its legs and sailing time.
+    """A route the water router computes between its places, with its legs, passes and sailing time.
 
     A great circle is a straight line, not a path anything sails: its length and legs, no speed or time.
     """
@@ -49,12 +49,16 @@ def _routed_features(geodata, route):
     routing = props.pop("routing")
     stop_ids = [props["from"], *routing.get("via", []), props["to"]]
     stops = [NamedPoint(geodata.place(i)["properties"]["name"], place_lonlat(geodata.place(i)), i) for i in stop_ids]
-    routed = water_route(geodata.data_dir, stops, routing["mode"])
-    props.update(length_m=routed.length_m, routing_mode=routing["mode"])
-    if routing["mode"] != "great-circle":
+    mode = MODE_ALIASES.get(routing["mode"], routing["mode"])
+    routed = water_route(geodata.data_dir, stops, mode, routing.get("avoid", ()))
+    props.update(length_m=routed.length_m, routing_mode=mode)
+    if mode != "straight":
         speed_kn = routing.get("speed_kn", DEFAULT_SPEED_KN)
         props.update(speed_kn=speed_kn,
-                     sailing_time_h=sailing_time_h(routed.length_m, speed_kn * M_S_PER_SPEED_UNIT['kn']))
+                     sailing_time_h=sailing_time_h(routed.length_m, speed_kn * M_S_PER_SPEED_UNIT['kn']),
+                     passes=passes_named(geodata.data_dir, routed.passes))
+        if routed.avoid:
+            props["avoid"] = list(routed.avoid)
     props["legs"] = routed.leg_summary()
     return [_feature(routed.line(), props)]
 
@@ -202,7 +206,8 @@ def _briefing_route(spec):
         "id": spec.id, "name": spec.name, "kind": spec.kind, "from": spec.stops[0], "to": spec.stops[-1],
         "direction": "briefing", "basis": "assumption", "note": spec.note,
         "legend_label": f"{contain_bidi(spec.name)} (computed)",
-        "routing": {"mode": spec.mode, "via": list(spec.stops[1:-1]), "speed_kn": spec.speed_kn},
+        "routing": {"mode": spec.mode, "via": list(spec.stops[1:-1]), "speed_kn": spec.speed_kn,
+                    "avoid": list(spec.avoid)},
     }}
 
 

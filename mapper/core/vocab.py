@@ -48,8 +48,10 @@ LAYER_TITLES = {
     "places": "Places",
 }
 
-# How a route is computed: over water, along rivers, or the plain geodesic.
-MODES = ("sea", "river", "great-circle")
+# How a route is computed: over water, along rivers, or the plain geodesic (a straight line).
+MODES = ("sea", "river", "straight")
+# Older names that briefings and the command line still accept, and the mode each means.
+MODE_ALIASES = {"great-circle": "straight"}
 
 # Claims: what is checked, in which units, and how loosely the wording allows.
 CHECKS = ("distance", "unit-conversion", "coordinate")

@@ -1,216 +1,713 @@
-"""The navigable water that routes may use, as a graph.
+"""The navigable water that routes may use, as one graph: the world's seas, listed rivers, canals and straits.
 
-``data/geo/waterways.json`` names the waters (seas and river systems) and the
-connections allowed between them.  A sea is the open water the bundled
-Natural Earth land leaves inside its box, around a seed point, kept
-:data:`SHORE_CLEARANCE_M` off the coast; it becomes a grid of nodes joined
-where the straight segment stays in that water.  Each sea is worked in its
-own gnomonic projection, where straight lines are great circles, so a
-segment that stays in the water there stays in it as a geodesic too.  A river
-system is the Natural Earth centre lines joined to its seed point.
+``data/geo/waterways.json`` (:mod:`mapper.load.waterways`) names the waters,
+the connections allowed between them and the straits a route may pass:
 
-Building a sea's grid takes a fraction of a second; it is done once per
-process and only for the waters a route needs.
+- a **sea** is the part of the world sea graph (:mod:`mapper.geo.seagraph`,
+  built from Natural Earth 1:10m land and cached on disk) joined to its
+  seed point: the World Ocean, every sea joined to it, and the Caspian, a
+  hole in the land that only the Volga joins;
+- a **river system** is the Natural Earth 1:50m centre lines in its box
+  joined to its seed, with the gaps the registry bridges;
+- a **connection** (a canal, a river mouth) joins two waters (or two points
+  of one sea) along its listed path; closing it (``avoid``) takes it out;
+- a **strait** is plain water with a gate line across it: a route that
+  crosses the gate passes the strait, and closing it makes the gate a wall.
+
+Everything a route needs is one sparse graph per mode and set of closed
+names (built once per process), searched with ``scipy.sparse.csgraph``.
+Sea paths are then pulled tight against the land (:meth:`Sea.pull_tight`):
+the waypoints kept are joined by geodesics that stay clear of it.
 """
 
-import heapq
+import hashlib
+import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pyproj
 import shapely
-from shapely.geometry import LineString, MultiLineString, Point, box
-from shapely.ops import unary_union
+import shapely.errors
+from scipy import sparse
+from scipy.sparse import csgraph
+from shapely.geometry import LineString, MultiLineString, Point
 
 from mapper.core.points import LonLat
-from mapper.geo import geodesy
-from mapper.load.bundled import basemap_layer
+from mapper.errors import DataError
+from mapper.geo import geodesy, seagraph
+from mapper.load.basemap import fine_land_files, fine_land_parts
+from mapper.load.bundled import FINE_BASEMAP_TARGET, basemap_layer
+from mapper.load.watercache import files_digest, graph_path, read_graph, write_graph
 from mapper.load.waterways import load_registry
 
-SHORE_CLEARANCE_M = 2_000.0
-GRID_SPACING_M = 8_000.0
-ROUND_TRIP_TOLERANCE_M = 5.0  # snapped points come back from (lon, lat) a fraction of a metre off
+# Bump when the graph's build changes, so that caches of the old one are not used.
+GRAPH_VERSION = "sea-graph-1"
+BUCKET_DEG = 1  # nodes are found by 1° cells of longitude and latitude
+SHORT_SEGMENT_M = 300_000.0  # segments up to this long are checked as one straight line on one face
+NUDGE_M = 2.0  # a point snapped to the edge of open water is moved this far into it
+ATTACH_RADII_M = (6_000.0, 30_000.0, 160_000.0, 400_000.0)  # where an end looks for graph nodes, nearest first
+ATTACH_NODES = 12  # an end joins at most this many visible nodes
 NODE_ROUND_DEG = 1e-3  # river line ends closer than this are one junction
+BRIDGE_GAP_M = 3_000.0  # a bridge's ends join river nodes at most this far away
+SNAP_PARTS = 6  # pieces of open water an end tries, nearest first
+MIN_EDGE_M = 1e-3  # a sparse matrix drops zeros: an edge of no length (a joint on its node) costs a millimetre
+
+
+def _sphere(points):
+    """Unit vectors of LonLat points."""
+    return seagraph.xyz([p.lon for p in points], [p.lat for p in points])
+
+
+def _lonlat(vector):
+    lon, lat = seagraph.lonlat(vector)
+    return LonLat(float(lon), float(lat))
+
+
+@dataclass(frozen=True)
+class Attach:
+    """Where a point joins a water: its position on the water and the graph nodes it reaches, with costs."""
+
+    water: str
+    point: LonLat
+    distance_m: float
+    nodes: tuple  # (node index, metres) pairs
+
+
+class Walls:
+    """Lines a route may not cross (the gates of closed straits), by face."""
+
+    def __init__(self, lines):
+        self.lines = tuple(lines)  # shapely LineStrings in (lon, lat)
+        self._faces = {}
+
+    def __bool__(self):
+        return bool(self.lines)
+
+    def face(self, f):
+        if f not in self._faces:
+            face = seagraph.Face(f)
+            parts = []
+            for line in self.lines:
+                coords = shapely.get_coordinates(line)
+                if (seagraph.xyz(coords[:, 0], coords[:, 1]) @ face.centre).min() > 0.2:
+                    parts.append(face.project(line))
+            self._faces[f] = shapely.union_all(parts) if parts else shapely.GeometryCollection()
+            shapely.prepare(self._faces[f])
+        return self._faces[f]
+
+
+NO_WALLS = Walls(())
+
+
+class Sea:
+    """The world sea graph, loaded: nodes, edges, components and the blocked area of each face."""
+
+    def __init__(self, arrays):
+        self.points = arrays["points"]
+        n = len(self.points)
+        self.graph = sparse.csr_matrix((arrays["lengths"].astype(np.float64), arrays["indices"], arrays["indptr"]),
+                                       shape=(n, n))
+        self.component = arrays["component"]
+        self.bucket_start = arrays["bucket_start"]
+        self._blocked = [shapely.from_wkb(arrays[f"blocked{f}"].tobytes()) for f in range(seagraph.FACES)]
+        for geometry in self._blocked:
+            shapely.prepare(geometry)
+
+    def __len__(self):
+        return len(self.points)
+
+    def blocked(self, f):
+        """Face ``f``'s blocked area (land and its clearance), in face coordinates, prepared."""
+        return self._blocked[f]
+
+    def near(self, point, radius_m):
+        """(indices, metres) of the nodes within ``radius_m`` of ``point`` (a unit vector)."""
+        lon, lat = (float(v) for v in seagraph.lonlat(point))
+        dlat = radius_m / 111_000.0 + BUCKET_DEG
+        south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+        widest = math.cos(math.radians(min(89.0, max(abs(south), abs(north)))))
+        dlon = radius_m / (111_000.0 * widest) + BUCKET_DEG
+        columns = 360 // BUCKET_DEG
+        rows = range(max(0, int((south + 90) // BUCKET_DEG)),
+                     min(180 // BUCKET_DEG, int((north + 90) // BUCKET_DEG) + 1))
+        if dlon >= 180.0:
+            spans = [(0, columns - 1)]
+        else:
+            first, last = int((lon - dlon + 180) // BUCKET_DEG), int((lon + dlon + 180) // BUCKET_DEG)
+            spans = [(first, last)] if first >= 0 and last < columns else \
+                [(first % columns, columns - 1), (0, last % columns)]
+        chunks = []
+        for row in rows:
+            for first, last in spans:
+                start, stop = self.bucket_start[row * columns + first], self.bucket_start[row * columns + last + 1]
+                if stop > start:
+                    chunks.append(np.arange(start, stop))
+        if not chunks:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        index = np.concatenate(chunks)
+        distance = seagraph.arc_m(self.points[index], point[None, :])
+        inside = distance <= radius_m
+        return index[inside], distance[inside]
+
+    def clear_short(self, starts, ends, walls=NO_WALLS):
+        """For pairs of unit vectors at most SHORT_SEGMENT_M apart: True where the great circle misses the land."""
+        starts, ends = np.atleast_2d(starts), np.atleast_2d(ends)
+        faces = seagraph.face_of(starts)
+        clear = np.ones(len(starts), dtype=bool)
+        for f in np.unique(faces):
+            mine = faces == f
+            face = seagraph.Face(int(f))
+            lines = shapely.linestrings(np.stack([face.plane(starts[mine]), face.plane(ends[mine])], axis=1))
+            hit = shapely.intersects(self.blocked(int(f)), lines)
+            if walls:
+                hit |= shapely.intersects(walls.face(int(f)), lines)
+            clear[mine] = ~hit
+        return clear
+
+    def clear_geodesic(self, a, b, walls=NO_WALLS):
+        """True if the geodesic from LonLat ``a`` to ``b``, as it is drawn, misses the land (and ``walls``)."""
+        coords = np.array(geodesy.geodesic_coords([a, b]))
+        points = seagraph.xyz(coords[:, 0], coords[:, 1])
+        faces = seagraph.face_of(points[:-1] + points[1:])
+        breaks = np.nonzero(np.diff(faces))[0] + 1
+        for start, stop in zip(np.r_[0, breaks], np.r_[breaks, len(faces)]):
+            f = int(faces[start])
+            face = seagraph.Face(f)
+            line = LineString(face.plane(points[start:stop + 1]))
+            if self.blocked(f).intersects(line) or (walls and walls.face(f).intersects(line)):
+                return False
+        return True
+
+    def clear(self, a, b, walls=NO_WALLS):
+        """True if the drawn geodesic between LonLat ``a`` and ``b`` stays on open water."""
+        if geodesy.inverse(a, b).distance_m <= SHORT_SEGMENT_M:
+            return bool(self.clear_short(_sphere([a]), _sphere([b]), walls)[0])
+        return self.clear_geodesic(a, b, walls)
+
+    def open_water_near(self, point, limit_m):
+        """Open-water points near ``point`` (LonLat), nearest first: (LonLat, ground metres) pairs within ``limit_m``.
+
+        A point on open water is its own nearest; otherwise each piece of open
+        water near it gives its nearest point, moved NUDGE_M into it.
+        """
+        vector = _sphere([point])[0]
+        f = int(seagraph.face_of(vector))
+        face = seagraph.Face(f)
+        x, y = face.plane(vector)
+        if not self.blocked(f).intersects(Point(x, y)):
+            return [(point, 0.0)]
+        reach = 3.2 * limit_m  # face metres are up to 3 times ground metres, in a face's corners
+        window = shapely.box(x - reach, y - reach, x + reach, y + reach)
+        local = shapely.clip_by_rect(self.blocked(f), x - reach, y - reach, x + reach, y + reach)
+        water = shapely.difference(window, shapely.make_valid(local))
+        parts = [p for p in shapely.get_parts(water) if p.area > 1.0]
+        here = Point(x, y)
+        parts.sort(key=here.distance)
+        found = []
+        for part in parts[:4 * SNAP_PARTS]:
+            edge = shapely.shortest_line(here, part).coords[-1]
+            dx, dy = edge[0] - x, edge[1] - y
+            norm = math.hypot(dx, dy) or 1.0
+            xy = (edge[0] + NUDGE_M * dx / norm, edge[1] + NUDGE_M * dy / norm)
+            if not part.contains(Point(xy)):
+                xy = part.representative_point().coords[0]
+            at = _lonlat(face.sphere(np.array([xy]))[0])
+            distance_m = geodesy.inverse(point, at).distance_m
+            if distance_m <= limit_m:
+                found.append((at, distance_m))
+            if len(found) >= SNAP_PARTS:
+                break
+        return sorted(found, key=lambda item: item[1])
+
+    def attach(self, point, components, walls=NO_WALLS):
+        """Graph nodes in ``components`` that a straight leg from ``point`` (LonLat) reaches: ((node, metres), ...)."""
+        vector = _sphere([point])[0]
+        for radius_m in ATTACH_RADII_M:
+            index, distance = self.near(vector, radius_m)
+            mine = np.isin(self.component[index], components)
+            index, distance = index[mine], distance[mine]
+            order = np.argsort(distance, kind="stable")[:4 * ATTACH_NODES]
+            index, distance = index[order], distance[order]
+            if not len(index):
+                continue
+            clear = self.clear_short(np.repeat(vector[None, :], len(index), axis=0), self.points[index], walls)
+            index, distance = index[clear][:ATTACH_NODES], distance[clear][:ATTACH_NODES]
+            if len(index):
+                return tuple((int(n), float(d)) for n, d in zip(index, distance))
+        return ()
+
+    def crossing(self, line):
+        """Positions in ``graph.data`` of the edges whose great circle crosses ``line`` (a (lon, lat) LineString)."""
+        coords = shapely.get_coordinates(line)
+        ends = seagraph.xyz(coords[:, 0], coords[:, 1])
+        middle = ends.mean(axis=0)
+        middle /= np.linalg.norm(middle)
+        span_m = float(seagraph.arc_m(ends[:1], ends[-1:])[0])
+        rows, _ = self.near(middle, span_m / 2 + 2 * SHORT_SEGMENT_M)
+        if not len(rows):
+            return np.zeros(0, dtype=np.int64)
+        face = seagraph.Face(int(seagraph.face_of(middle)))
+        gate = face.project(line)
+        indptr, indices = self.graph.indptr, self.graph.indices
+        counts = indptr[rows + 1] - indptr[rows]
+        positions = np.concatenate([np.arange(indptr[r], indptr[r + 1]) for r in rows])
+        starts = np.repeat(rows, counts)
+        ends_ = indices[positions]
+        front = (self.points[ends_] @ face.centre) > 0.3
+        positions, starts, ends_ = positions[front], starts[front], ends_[front]
+        segments = shapely.linestrings(np.stack([face.plane(self.points[starts]), face.plane(self.points[ends_])],
+                                                axis=1))
+        return positions[shapely.intersects(gate, segments)]
+
+    def pull_tight(self, points, walls=NO_WALLS):
+        """The fewest of ``points`` (LonLat, a path on open water) whose geodesics still miss the land, in order.
+
+        From each kept point, the farthest point it sees is found by probing
+        1, 2, 4, ... points ahead, then bisecting; only checked legs are kept.
+        """
+        points = list(points)
+        if len(points) <= 2:
+            return points
+        vectors = _sphere(points)
+
+        def clear(i, j):
+            if seagraph.arc_m(vectors[i:i + 1], vectors[j:j + 1])[0] <= SHORT_SEGMENT_M:
+                return bool(self.clear_short(vectors[i], vectors[j], walls)[0])
+            return self.clear_geodesic(points[i], points[j], walls)
+
+        kept = [0]
+        i = 0
+        last = len(points) - 1
+        while i < last:
+            probes = []
+            step = 1
+            while i + step < last:
+                probes.append(i + step)
+                step *= 2
+            probes.append(last)
+            short = [j for j in probes if seagraph.arc_m(vectors[i:i + 1], vectors[j:j + 1])[0] <= SHORT_SEGMENT_M]
+            seen = dict(zip(short, self.clear_short(np.repeat(vectors[i:i + 1], len(short), axis=0),
+                                                    vectors[short], walls))) if short else {}
+            best, after = i + 1, None
+            for j in probes:
+                ok = seen[j] if j in seen else clear(i, j)
+                if ok:
+                    best, after = j, None
+                elif after is None:
+                    after = j
+            if after is not None and after > best + 1:
+                low, high = best, after
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    if clear(i, middle):
+                        low = middle
+                    else:
+                        high = middle
+                best = low
+            kept.append(best)
+            i = best
+        # A second look: a kept point whose neighbours see each other is not needed.
+        k = 1
+        while k < len(kept) - 1:
+            if clear(kept[k - 1], kept[k + 1]):
+                del kept[k]
+            else:
+                k += 1
+        return [points[k] for k in kept]
 
 
 @dataclass
-class Water:
-    """One sea or river system: its graph nodes (lon, lat) and weighted edges."""
+class River:
+    """A river system: its nodes (LonLat), edges (a, b, metres) and centre-line segments."""
 
     id: str
     name: str
-    kind: str
-    note: str
-    nodes: list = field(default_factory=list)
-    edges: dict = field(default_factory=dict)  # node index -> {neighbour index: length in metres}
-    geometry: object = None  # sea: navigable polygon (projected); river: MultiLineString (lon, lat)
-    projector: object = None  # sea only
-    reach: object = None  # sea only: ``geometry`` a few metres wider, for the round trip through (lon, lat)
-    segments: list = field(default_factory=list)  # river only: node pairs (a < b) of its centre lines
+    nodes: list
+    edges: np.ndarray  # (m, 3): a, b, length in metres
+    geometry: object  # MultiLineString in (lon, lat)
 
-    def add_node(self, lonlat):
-        self.nodes.append(lonlat)
-        self.edges[len(self.nodes) - 1] = {}
-        return len(self.nodes) - 1
+    def nearest(self, point):
+        """The segment (a, b) nearest ``point`` (LonLat), and the nearest point on it (LonLat)."""
+        scale = math.cos(math.radians(point.lat))
+        ends = np.array([[(self.nodes[int(a)].lon * scale, self.nodes[int(a)].lat),
+                          (self.nodes[int(b)].lon * scale, self.nodes[int(b)].lat)] for a, b, _ in self.edges])
+        lines = shapely.linestrings(ends)
+        here = Point(point.lon * scale, point.lat)
+        best = int(np.argmin(shapely.distance(lines, here)))
+        line = lines[best]
+        on = line.interpolate(line.project(here))
+        a, b, _ = self.edges[best]
+        return (int(a), int(b)), LonLat(on.x / scale, on.y)
 
-    def add_edge(self, a, b, length_m):
-        self.edges[a][b] = length_m
-        self.edges[b][a] = length_m
-
-
-class Gnomonic:
-    """(lon, lat) to a gnomonic plane in metres and back: straight lines there are great circles."""
-
-    def __init__(self, lon0, lat0):
-        crs = pyproj.CRS.from_proj4(f"+proj=gnom +lat_0={lat0} +lon_0={lon0} +R=6371008.8 +units=m +no_defs")
-        self.forward = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-        self.inverse = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-
-    def geometry(self, geometry):
-        return shapely.transform(geometry, lambda xy: np.column_stack(self.forward.transform(xy[:, 0], xy[:, 1])))
-
-    def xy(self, lonlat):
-        return self.forward.transform(lonlat.lon, lonlat.lat)
-
-    def lonlat(self, x, y):
-        lon, lat = self.inverse.transform(x, y)
-        return LonLat(float(lon), float(lat))
-
-
-def _component_at(geometry, seed):
-    """The part of ``geometry`` holding (or nearest to) ``seed``."""
-    parts = list(getattr(geometry, "geoms", [geometry]))
-    return min(parts, key=lambda part: part.distance(seed))
-
-
-def build_sea(entry, land):
-    """A sea's navigable polygon (gnomonic metres, off the shore) and its grid graph."""
-    west, south, east, north = entry["bbox"]
-    seed = Point(entry["seed"])
-    water_lonlat = _component_at(box(west, south, east, north).difference(land), seed)
-    projector = Gnomonic(seed.x, seed.y)
-    navigable = _component_at(projector.geometry(water_lonlat).buffer(-SHORE_CLEARANCE_M),
-                              Point(projector.xy(LonLat(seed.x, seed.y))))
-    reach = navigable.buffer(ROUND_TRIP_TOLERANCE_M)
-    shapely.prepare(reach)
-    water = Water(entry["id"], entry["name"], "sea", entry.get("note", ""), geometry=navigable,
-                  projector=projector, reach=reach)
-
-    xmin, ymin, xmax, ymax = navigable.bounds
-    xs = np.arange(xmin, xmax + GRID_SPACING_M, GRID_SPACING_M)
-    ys = np.arange(ymin, ymax + GRID_SPACING_M, GRID_SPACING_M)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    inside = shapely.contains_xy(navigable, grid_x, grid_y)
-    index = -np.ones(inside.shape, dtype=int)
-    for row, col in zip(*np.nonzero(inside)):
-        index[row, col] = water.add_node((float(grid_x[row, col]), float(grid_y[row, col])))
-    # Deep nodes' edges cannot leave the water: only edges near the shore are checked.
-    deep = navigable.buffer(-GRID_SPACING_M * 1.5)
-    pairs = []
-    for d_row, d_col in ((0, 1), (1, 0), (1, 1), (1, -1)):
-        rows, cols = np.nonzero(inside)
-        to_rows, to_cols = rows + d_row, cols + d_col
-        ok = (to_rows < inside.shape[0]) & (to_cols >= 0) & (to_cols < inside.shape[1])
-        rows, cols, to_rows, to_cols = rows[ok], cols[ok], to_rows[ok], to_cols[ok]
-        ok = inside[to_rows, to_cols]
-        pairs.append(np.column_stack([index[rows[ok], cols[ok]], index[to_rows[ok], to_cols[ok]]]))
-    pairs = np.concatenate(pairs)
-    xy = np.array(water.nodes)
-    starts, ends = xy[pairs[:, 0]], xy[pairs[:, 1]]
-    safe = shapely.contains_xy(deep, starts[:, 0], starts[:, 1]) & shapely.contains_xy(deep, ends[:, 0], ends[:, 1])
-    check = ~safe
-    segments = shapely.linestrings(np.stack([starts[check], ends[check]], axis=1))
-    safe[check] = shapely.covers(navigable, segments)
-    lengths = np.hypot(*(ends - starts).T)
-    for (a, b), length, ok in zip(pairs, lengths, safe):
-        if ok:
-            water.add_edge(int(a), int(b), float(length))
-    return water
+    def nearest_node(self, point):
+        """(node index, metres) of the node nearest ``point``."""
+        lon = np.array([n.lon for n in self.nodes])
+        lat = np.array([n.lat for n in self.nodes])
+        distance = seagraph.arc_m(seagraph.xyz(lon, lat), _sphere([point]))
+        best = int(np.argmin(distance))
+        return best, geodesy.inverse(point, self.nodes[best]).distance_m
 
 
 def build_river(entry, data_dir):
-    """A river system's graph: Natural Earth centre lines joined to the seed, in (lon, lat)."""
+    """A river system: the Natural Earth centre lines in its box joined to its seed, bridged where listed."""
     lines = []
     for river in basemap_layer(data_dir, "river"):
         clipped = shapely.clip_by_rect(river, *entry["bbox"])
         lines.extend(part for part in getattr(clipped, "geoms", [clipped]) if isinstance(part, LineString))
-    water = Water(entry["id"], entry["name"], "river", entry.get("note", ""))
-    at = {}
+    nodes, at, edges = [], {}, {}
 
     def node(lon, lat):
         key = (round(lon / NODE_ROUND_DEG), round(lat / NODE_ROUND_DEG))
         if key not in at:
-            at[key] = water.add_node(LonLat(lon, lat))
+            at[key] = len(nodes)
+            nodes.append(LonLat(lon, lat))
         return at[key]
+
+    def join(a, b):
+        if a != b:
+            edges[(min(a, b), max(a, b))] = geodesy.inverse(nodes[a], nodes[b]).distance_m
 
     for line in lines:
         ids = [node(*coord[:2]) for coord in line.coords]
         for a, b in zip(ids, ids[1:]):
-            if a != b:
-                water.add_edge(a, b, geodesy.inverse(water.nodes[a], water.nodes[b]).distance_m)
-    # Keep the system joined to the seed; other rivers in the box are not part of it.
-    start = min(range(len(water.nodes)), key=lambda n: _deg_distance(water.nodes[n], entry["seed"]))
-    keep = _reachable(water, start)
-    water.nodes = [water.nodes[n] if n in keep else None for n in range(len(water.nodes))]
-    water.edges = {n: nbrs for n, nbrs in water.edges.items() if n in keep}
-    water.segments = [(a, b) for a, nbrs in water.edges.items() for b in nbrs if a < b]
-    water.geometry = MultiLineString([[(water.nodes[a].lon, water.nodes[a].lat),
-                                       (water.nodes[b].lon, water.nodes[b].lat)] for a, b in water.segments])
-    return water
+            join(a, b)
+    if not nodes:
+        raise DataError(f"waterways.json: river {entry['id']}: no Natural Earth river line inside its box")
+    vectors = _sphere(nodes)
+    for n, bridge in enumerate(entry.get("bridges", [])):
+        ends = []
+        for lon, lat in bridge:
+            distance = seagraph.arc_m(vectors, seagraph.xyz([lon], [lat]))
+            best = int(np.argmin(distance))
+            if distance[best] > BRIDGE_GAP_M:
+                raise DataError(f"waterways.json: river {entry['id']}: bridges[{n}]: no river line within "
+                                f"{BRIDGE_GAP_M / 1000:g} km of {lat:.4f},{lon:.4f}")
+            ends.append(best)
+        join(*ends)
+    pairs = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
+    lengths = np.array(list(edges.values()), dtype=float)
+    matrix = sparse.coo_matrix((lengths, (pairs[:, 0], pairs[:, 1])), shape=(len(nodes), len(nodes)))
+    _, labels = csgraph.connected_components(matrix, directed=False)
+    seed = int(np.argmin(seagraph.arc_m(vectors, seagraph.xyz([entry["seed"][0]], [entry["seed"][1]]))))
+    keep = labels == labels[seed]
+    renumber = -np.ones(len(nodes), dtype=np.int64)
+    renumber[keep] = np.arange(keep.sum())
+    kept_edges = keep[pairs[:, 0]]
+    pairs, lengths = renumber[pairs[kept_edges]], lengths[kept_edges]
+    kept_nodes = [n for n, k in zip(nodes, keep) if k]
+    geometry = MultiLineString([[(kept_nodes[a].lon, kept_nodes[a].lat), (kept_nodes[b].lon, kept_nodes[b].lat)]
+                                for a, b in pairs])
+    return River(entry["id"], entry["name"], kept_nodes, np.column_stack([pairs, lengths]), geometry)
 
 
-def _deg_distance(lonlat, seed):
-    return math.hypot(lonlat.lon - seed[0], lonlat.lat - seed[1])
+def fine_zones(registry):
+    """The boxes (lon/lat polygons) of the straits the graph resolves finely."""
+    return [shapely.box(*zone) for strait in registry.straits.values() for zone in strait.get("fine", [])]
 
 
-def _reachable(water, start):
-    seen, todo = {start}, [start]
-    while todo:
-        for neighbour in water.edges[todo.pop()]:
-            if neighbour not in seen:
-                seen.add(neighbour)
-                todo.append(neighbour)
-    return seen
+def graph_digest(land_digest, zones):
+    """The digest a cached graph is filed under: the code's version, its settings, the land and the fine zones."""
+    settings = {"version": GRAPH_VERSION, "clearance_m": seagraph.CLEARANCE_M,
+                "fine_clearance_m": seagraph.FINE_CLEARANCE_M, "levels": [seagraph.OPEN_LEVEL, seagraph.COAST_LEVEL,
+                                                                         seagraph.FINE_LEVEL],
+                "land": land_digest, "zones": [list(zone.bounds) for zone in zones], "bucket_deg": BUCKET_DEG}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
+
+def graph_arrays(built, digest):
+    """The arrays to cache of a built :class:`~mapper.geo.seagraph.SeaGraph`: nodes in 1° buckets, components."""
+    lon, lat = seagraph.lonlat(built.points)
+    columns = 360 // BUCKET_DEG
+    row = np.clip(((lat + 90) // BUCKET_DEG).astype(np.int64), 0, 180 // BUCKET_DEG - 1)
+    column = np.clip(((lon + 180) // BUCKET_DEG).astype(np.int64), 0, columns - 1)
+    bucket = row * columns + column
+    order = np.lexsort((lat, lon, bucket))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    graph = built.graph.tocoo()
+    graph = sparse.csr_matrix((graph.data, (rank[graph.row], rank[graph.col])), shape=graph.shape)
+    graph.sort_indices()
+    _, component = csgraph.connected_components(graph, directed=False)
+    arrays = {
+        "digest": np.frombuffer(digest.encode("ascii"), dtype=np.uint8),
+        "points": built.points[order],
+        "indptr": graph.indptr.astype(np.int64),
+        "indices": graph.indices.astype(np.int32),
+        "lengths": graph.data.astype(np.float32),
+        "component": component.astype(np.int32),
+        "bucket_start": np.searchsorted(bucket[order], np.arange(columns * 180 // BUCKET_DEG + 1)).astype(np.int64),
+    }
+    for f, wkb in enumerate(built.blocked_wkb):
+        arrays[f"blocked{f}"] = np.frombuffer(wkb, dtype=np.uint8)
+    return arrays
+
+
+def _land_files():
+    files = fine_land_files()
+    if files is None:
+        raise DataError(f"sea routes need the 1:10m basemap, which is not built: run `{FINE_BASEMAP_TARGET}` in "
+                        "mapper's source folder")
+    return files
+
+
+@lru_cache(maxsize=2)
+def load_sea(data_dir):
+    """The world sea graph for the registry of ``data_dir``: from the cache, else built (about a minute) and cached."""
+    registry = load_registry(data_dir)
+    files = _land_files()
+    zones = fine_zones(registry)
+    digest = graph_digest(files_digest(files), zones)
+    path = graph_path(digest)
+    arrays = read_graph(path, digest)
+    if arrays is not None:
+        try:
+            return Sea(arrays)
+        except (shapely.errors.ShapelyError, ValueError):
+            pass  # a damaged cache: built again below
+    arrays = graph_arrays(seagraph.build(fine_land_parts(files), zones), digest)
+    write_graph(path, arrays)
+    return Sea(arrays)
+
+
+def sea_graph_path(data_dir):
+    """Where the sea graph of ``data_dir``'s registry is cached (whether or not it is there yet)."""
+    registry = load_registry(data_dir)
+    files = _land_files()
+    return graph_path(graph_digest(files_digest(files), fine_zones(registry)))
 
 
 @lru_cache(maxsize=8)
-def water_graph(data_dir, water_id):
-    """The built :class:`Water` ``water_id`` of the registry in ``data_dir`` (cached per process)."""
-    registry = load_registry(data_dir)
-    entry = registry.waters[water_id]
-    if entry["kind"] == "river":
-        return build_river(entry, data_dir)
-    return build_sea(entry, unary_union(basemap_layer(data_dir, "land")))
+def river_graph(data_dir, water_id):
+    """The built :class:`River` ``water_id`` of the registry in ``data_dir`` (once per process)."""
+    return build_river(load_registry(data_dir).waters[water_id], data_dir)
 
 
-def shortest_path(edges, sources, targets):
-    """Dijkstra from several sources ({node: start cost}) to the cheapest of ``targets`` ({node: end cost}).
+@dataclass(frozen=True)
+class Joint:
+    """One end of a connection: the water it joins, where, and the graph nodes there ((node, metres), ...)."""
 
-    Returns the node list, or None if no target is reachable.
-    """
-    best = dict(sources)
-    previous = {}
-    queue = [(cost, node) for node, cost in sources.items()]
-    heapq.heapify(queue)
-    finished = None
-    finished_cost = math.inf
-    while queue:
-        cost, node = heapq.heappop(queue)
-        if cost > best.get(node, math.inf) or cost >= finished_cost:
-            continue
-        if node in targets and cost + targets[node] < finished_cost:
-            finished, finished_cost = node, cost + targets[node]
-        for neighbour, length in edges[node].items():
-            new = cost + length
-            if new < best.get(neighbour, math.inf):
-                best[neighbour] = new
-                previous[neighbour] = node
-                heapq.heappush(queue, (new, neighbour))
-    if finished is None:
+    water: str
+    point: LonLat
+    nodes: tuple
+
+
+@dataclass(frozen=True)
+class Link:
+    """A connection resolved on the graph: its two joints, its drawn path and length."""
+
+    id: str
+    ends: tuple  # two Joints
+    points: tuple  # LonLat, from the first joint to the second
+    length_m: float
+
+
+class Network:
+    """Every water of a registry on one graph: sea nodes first, then each river's, then two per connection."""
+
+    def __init__(self, data_dir):
+        self.data_dir = data_dir
+        self.registry = load_registry(data_dir)
+        self.sea = load_sea(data_dir)
+        self.sea_water = self._sea_components()
+        self.offsets = {}
+        size = len(self.sea)
+        self.rivers = {}
+        for water_id, entry in self.registry.waters.items():
+            if entry["kind"] == "river":
+                self.rivers[water_id] = river_graph(data_dir, water_id)
+                self.offsets[water_id] = size
+                size += len(self.rivers[water_id].nodes)
+        self.links = {}
+        self.link_offset = {}
+        for connection in self.registry.connections:
+            self.links[connection["id"]] = self._link(connection)
+            self.link_offset[connection["id"]] = size
+            size += 2
+        self.size = size  # then the two ends of a route: size and size + 1
+
+    def _sea_components(self):
+        """{component: water id} of the listed seas, from their seeds."""
+        found = {}
+        for water_id, entry in self.registry.waters.items():
+            if entry["kind"] != "sea":
+                continue
+            vector = seagraph.xyz([entry["seed"][0]], [entry["seed"][1]])[0]
+            index, distance = self.sea.near(vector, ATTACH_RADII_M[-1])
+            if not len(index):
+                raise DataError(f"{self.registry.data_dir / 'waterways.json'}: {water_id}: no open water near its seed")
+            component = int(self.sea.component[index[np.argmin(distance)]])
+            found[component] = water_id
+        return found
+
+    def components(self, waters):
+        """The sea components of ``waters`` (ids)."""
+        return np.array([c for c, w in self.sea_water.items() if w in waters], dtype=np.int64)
+
+    def water_of(self, node):
+        """The water id of a graph node, or a connection id for a connection's joint."""
+        if node < len(self.sea):
+            return self.sea_water.get(int(self.sea.component[node]), "")
+        for water_id, offset in self.offsets.items():
+            if offset <= node < offset + len(self.rivers[water_id].nodes):
+                return water_id
+        for link_id, offset in self.link_offset.items():
+            if offset <= node < offset + 2:
+                return link_id
+        return ""
+
+    def link_at(self, node):
+        """The id of the connection whose joint ``node`` is, or None."""
+        for link_id, offset in self.link_offset.items():
+            if offset <= node < offset + 2:
+                return link_id
         return None
-    path = [finished]
-    while path[-1] in previous:
-        path.append(previous[path[-1]])
-    return path[::-1]
+
+    def position(self, node):
+        """The LonLat of a graph node."""
+        if node < len(self.sea):
+            return _lonlat(self.sea.points[node])
+        for water_id, offset in self.offsets.items():
+            if offset <= node < offset + len(self.rivers[water_id].nodes):
+                return self.rivers[water_id].nodes[node - offset]
+        for link_id, offset in self.link_offset.items():
+            if offset <= node < offset + 2:
+                return self.links[link_id].ends[node - offset].point
+        raise IndexError(node)
+
+    def _joint(self, connection, water_id, lonlat):
+        """Where a connection's end at ``lonlat`` joins ``water_id``."""
+        entry = self.registry.waters[water_id]
+        gap_m = connection.get("max_gap_m", 5_000.0)
+        point = LonLat(*lonlat)
+        where = f"{self.registry.data_dir / 'waterways.json'}: connection {connection['id']}"
+        if entry["kind"] == "river":
+            river = self.rivers[water_id]
+            node, distance_m = river.nearest_node(point)
+            if distance_m > gap_m:
+                raise DataError(f"{where}: its end {point.lat:.4f},{point.lon:.4f} is {distance_m / 1000:,.1f} km "
+                                f"from {entry['name']}")
+            return Joint(water_id, river.nodes[node], ((self.offsets[water_id] + node, 0.0),))
+        components = self.components({water_id})
+        for at, distance_m in self.sea.open_water_near(point, gap_m):
+            nodes = self.sea.attach(at, components)
+            if nodes:
+                return Joint(water_id, at, nodes)
+        raise DataError(f"{where}: its end {point.lat:.4f},{point.lon:.4f} is not within {gap_m / 1000:g} km of "
+                        f"{entry['name']}")
+
+    def _link(self, connection):
+        path = [LonLat(*p) for p in connection["path"]]
+        first, second = connection["between"]
+        ends = (self._joint(connection, first, connection["path"][0]),
+                self._joint(connection, second, connection["path"][-1]))
+        points = [ends[0].point]
+        for p in [*path, ends[1].point]:
+            if geodesy.inverse(points[-1], p).distance_m >= 1.0:
+                points.append(p)
+        if len(points) < 2:
+            points.append(ends[1].point)
+        return Link(connection["id"], ends, tuple(points),
+                    sum(geodesy.inverse(a, b).distance_m for a, b in zip(points, points[1:])))
+
+    def walls(self, closed):
+        """The gates of the closed straits, as walls."""
+        return Walls(LineString(gate) for strait_id, strait in self.registry.straits.items() if strait_id in closed
+                     for gate in strait["gates"])
+
+    @lru_cache(maxsize=16)  # noqa: B019  one Network per data folder lives for the process
+    def base(self, mode, closed):
+        """The graph of ``mode`` with the ``closed`` connections and straits taken out (CSR, size + 1 nodes).
+
+        The last node is left without edges for a route's start (see :meth:`shortest`).
+        """
+        rows, cols, lengths = [], [], []
+
+        def add(a, b, length):
+            length = max(length, MIN_EDGE_M)
+            rows.extend([a, b])
+            cols.extend([b, a])
+            lengths.extend([length, length])
+
+        n = self.size + 1
+        sea = self.sea.graph
+        keep = np.ones(len(sea.data), dtype=bool)
+        if mode != "sea":
+            keep[:] = False
+        for strait_id in closed:
+            for gate in self.registry.straits.get(strait_id, {}).get("gates", []):
+                keep[self.sea.crossing(LineString(gate))] = False
+        for water_id, river in self.rivers.items():
+            offset = self.offsets[water_id]
+            for a, b, length in river.edges:
+                add(offset + int(a), offset + int(b), float(length))
+        for connection in self.registry.connections:
+            link = self.links[connection["id"]]
+            if connection["id"] in closed:
+                continue
+            kinds = {self.registry.waters[w]["kind"] for w in connection["between"]}
+            if mode == "river" and kinds != {"river"}:
+                continue
+            offset = self.link_offset[link.id]
+            add(offset, offset + 1, link.length_m)
+            for side, joint in enumerate(link.ends):
+                for node, cost in joint.nodes:
+                    add(offset + side, node, cost)
+        return _with_edges(sea, keep, np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
+                           np.array(lengths, dtype=float), n)
+
+    def shortest(self, mode, closed, start_edges, end_edges, direct_m=None):
+        """Node path (list) from the route's start to its end, or None: the ends join the graph by the given edges.
+
+        The start is the base graph's spare last node; the end is reached
+        from the nodes it joins, after the search.
+        """
+        base = self.base(mode, closed)
+        start, end = self.size, self.size + 1
+        columns = np.array([node for node, _ in start_edges], dtype=base.indices.dtype)
+        costs = np.array([max(cost, MIN_EDGE_M) for _, cost in start_edges], dtype=base.data.dtype)
+        indptr = base.indptr.copy()
+        indptr[-1] += len(columns)
+        graph = sparse.csr_matrix((np.concatenate([base.data, costs]), np.concatenate([base.indices, columns]),
+                                   indptr), shape=base.shape)
+        distance, previous = csgraph.dijkstra(graph, indices=start, return_predecessors=True)
+        best, via = math.inf, None
+        for node, cost in end_edges:
+            if distance[node] + cost < best:
+                best, via = distance[node] + cost, node
+        if direct_m is not None and direct_m <= best:
+            return [start, end]
+        if via is None:
+            return None
+        path = [end, via]
+        while path[-1] != start:
+            path.append(int(previous[path[-1]]))
+        return path[::-1]
+
+
+def _with_edges(graph, keep, rows, cols, lengths, n):
+    """``graph`` (CSR) with only its ``keep`` entries, grown to ``n`` nodes, plus the edges (rows, cols, lengths)."""
+    indptr, indices, data = graph.indptr, graph.indices, graph.data
+    if not keep.all():
+        kept = np.r_[0, np.cumsum(keep)]
+        indptr, indices, data = kept[indptr], indices[keep], data[keep]
+    size = graph.shape[0]
+    order = np.lexsort((cols, rows))
+    rows, cols, lengths = rows[order], cols[order], lengths[order]
+    inside = rows < size
+    # Edges from the graph's own nodes go at the end of their rows; those of new nodes after all of them.
+    at = indptr[rows[inside] + 1]
+    indices = np.insert(indices, at, cols[inside].astype(indices.dtype))
+    data = np.insert(data, at, lengths[inside])
+    indptr = indptr + np.r_[0, np.cumsum(np.bincount(rows[inside], minlength=size))]
+    beyond = np.bincount(rows[~inside] - size, minlength=n - size)
+    indptr = np.r_[indptr, indptr[-1] + np.cumsum(beyond)]
+    indices = np.concatenate([indices, cols[~inside].astype(indices.dtype)])
+    data = np.concatenate([data, lengths[~inside]])
+    return sparse.csr_matrix((data, indices, indptr), shape=(n, n))
+
+
+@lru_cache(maxsize=2)
+def network(data_dir):
+    """The :class:`Network` of the registry in ``data_dir`` (once per process)."""
+    return Network(data_dir)

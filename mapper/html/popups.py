@@ -87,7 +87,7 @@ def _provenance(props):
 LEG_LABELS = {
     "port-snap": "To navigable water (drawn straight)",
     "sea": "Open water: shortest path, computed",
-    "connection": "Delta channel to the river (drawn straight)",
+    "connection": "Canal or river mouth (drawn straight between its listed points)",
     "river": "River: Natural Earth centre line",
     "great-circle": "Great circle (geodesic)",
 }
@@ -101,8 +101,10 @@ def _legs(props):
     rows = "".join(f"<tr><td>{esc(LEG_LABELS.get(leg['kind'], leg['kind']))}</td>"
                    f"<td>{metres_to(leg['length_m'], 'km'):,.1f} km</td>"
                    f"<td>{metres_to(leg['length_m'], 'nmi'):,.1f} nmi</td></tr>" for leg in props["legs"])
+    names = ", ".join(item["name"] for item in props.get("passes", []))
+    passes = f"<p><b>Passes:</b> {esc(names)}.</p>" if names else ""
     return (f"<p><b>Length:</b> {format_length(props['length_m'])}. <b>Sailing time</b> at an assumed "
-            f"{props['speed_kn']:g} kn: {format_hours(props['sailing_time_h'])}.</p>"
+            f"{props['speed_kn']:g} kn: {format_hours(props['sailing_time_h'])}.</p>{passes}"
             f'<table class="mapper-legs"><tr><th>Leg</th><th>km</th><th>nmi</th></tr>{rows}</table>')
 
 

@@ -346,3 +346,24 @@ def _dropped_specks(name, simple, tolerance):
     parts = [q for q in _lines(simple) if q.length > tolerance]
     return shapely.multilinestrings(parts) if parts else GeometryCollection()
 
+
+
+def fine_land_files():
+    """The tiles of the finest level (paths, sorted), or None (with a warning) if the 1:10m basemap is not built."""
+    index = _fine_index()
+    if index is None:
+        return None
+    _, levels = index
+    folder = fine_basemap_dir() / levels[0].folder
+    return [folder / name for name in sorted(levels[0].tiles)]
+
+
+def fine_land_parts(paths):
+    """The land polygons of the tiles at ``paths`` (from :func:`fine_land_files`), each within its 10° tile."""
+    parts = []
+    for path in paths:
+        doc = read_json(path, "basemap tile")
+        for item in doc.get("features", []) if isinstance(doc, dict) else []:
+            if item.get("properties", {}).get("layer") == "land":
+                parts.extend(_polygons(shape(item["geometry"])))
+    return parts

@@ -20,7 +20,7 @@ from pathlib import Path
 from mapper.core.bidi import contain_bidi
 from mapper.core.points import LonLat, checked_lonlat
 from mapper.core.units import DEFAULT_SPEED_KN, M_S_PER_SPEED_UNIT, parse_length_m, parse_speed_m_s
-from mapper.core.vocab import BASES, FILES, LAYER_TITLES, MODES, PLACE_KINDS, RECORDS_KEY
+from mapper.core.vocab import BASES, FILES, LAYER_TITLES, MODE_ALIASES, MODES, PLACE_KINDS, RECORDS_KEY
 from mapper.errors import DataError, InputError, UnknownPlaceError
 from mapper.load import story
 from mapper.load.areas import Origin, find_area
@@ -33,16 +33,17 @@ from mapper.load.schema import validate_geodata
 from mapper.load.steps import read_steps
 from mapper.load.tiles import find_tile_provider
 from mapper.load.tomltext import check_text
+from mapper.load.waterways import load_registry
 
 DEFAULT_BRIEFING = "iran-russia"
 # The name in a briefing's `data` list for the bundled story: the geodata folder in use.
 BUNDLED_STORY = "iran-russia"
-ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "great-circle": "supply-flow"}
+ROUTE_KIND_BY_MODE = {"sea": "sea-route", "river": "river-route", "straight": "supply-flow"}
 ROUTE_LAYER_BY_KIND = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
 TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "sources", "systems", "flows", "claims", "events",
             "layers", "filter", "ranges", "routes", "points", "view", "basemap", "steps")
 RANGE_KEYS = ("id", "system", "radius", "centre", "area", "within", "note")
-ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "kind", "note")
+ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "avoid", "kind", "note")
 POINT_KEYS = ("file", "title", "source", "lat", "lon", "time", "category", "label")
 FILTER_KEYS = ("kinds", "ids", "exclude", "sources")
 VIEW_KEYS = ("centre", "zoom", "bounds")
@@ -91,6 +92,7 @@ class RouteSpec:
     mode: str
     speed_kn: float
     note: str
+    avoid: tuple = ()  # ids of the canals and straits the route may not pass
 
 
 @dataclass(frozen=True)
@@ -367,6 +369,20 @@ def _stop_place_id(reader, value, where, geodata):
     return named.place_id
 
 
+def _avoid(reader, entry, where, mode, geodata):
+    """A route's ``avoid``: the ids of the canals and straits it names (ids, names or aliases of waterways.json)."""
+    names = reader.strings(entry, "avoid", f"{where}.avoid")
+    if not names:
+        return ()
+    if mode == "straight":
+        reader.fail(f"{where}.avoid", "a straight line passes no canal or strait; leave avoid out, or use mode "
+                                      "sea or river")
+    try:
+        return load_registry(geodata.data_dir).closed_ids(names)
+    except (DataError, InputError) as exc:
+        reader.fail(f"{where}.avoid", str(exc))
+
+
 def _routes(reader, doc, geodata):
     _at_most(reader, doc, "routes", MAX_ROUTES, "each is routed over water at render time")
     specs = []
@@ -379,15 +395,17 @@ def _routes(reader, doc, geodata):
                   for v in reader.strings(entry, "via", f"{where}.via")]
         stops.append(_stop_place_id(reader, entry["to"], f"{where}.to", geodata))
         mode = entry.get("mode", "sea")
-        if mode not in MODES:
-            reader.fail(f"{where}.mode", f"{mode!r}: use one of {', '.join(MODES)}")
+        if mode not in MODES and mode not in MODE_ALIASES:
+            reader.fail(f"{where}.mode", f"{mode!r}: use one of {', '.join((*MODES, *MODE_ALIASES))}")
+        mode = MODE_ALIASES.get(mode, mode)
         kind = entry.get("kind", ROUTE_KIND_BY_MODE[mode])
         if kind not in ROUTE_KIND_BY_MODE.values():
             reader.fail(f"{where}.kind", f"{kind!r}: use one of {', '.join(ROUTE_KIND_BY_MODE.values())}")
         speed_kn = DEFAULT_SPEED_KN
-        if "speed" in entry and mode == "great-circle":
+        if "speed" in entry and mode == "straight":
             reader.fail(f"{where}.speed", "a great circle is a straight line, not a voyage: it has no speed; "
                                           "leave speed out, or use mode sea or river")
+        avoid = _avoid(reader, entry, where, mode, geodata)
         if "speed" in entry:
             try:
                 speed_kn = parse_speed_m_s(entry["speed"]) / M_S_PER_SPEED_UNIT["kn"]
@@ -397,7 +415,7 @@ def _routes(reader, doc, geodata):
         specs.append(RouteSpec(
             id=reader.string(entry, "id", f"{where}.id") if "id" in entry else f"route-{n + 1}",
             name=reader.string(entry, "name", f"{where}.name", required=False, default=" → ".join(names)),
-            kind=kind, stops=tuple(stops), mode=mode, speed_kn=speed_kn,
+            kind=kind, stops=tuple(stops), mode=mode, speed_kn=speed_kn, avoid=avoid,
             note=reader.string(entry, "note", f"{where}.note", required=False,
                                default=f"Route computed by mapper for {reader.path.name}; the articles do not "
                                        "give it."),

@@ -18,6 +18,7 @@ from mapper.core.vocab import (
     DISTANCE_UNITS,
     FILES,
     ID_PATTERN,
+    MODE_ALIASES,
     MODES,
     PLACE_KINDS,
     QUALIFIER_BOUNDS_PCT,
@@ -306,9 +307,12 @@ class _Checker:
         """A route the water router computes: its mode, and any places it must pass."""
         if routing is None:
             return
-        if not isinstance(routing, dict) or routing.get("mode") not in MODES:
-            self.fault("routes", fid, "routing.mode", f"must be one of {', '.join(MODES)}")
+        if not isinstance(routing, dict) or routing.get("mode") not in (*MODES, *MODE_ALIASES):
+            self.fault("routes", fid, "routing.mode", f"must be one of {', '.join((*MODES, *MODE_ALIASES))}")
             return
+        avoid = routing.get("avoid", [])
+        if not isinstance(avoid, list) or not all(isinstance(name, str) and name.strip() for name in avoid):
+            self.fault("routes", fid, "routing.avoid", "must be a list of canal and strait names")
         via = routing.get("via", [])
         if not isinstance(via, list):
             self.fault("routes", fid, "routing.via", "must be a list of place ids")
