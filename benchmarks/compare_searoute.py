@@ -285,18 +285,21 @@ def longer_notes(rows):
 
 def markdown(rows, tools=TOOLS):
     """The results as one Markdown table, errors as footnotes."""
-    head = ["pair", "via"]
+    head = ["pair", "expected via"]
     if "mapper" in tools:
-        head += ["mapper km", "over land", "sea legs over land −1 km", "time"]
+        head += ["mapper passes", "mapper km", "over land", "sea legs over land −1 km", "time"]
     if "searoute" in tools:
         head += ["searoute km", "over land", "over land −1 km", "time"]
     if set(tools) == set(TOOLS):
         head.append("mapper / searoute")
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---", "---"] + ["---:"] * (len(head) - 2)) + "|"]
+    text_columns = 3 if "mapper" in tools else 2
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join(["---"] * text_columns + ["---:"] * (len(head) - text_columns)) + "|"]
     errors = []
     for row in rows:
         cells = [row["id"], row["via"] or "–"]
         if "mapper" in tools:
+            cells.append(_passes(row["mapper"]))
             cells += _cells(row["mapper"], "sea_shrunk_km", f"mapper, {row['id']}", errors)
         if "searoute" in tools:
             cells += _cells(row["searoute"], "shrunk_km", f"searoute, {row['id']}", errors)
@@ -308,6 +311,14 @@ def markdown(rows, tools=TOOLS):
         lines.append("")
         lines += [f"{n}. {text}" for n, text in enumerate(errors, 1)]
     return "\n".join(lines)
+
+
+def _passes(result):
+    """The straits and canals mapper's route passes, by name, as it lists them."""
+    passes = result.get("passes")
+    if passes is None:
+        return "–"
+    return "; ".join(p.get("name", p.get("id", "?")) if isinstance(p, dict) else str(p) for p in passes) or "none"
 
 
 def _cells(result, shrunk_key, label, errors):
