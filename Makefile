@@ -12,12 +12,12 @@ FINE_BASEMAP := data/basemap-10m/index.json
 # The linter of mapper's JS runtime, an npm dev dependency: `make test` needs it, `make map` does not.
 ESLINT := node_modules/.bin/eslint
 
-.PHONY: map test assets basemap chromium gnu-time screenshot clean
+.PHONY: map test assets basemap waternet chromium gnu-time screenshot clean
 
-map: $(VENV)/.installed $(FINE_BASEMAP)
+map: $(VENV)/.installed $(FINE_BASEMAP) waternet
 	$(BIN)/mapper render --overwrite
 
-test: $(VENV)/.installed-test $(FINE_BASEMAP) chromium gnu-time $(ESLINT)
+test: $(VENV)/.installed-test $(FINE_BASEMAP) waternet chromium gnu-time $(ESLINT)
 	$(BIN)/python -m pytest
 
 $(VENV)/.installed: setup.cfg pyproject.toml $(VENDOR)/.fetched
@@ -49,6 +49,12 @@ basemap: $(FINE_BASEMAP)
 # tiles (about a minute); a new script or new locked versions of its sources do.
 $(FINE_BASEMAP): scripts/make_basemap.py package-lock.json | $(VENV)/.installed $(VENDOR)/.fetched
 	$(BIN)/python scripts/make_basemap.py fine
+
+# The world sea graph that `mapper route` searches: built from the 1:10m tiles (about a
+# minute, 1 GB) and cached in the user's cache folder (~/.cache/mapper, or $$MAPPER_CACHE_DIR);
+# a no-op once it is there.
+waternet: $(VENV)/.installed $(FINE_BASEMAP)
+	$(BIN)/python -c "from mapper import api; print('sea graph: {path} ({size_bytes:,} bytes)'.format(**api.prepare_routes()))"
 
 # The dev dependencies too (eslint), as locked.  After the assets: npm ci
 # replaces node_modules, and the assets' `npm ci --omit=dev` removes eslint.

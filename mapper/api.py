@@ -28,6 +28,7 @@ from mapper.export.starter import write_starter
 from mapper.geo.claims import verify_claims
 from mapper.geo.geodesy import inverse
 from mapper.geo.routing import route_feature
+from mapper.geo.waternet import prepare as prepare_water
 from mapper.load.briefing import Briefing, default_briefing_path, load_briefing
 from mapper.load.check import Report, check_briefing, check_folder
 from mapper.load.geodata import Geodata, load_geodata, place_lonlat
@@ -44,8 +45,8 @@ __all__ = [
     "build_layers", "default_output_path", "export", "interactive_map", "load_geodata", "open_briefing", "render",
     "render_html", "write_features",
     # the CLI's questions
-    "distance", "format_hours", "new_briefing", "place_rows", "point_layer", "reach", "reach_dict", "ring", "route",
-    "schema", "validate", "verify", "world", "write_reach",
+    "distance", "format_hours", "new_briefing", "place_rows", "point_layer", "prepare_routes", "reach", "reach_dict",
+    "ring", "route", "schema", "validate", "verify", "world", "write_reach",
 ]
 
 OUTPUTS_DIR = Path("outputs")
@@ -293,6 +294,16 @@ def route(stops, mode="sea", speed="10kn", data_dir=None, briefing_path=None, av
     """
     speed_m_s = parse_speed_m_s(speed)
     return route_feature(world(briefing_path, data_dir), stops, mode, speed_m_s, avoid)
+
+
+def prepare_routes(data_dir=None):
+    """Build the world sea graph that ``route`` uses, if it is not cached yet (about a minute), and describe it.
+
+    Returns ``{path, size_bytes, nodes, edges}``: where it is cached (the
+    user's cache folder, see :mod:`mapper.load.watercache`), its size on disk,
+    and its nodes and edges.  ``make map`` and ``make test`` call this.
+    """
+    return prepare_water(load_geodata(data_dir).data_dir)
 
 
 def verify(data_dir=None, briefing_path=None):

@@ -47,6 +47,25 @@ def pinned_assets():
         pytest.exit(str(exc), returncode=1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sea_graph():
+    """The world sea graph that routes search: built once (about a minute) if it is not cached yet.
+
+    ``make test`` builds it first (``make waternet``); this covers a bare
+    ``pytest``, so that no test (nor a process a test starts under memory and
+    time limits) pays for the build.
+    """
+    from mapper.errors import DataError
+    from mapper.geo.waternet import prepare, sea_graph_path
+
+    try:
+        if not sea_graph_path(DATA_DIR).is_file():
+            prepare(DATA_DIR)
+    except DataError as exc:  # the 1:10m basemap is not built: the tests that route say so
+        return str(exc)
+    return None
+
+
 @pytest.fixture(scope="session")
 def geodata(articles_dir):
     return load_geodata(DATA_DIR)

@@ -295,10 +295,13 @@ def route_pair(data_dir, start, end, mode, closed=()):
     walls = net.walls(closed)
     first, last = _end(net, start.label, start.point, mode, walls), _end(net, end.label, end.point, mode, walls)
     a, b = first.snap, last.snap
-    if b.water not in registry.reachable(a.water, closed):
+    # River mode keeps to the rivers: a connection to a sea is not one it may use.
+    off_mode = frozenset(c["id"] for c in registry.connections if mode == "river"
+                         and any(registry.waters[w]["kind"] == "sea" for w in c["between"]))
+    if b.water not in registry.reachable(a.water, closed | off_mode):
         shut = sorted(closed & {c["id"] for c in registry.connections})
         why = "no allowed connection joins them"
-        if b.water in registry.reachable(a.water):
+        if b.water in registry.reachable(a.water, off_mode):
             why = f"the connections that join them are closed ({', '.join(shut)})"
         raise NoRouteError(f"{start.label} is on the {registry.waters[a.water]['name']} and {end.label} on the "
                            f"{registry.waters[b.water]['name']}: {why} (see {registry.path})")

@@ -470,6 +470,17 @@ def load_sea(data_dir):
     return Sea(arrays)
 
 
+def prepare(data_dir):
+    """Load the sea graph of ``data_dir``'s registry, building and caching it first if need be.
+
+    Returns ``{path, size_bytes, nodes, edges}`` of the cached graph.
+    """
+    sea = load_sea(data_dir)
+    path = sea_graph_path(data_dir)
+    return {"path": path, "size_bytes": path.stat().st_size if path.is_file() else 0, "nodes": len(sea),
+            "edges": sea.graph.nnz // 2}
+
+
 def sea_graph_path(data_dir):
     """Where the sea graph of ``data_dir``'s registry is cached (whether or not it is there yet)."""
     registry = load_registry(data_dir)
