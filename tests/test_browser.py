@@ -300,7 +300,7 @@ def test_two_fragments_side_by_side(browser, tmp_path, data_copy, mode):
     other.write_text(default_briefing_path(data_copy).read_text(encoding="utf-8")
                      .replace("Iran–Russia military supply", "Fath-360 reach only")
                      .replace('layers = ["places", "sea-routes", "river-routes", "supply-flows", "ranges", "events"]',
-                              'layers = ["places", "ranges"]'), encoding="utf-8")
+                              'layers = ["places", "ranges"]').split("[[steps]]")[0], encoding="utf-8")  # no story
     offline = mode == "offline"
     fragments = [
         api.export(None, tmp_path / "a.html", "fragment", data_dir=data_copy, offline=offline).path,
@@ -459,10 +459,12 @@ def test_timeline_shows_a_hostile_event_name_as_text(browser, tmp_path, data_cop
 
 
 def test_no_timeline_without_dated_events(browser, tmp_path, data_copy):
+    """Places have no dates; ranges, routes and flows do (tests/test_story.py), and so do a story's steps."""
     briefing = default_briefing_path(data_copy)
-    briefing.write_text(briefing.read_text(encoding="utf-8").replace(
-        'layers = ["places", "sea-routes", "river-routes", "supply-flows", "ranges", "events"]',
-        'layers = ["places", "ranges"]'), encoding="utf-8")
+    text = briefing.read_text(encoding="utf-8").replace(
+        'layers = ["places", "sea-routes", "river-routes", "supply-flows", "ranges", "events"]', 'layers = ["places"]')
+    text = text[:text.index("[[ranges]]")]
+    briefing.write_text(text, encoding="utf-8")
     path = api.render(output_path=tmp_path / "no-events.html", data_dir=data_copy).path
     opened = OpenedMap(browser, path)
     try:

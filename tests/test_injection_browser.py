@@ -56,7 +56,7 @@ PANEL_TAGS = {
     "legend": {"div", "button", "b", "span", "svg", "circle", "rect", "line"},
     "layers": {"section", "div", "label", "span", "input", "a"},
     "points": {"div", "ul", "li", "label", "input", "span"},
-    "timeline": {"div", "label", "span", "input", "ul", "li"},
+    "timeline": {"div", "label", "span", "input", "ul", "li", "button", "select", "option"},
 }
 POINT_POPUP_TAGS = {"div", "span"}
 

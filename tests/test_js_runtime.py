@@ -17,7 +17,7 @@ from mapper.export.browser import route_network
 from mapper.html import fragment, page
 
 STATIC = REPO / "mapper" / "html" / "static"
-RUNTIME_FILES = [STATIC / "mapper.js", STATIC / "mapper-points.js"]
+RUNTIME_FILES = sorted(STATIC.glob("*.js"))
 ESLINT = REPO / "node_modules" / ".bin" / "eslint"
 NAMESPACE = page.RUNTIME_NAMESPACE
 ENTRY_POINTS = page.RUNTIME_CALLS + fragment.LOADER_CALLS

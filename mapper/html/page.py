@@ -33,23 +33,30 @@ from mapper.core.style import (
     legend_entries,
 )
 from mapper.errors import InputError
-from mapper.html import assets, popups
+from mapper.html import assets, popups, story
 from mapper.html.csp import charset_first, lock_down
+from mapper.html.find import SEARCH_TEXTS, find_terms
 from mapper.html.pointpack import data_blocks_html, pack_points
+from mapper.html.printout import print_head, print_side
 from mapper.load.basemap import basemap_for
 
 COORD_DIGITS = 6  # 0.11 m at most
 SEA_CSS = f".folium-map.leaflet-container {{ background: {SEA_COLOR}; }}"
+# Quarter zoom levels: a map opens as large as fits (mapper-layout.js), not at the whole level below.
+ZOOM_SNAP = 0.25
 
 
 # One runtime for every map: its layers, controls and timeline, and large point layers.
 # Its one global is this namespace object; the page's script calls only the
 # entry points in RUNTIME_CALLS on it (tests/test_js_runtime.py checks both).
 RUNTIME_NAMESPACE = "mapperRuntime"
-RUNTIME_CALLS = ("setup", "basemap", "addFeatures", "pointLayer", "legend", "timeline", "fit", "view")
+RUNTIME_CALLS = ("setup", "basemap", "addFeatures", "pointLayer", "legend", "timeline", "fit", "view", "story",
+                 "permalink", "search", "coordinates", "printLayout")
 RUNTIME_JS = "\n".join((Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
-                       for name in ("mapper.js", "mapper-points.js"))
-RUNTIME_CSS = (Path(__file__).parent / "static" / "mapper.css").read_text(encoding="utf-8")
+                       for name in ("mapper.js", "mapper-points.js", "mapper-timeline.js", "mapper-story.js",
+                                    "mapper-layout.js", "mapper-find.js", "mapper-coords.js"))
+RUNTIME_CSS = "\n".join((Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
+                        for name in ("mapper.css", "mapper-story.css", "mapper-find.css", "mapper-print.css"))
 
 
 class _Text(Element):
@@ -88,7 +95,7 @@ def _draw_props(layer_key, feature, sources_by_id):
     props = feature["properties"]
     style = feature_style(layer_key, props)
     assumption = props.get("basis") == "assumption"
-    out = {"style": style.leaflet_options(assumption=assumption)}
+    out = {"style": style.leaflet_options(assumption=assumption), **story.feature_marks(layer_key, props)}
     if props.get("marker") == "arrow":
         out.update(marker="arrow", rotation_deg=round(props["rotation_deg"], 1))
         return out
@@ -104,6 +111,9 @@ def _draw_props(layer_key, feature, sources_by_id):
         out["event_names"] = [popups.esc(e["name"]) for e in events]
     else:
         out["popup"] = popups.feature_popup(props, sources_by_id)
+    find = find_terms(layer_key, props)
+    if find:
+        out["find"] = find
     name = popups.esc(props["name"])
     if layer_key == "places" and props["kind"] in LABELLED_KINDS:
         out["label"] = name
@@ -203,7 +213,8 @@ def stable_ids(fmap, seed):
     walk(fmap.get_root(), "root")
 
 
-def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=(), seed=None):
+def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, stamp="", point_layers=(), seed=None,
+              standalone=False):
     """Build the folium Map for ``briefing`` (``layers`` if already built).
 
     Parameters
@@ -220,6 +231,11 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     seed : str, optional
         The map's content digest (:func:`content_seed`), which names the point
         layers' data blocks; computed here if not given.
+    standalone : bool
+        A page of its own (:func:`render_html`): the story's keys work
+        anywhere on it, and the URL's hash follows the map (a permalink).
+        Else (a fragment, a notebook) the keys work when the map has the
+        focus, and the URL is left alone.
 
     Returns
     -------
@@ -230,7 +246,8 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     layers = layers if layers is not None else build_layers(geodata, briefing)
     # Canvas, not SVG: it scales to many features, and headless Chromium
     # here paints large SVG layers only in part.
-    fmap = folium.Map(location=None, tiles=None, zoom_control=False, control_scale=True, prefer_canvas=True)
+    fmap = folium.Map(location=None, tiles=None, zoom_control=False, control_scale=True, prefer_canvas=True,
+                      zoom_snap=ZOOM_SNAP)
     # Plain Leaflet is all the map uses: no jQuery, Bootstrap or icon fonts.
     fmap.default_js = []
     fmap.default_css = []
@@ -260,7 +277,8 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
         if not layer.features:  # nothing to show or hide: no line in the layer control
             continue
         group = folium.FeatureGroup(name=layer.title, show=True)
-        group.add_child(_Script("addFeatures", _collection(layer.key, layer.features, sources_by_id, cutoff_lon)))
+        group.add_child(_Script("addFeatures", _collection(layer.key, layer.features, sources_by_id, cutoff_lon),
+                                layer.key))
         fmap.add_child(group)
     if point_layers:
         _add_point_layers(fmap, point_layers, seed or content_seed(briefing, layers, point_layers=point_layers))
@@ -268,11 +286,37 @@ def build_map(geodata, briefing, layers=None, offline=True, tile_provider=None, 
     legend = _legend(layers)
     if legend:
         fmap.add_child(_Script("legend", legend))
-    if any(layer.key == "events" and layer.features for layer in layers):
-        fmap.add_child(_Script("timeline", popups.esc("Timeline of dated events")))
+    _add_tools(fmap, briefing, layers, legend, sources_by_id, stamp)
+    step_dates = [step.date for step in briefing.steps if step.date]
+    if story.has_dates(layers) or step_dates:
+        fmap.add_child(_Script("timeline", popups.esc("Timeline of dated events"), step_dates))
     _fit(fmap, layers, briefing.view, point_layers)
+    if briefing.steps:
+        steps = [{**story.step_html(step, sources_by_id), **_leaflet_view(step.view)} for step in briefing.steps]
+        fmap.add_child(_Script("story", steps, {"keys": "document" if standalone else "map"}))
+    if standalone:  # a page of its own, not a fragment in someone's report: its URL holds the view
+        fmap.add_child(_Script("permalink"))
     return fmap
 
+
+def _leaflet_view(view):
+    """A step's view for the runtime: bounds [[south, west], [north, east]], or a centre [lat, lon] and zoom."""
+    if view is None:
+        return {}
+    if view.bounds is not None:
+        west, south, east, north = view.bounds
+        return {"bounds": [[south, west], [north, east]]}
+    return {"centre": [view.centre.lat, view.centre.lon], "zoom": view.zoom}
+
+
+def _add_tools(fmap, briefing, layers, legend, sources_by_id, stamp):
+    """The search box, the coordinates readout, and what the page prints (its title, legend and sources)."""
+    fmap.add_child(_Script("search", SEARCH_TEXTS))
+    fmap.add_child(_Script("coordinates", {}))
+    fmap.add_child(_Script("printLayout", {}))
+    html = fmap.get_root().html
+    html.add_child(_Text(print_head(briefing.title, briefing.subtitle, stamp)), name="mapper_print_head")
+    html.add_child(_Text(print_side(legend, layers, sources_by_id)), name="mapper_print_side")
 
 def _add_point_layers(fmap, point_layers, seed):
     """Each layer's data blocks in the page body, and a group drawing them.
@@ -298,7 +342,7 @@ def render_html(geodata, briefing, layers=None, offline=True, tile_provider=None
     seed = content_seed(briefing, layers, "page", stamp, offline, tile_provider and tile_provider.name,
                         point_layers=point_layers)
     fmap = build_map(geodata, briefing, layers, offline=offline, tile_provider=tile_provider, stamp=stamp,
-                     point_layers=point_layers, seed=seed)
+                     point_layers=point_layers, seed=seed, standalone=True)
     stable_ids(fmap, seed)
     html = fmap.get_root().render()
     return charset_first(lock_down(html) if offline else html)

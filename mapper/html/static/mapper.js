@@ -1,5 +1,6 @@
 /* mapper runtime: draws mapper's GeoJSON layers with plain Leaflet, and adds
-   full-screen and geodesic measuring controls and a timeline of dated events.
+   full-screen and geodesic measuring controls (the timeline, the story and the
+   permalink are in mapper-timeline.js and mapper-story.js).
    Every string it puts into the page was HTML-escaped by mapper in Python;
    it sets no inline style attributes and no event-handler attributes, so it
    runs under a strict Content-Security-Policy.
@@ -120,7 +121,8 @@
   // Fit without animation, then flag the container so scripts and tests
   // know the first draw is done.
   function fit(map, bounds) {
-    map.fitBounds(bounds, {padding: [30, 30], animate: false});
+    // Clear of the title, the legend and the other panels where that can be done (mapper-layout.js).
+    M.fitClear(map, bounds);
     markReady(map);
   }
 
@@ -308,7 +310,9 @@
     });
   }
 
-  function addFeatures(group, collection) {
+  // `key` names the layer (its key in mapper's LAYER_TITLES), for a story's steps and the permalink.
+  function addFeatures(group, collection, key) {
+    group.mapperLayer = key;
     L.geoJSON(collection, {
       style: function (feature) {
         return L.extend({pane: paneFor(feature)}, feature.properties.style);
@@ -332,140 +336,13 @@
     }).addTo(group);
   }
 
-  /* Timeline: a slider over the distinct dates of the events markers (their
-     `dates` prop) and a last "all events" step, the default. A step shows the
-     events dated on or before it: a marker whose earliest date is later leaves
-     its layer, and popup items (`data-mapper-date`) dated later are hidden.
-     Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD"; a partial date counts as its
-     start ("2024" is 2024-01-01, "2024-06" is 2024-06-01), so each is padded
-     to YYYY-MM-DD with "-01", and then string order is date order. */
-  function dateKey(date) {
-    return (String(date) + "-01-01").slice(0, 10);
-  }
-
-  // Markers with dates, and the layer holding each, once each: the map lists
-  // the groups and, once it has a view, the groups' layers as well.
-  function timelineMarkers(map) {
-    var found = [];
-    var seen = {};
-    function walk(layer, parent) {
-      var props = layer.feature && layer.feature.properties;
-      if (props && props.dates && props.dates.length) {
-        if (parent && !seen[L.stamp(layer)]) {
-          seen[L.stamp(layer)] = true;
-          found.push({marker: layer, parent: parent, props: props});
-        }
-      } else if (layer instanceof L.LayerGroup) {
-        layer.eachLayer(function (child) { walk(child, layer); });
-      }
-    }
-    map.eachLayer(function (layer) { walk(layer, null); });
-    return found;
-  }
-
-  function timeline(map, titleHtml) {
-    var container = map.getContainer();
-    var markers = timelineMarkers(map);
-    if (!markers.length) return null;
-    var names = {};  // date as given -> escaped names of the events on it
-    var keys = [];   // every event's date key, to count those shown
-    var current = null;  // the step's date key; null for all events
-
-    function filterItems(root) {
-      var items = root.querySelectorAll("[data-mapper-date]");
-      for (var i = 0; i < items.length; i++) {
-        items[i].hidden = current !== null && dateKey(items[i].getAttribute("data-mapper-date")) > current;
-      }
-    }
-    markers.forEach(function (item) {
-      item.first = null;  // the earliest date key
-      item.props.dates.forEach(function (date, i) {
-        var key = dateKey(date);
-        if (item.first === null || key < item.first) item.first = key;
-        keys.push(key);
-        (names[date] = names[date] || []).push(item.props.event_names[i]);
-      });
-      // Popup content built at each opening (and update), filtered to the step.
-      var popup = item.marker.getPopup();
-      if (!popup) return;
-      var html = popup.getContent();
-      popup.setContent(function () {
-        var div = document.createElement("div");
-        div.innerHTML = html;  // escaped by mapper, as for any popup
-        filterItems(div);
-        return div;
-      });
-    });
-    var steps = Object.keys(names).sort(function (a, b) {
-      var ka = dateKey(a), kb = dateKey(b);
-      if (ka !== kb) return ka < kb ? -1 : 1;
-      return a < b ? -1 : a > b ? 1 : 0;
-    });
-
-    var input, dateLine, namesList, countLine;
-    var panel = L.control({position: "bottomleft"});
-    panel.onAdd = function () {
-      var div = L.DomUtil.create("div", "mapper-timeline");
-      var label = L.DomUtil.create("label", "mapper-timeline-label", div);
-      L.DomUtil.create("span", "mapper-timeline-title", label).innerHTML = titleHtml;
-      input = L.DomUtil.create("input", "mapper-timeline-input", label);
-      input.type = "range";
-      input.min = "0";
-      input.max = String(steps.length);
-      input.step = "1";
-      input.value = String(steps.length);
-      // Screen readers hear the step's date, events and count as the slider's value.
-      var readout = L.DomUtil.create("div", "mapper-timeline-readout", div);
-      readout.setAttribute("aria-hidden", "true");
-      dateLine = L.DomUtil.create("div", "mapper-timeline-date", readout);
-      namesList = L.DomUtil.create("ul", "mapper-timeline-names", readout);
-      countLine = L.DomUtil.create("div", "mapper-timeline-count", readout);
-      // Dragging, clicking and scrolling here must not move the map, and the
-      // arrow keys belong to the slider, not to the map's keyboard panning.
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      L.DomEvent.on(div, "keydown", L.DomEvent.stopPropagation);
-      input.addEventListener("input", update);
-      input.addEventListener("change", update);
-      return div;
-    };
-
-    function update() {
-      var index = Number(input.value);
-      var date = index < steps.length ? steps[index] : null;
-      current = date === null ? null : dateKey(date);
-      markers.forEach(function (item) {
-        var show = current === null || item.first <= current;
-        if (show !== item.parent.hasLayer(item.marker)) item.parent[show ? "addLayer" : "removeLayer"](item.marker);
-        if (show && item.marker.isPopupOpen()) item.marker.getPopup().update();  // re-filtered
-      });
-      var shown = keys.filter(function (key) { return current === null || key <= current; }).length;
-      var count = shown + " of " + keys.length + " events shown";
-      dateLine.textContent = date === null ? "All events, " + steps[0] + " to " + steps[steps.length - 1] : date;
-      namesList.innerHTML = date === null ? "" : names[date].map(function (name) {
-        return "<li>" + name + "</li>";  // escaped by mapper
-      }).join("");
-      var plain = Array.prototype.map.call(namesList.children, function (li) { return li.textContent; }).join("; ");
-      namesList.title = plain;  // in full on hover, where a short map cuts the list to one line
-      countLine.textContent = count;
-      input.setAttribute("aria-valuetext", (date === null ? "All events" : date + ": " + plain) + "; " + count);
-      container.setAttribute("data-mapper-timeline-date", date === null ? "all" : date);
-    }
-
-    panel.addTo(map);
-    update();
-    return panel;
-  }
-
-  // The entry points: mapper's Python calls the first seven (mapper/html/page.py, RUNTIME_CALLS).
+  // The entry points: mapper's Python calls the first six (mapper/html/page.py, RUNTIME_CALLS).
   M.setup = setup;
   M.basemap = basemap;
   M.addFeatures = addFeatures;
   M.legend = legend;
-  M.timeline = timeline;
   M.fit = fit;
   M.view = view;
   M.inverse = inverse;
   M.geodesicPath = geodesicPath;
-  M.dateKey = dateKey;
 })(window.mapperRuntime = window.mapperRuntime || {});
