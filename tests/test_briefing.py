@@ -178,7 +178,7 @@ ERRORS = {
     "view-without-zoom": ('title = "x"\n\n[view]\ncentre = "kyiv"\n', {},
                           "{path}:3: view: zoom missing: give centre and zoom, or bounds"),
     "route-mode": ('title = "x"\n' + STORY + '[[routes]]\nfrom = "bandar anzali"\nto = "astrakhan"\nmode = "air"\n', {},
-                   "{path}:6: routes[0].mode: 'air': use one of sea, river, great-circle"),
+                   "{path}:6: routes[0].mode: 'air': use one of sea, river, straight, great-circle"),
     "route-place": ('title = "x"\n' + STORY + '[[routes]]\nfrom = "bandar anzali"\nto = "atlantis"\n', {},
                     "{path}:5: routes[0].to: unknown place 'atlantis'; run 'mapper places' for the list"),
     "range-area-country": ('title = "x"\n' + STORY + '[[ranges]]\nsystem = "fath-360"\narea = "Narnia"\n', {},
@@ -271,7 +271,8 @@ def test_sea_route_is_computed(routed):
     assert [f["properties"]["id"] for f in layers["sea-routes"]] == ["route-1"]
     props = layers["sea-routes"][0]["properties"]
     assert props["kind"] == "sea-route" and props["routing_mode"] == "sea"
-    assert props["length_m"] == pytest.approx(1_047_000, abs=1_000)
+    assert props["length_m"] == pytest.approx(1_044_000, abs=2_000)
+    assert [p["id"] for p in props["passes"]] == ["volga-delta"]
     assert props["name"] == "Bandar Anzali → Astrakhan"
     assert props["basis"] == "assumption"
     line = layers["sea-routes"][0]["geometry"]
@@ -286,12 +287,54 @@ def test_great_circle_route_is_a_supply_flow(routed, geodata):
     flows = [f for f in layers["supply-flows"] if f["properties"]["id"] == "tehran-moscow"]
     assert len(flows) == 1
     props = flows[0]["properties"]
-    assert props["kind"] == "supply-flow" and props["routing_mode"] == "great-circle"
+    # mode = "great-circle" is the old name of straight, and still read.
+    assert props["kind"] == "supply-flow" and props["routing_mode"] == "straight"
     _, _, expected_m = WGS84.inv(51.4231, 35.6961, 37.6178, 55.7517)
     assert props["length_m"] == pytest.approx(expected_m, rel=1e-6)
     # A straight line is not a path anything sails: no speed, no sailing time.
     assert "speed_kn" not in props and "sailing_time_h" not in props
     assert [leg["kind"] for leg in props["legs"]] == ["great-circle"]
+
+
+AVOID = STORY + '''
+title = "Around Africa"
+places = [
+  { id = "latakia", name = "Latakia", lat = 35.52, lon = 35.78, kind = "port", source = "Gazetteer" },
+  { id = "aden", name = "Aden", lat = 12.8, lon = 45.0, kind = "port", source = "Gazetteer" },
+]
+layers = ["sea-routes", "places"]
+
+[[routes]]
+id = "through-suez"
+from = "latakia"
+to = "aden"
+
+[[routes]]
+id = "around-africa"
+from = "latakia"
+to = "aden"
+avoid = ["Suez Canal"]
+'''
+
+
+def test_a_briefing_route_avoids_what_it_names(geodata, tmp_path):
+    briefing, layers = _layers(geodata, _write(tmp_path, "avoid.toml", AVOID))
+    assert [spec.avoid for spec in briefing.routes] == [(), ("suez",)]
+    through, around = ({f["properties"]["id"]: f["properties"] for f in layers["sea-routes"]}[k]
+                       for k in ("through-suez", "around-africa"))
+    assert [p["id"] for p in through["passes"]] == ["suez", "bab-el-mandeb"] and "avoid" not in through
+    assert around["avoid"] == ["suez"] and "suez" not in [p["id"] for p in around["passes"]]
+    assert around["length_m"] > 5 * through["length_m"]
+    html = feature_popup(through, geodata.sources)
+    assert "<b>Passes:</b> Suez Canal, Bab-el-Mandeb." in html
+
+
+def test_a_briefing_route_names_an_unknown_avoid_at_its_line(geodata, tmp_path):
+    path = _write(tmp_path, "avoid.toml", AVOID.replace('avoid = ["Suez Canal"]', 'avoid = ["suez canel"]'))
+    with pytest.raises(DataError) as caught:
+        load_briefing(path, geodata)
+    assert str(caught.value) == (f"{path}:19: routes[1].avoid: 'suez canel' is not a canal or strait of "
+                                 "waterways.json; did you mean suez canal, suez-canal, kiel canal?")
 
 
 def test_great_circle_popup_says_it_is_a_straight_line(routed, geodata):
