@@ -176,7 +176,8 @@ def environment():
 
     def git(*args):
         try:
-            return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True, check=True).stdout.strip()
+            done = subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True, text=True, check=True)
+            return done.stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             return None
 
