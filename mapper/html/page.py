@@ -13,12 +13,14 @@ element ids are derived from content and coordinates have fixed precision.
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import folium
 from branca.element import Element
 
 from mapper.compose.layers import build_layers, layer_bounds
+from mapper.core.bidi import contain_bidi
 from mapper.core.geojson import rounded, shifted_east
 from mapper.core.safejson import safe_json
 from mapper.core.style import (
@@ -51,10 +53,11 @@ ZOOM_SNAP = 0.25
 # entry points in RUNTIME_CALLS on it (tests/test_js_runtime.py checks both).
 RUNTIME_NAMESPACE = "mapperRuntime"
 RUNTIME_CALLS = ("setup", "basemap", "addFeatures", "pointLayer", "legend", "timeline", "fit", "view", "story",
-                 "permalink", "search", "coordinates", "printLayout")
+                 "permalink", "search", "coordinates", "printLayout", "accessible")
 RUNTIME_JS = "\n".join((Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
                        for name in ("mapper.js", "mapper-points.js", "mapper-timeline.js", "mapper-story.js",
-                                    "mapper-layout.js", "mapper-find.js", "mapper-coords.js"))
+                                    "mapper-layout.js", "mapper-find.js", "mapper-coords.js",
+                                    "mapper-access.js"))
 RUNTIME_CSS = "\n".join((Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
                         for name in ("mapper.css", "mapper-story.css", "mapper-find.css", "mapper-print.css"))
 
@@ -310,10 +313,11 @@ def _leaflet_view(view):
 
 
 def _add_tools(fmap, briefing, layers, legend, sources_by_id, stamp):
-    """The search box, the coordinates readout, and what the page prints (its title, legend and sources)."""
+    """The search box, the coordinates readout, the keyboard's ways around the map, and what the page prints."""
     fmap.add_child(_Script("search", SEARCH_TEXTS))
     fmap.add_child(_Script("coordinates", {}))
     fmap.add_child(_Script("printLayout", {}))
+    fmap.add_child(_Script("accessible", {"label": f"Map: {contain_bidi(briefing.title)}"}))
     html = fmap.get_root().html
     html.add_child(_Text(print_head(briefing.title, briefing.subtitle, stamp)), name="mapper_print_head")
     html.add_child(_Text(print_side(legend, layers, sources_by_id)), name="mapper_print_side")
@@ -344,5 +348,16 @@ def render_html(geodata, briefing, layers=None, offline=True, tile_provider=None
     fmap = build_map(geodata, briefing, layers, offline=offline, tile_provider=tile_provider, stamp=stamp,
                      point_layers=point_layers, seed=seed, standalone=True)
     stable_ids(fmap, seed)
-    html = fmap.get_root().render()
+    html = _accessible(fmap.get_root().render())
     return charset_first(lock_down(html) if offline else html)
+
+
+# folium's page keeps a reader from zooming it on a phone and names no language.
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport" content="width=device-width,\s*initial-scale=1\.0, '
+                              r'maximum-scale=1\.0, user-scalable=no" />')
+
+
+def _accessible(html):
+    """``html`` in English (for screen readers' voices), and zoomable by its reader."""
+    html = _FOLIUM_VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1.0" />', html, 1)
+    return html.replace("<!DOCTYPE html>\n<html>", '<!DOCTYPE html>\n<html lang="en">', 1)

@@ -185,7 +185,7 @@
       div.id = container.id + "-story";
       var head = L.DomUtil.create("div", "mapper-story-head", div);
       progress = L.DomUtil.create("span", "mapper-story-progress", head);
-      prev = navButton(head, "mapper-story-prev", "Previous step", "\u2039 Back");
+      prev = navButton(head, "mapper-story-prev", "Back to the previous step", "\u2039 Back");
       next = navButton(head, "mapper-story-next", "Next step", "Next \u203A");
       var body = L.DomUtil.create("div", "mapper-story-body", div);
       body.setAttribute("aria-live", "polite");
@@ -201,6 +201,12 @@
     };
     panel.addTo(map);
     container.classList.add("mapper-has-story");
+    // One more panel over the map: the opening view keeps the data clear of it too (mapper-layout.js).
+    if (M.refit) {
+      M.refit(map);
+      home.centre = map.getCenter();
+      home.zoom = map.getZoom();
+    }
     map.on("resize", function () {  // full screen, or a window resized
       if (panel.getPosition() !== corner()) panel.setPosition(corner());
     });

@@ -253,7 +253,8 @@
                            weight: 2, fillColor: "#ffffff", fillOpacity: 1}).addTo(drawn);
       });
       if (points.length < 2) {
-        show("<b>Measure</b>: click points on the map. Esc or the ruler ends.");
+        show("<b>Measure</b>: click points on the map (or, with the map focused, move it with the arrow keys " +
+             "and press Enter for the point under the cross). Esc or the ruler ends.");
         return;
       }
       var azimuth = (last.azimuth_deg + 360) % 360;
