@@ -17,11 +17,12 @@ from pathlib import Path
 
 from mapper.compose.layers import build_layers, ring_feature, select_layers
 from mapper.compose.reach import SystemReach, reach_briefing, reach_dict, reach_of
+from mapper.compose.story import at_step, step_of
 from mapper.core.geojson import dumps, feature_collection
 from mapper.core.output import check_output_path, write_atomic
 from mapper.core.stamp import stamp_line
 from mapper.core.units import format_hours, metres_to, parse_length_m, parse_speed_m_s
-from mapper.core.vocab import FORMATS
+from mapper.core.vocab import FIGURE_FORMATS, FORMATS
 from mapper.errors import InputError
 from mapper.export.formats import POINT_FORMATS, ExportResult, FigureOptions, export_briefing, format_for
 from mapper.export.starter import write_starter
@@ -193,7 +194,7 @@ def render(briefing_path=None, output_path=None, data_dir=None, overwrite=False,
 
 
 def export(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwrite=False, layer_keys=(),
-           places=(), offline=True, height_px=None, figure=None):
+           places=(), offline=True, height_px=None, figure=None, step=None):
     """Export a briefing as data, a figure, a fragment or a screenshot: the one call behind ``mapper export``.
 
     Parameters
@@ -208,24 +209,37 @@ def export(briefing_path=None, output_path=None, fmt=None, data_dir=None, overwr
         For ``distances``: place names, ids or LAT,LON (default every place).
     offline, height_px, figure
         For ``fragment`` and the pictures: see :func:`mapper.export.formats.export_briefing`.
+    step : int, optional
+        For a figure (png, svg, pdf) or a screenshot: draw step ``step``
+        (from 1) of the briefing's story, in its view, with its layers and
+        date (:func:`mapper.compose.story.at_step`; a screenshot opens the
+        map at that step).
 
     Returns
     -------
     ExportResult
     """
     fmt = format_for(output_path, fmt) if output_path or fmt else "geojson"
+    if step is not None and fmt not in (*FIGURE_FORMATS, "screenshot"):
+        raise InputError(f"step {step}: a step is drawn as a figure ({', '.join(FIGURE_FORMATS)}) or a screenshot, "
+                         f"not as {fmt}")
     briefing = open_briefing(briefing_path, data_dir)
     geodata = briefing.geodata
+    if step is not None:
+        step_of(briefing, step)  # before the slow part
     if output_path is None:
         qualifier = f"-{fmt}" if fmt in ("distances", "screenshot") else ""
+        qualifier += f"-step-{step}" if step is not None else ""
         output_path = default_output_path(briefing, FORMATS[fmt], qualifier)
     check_output_path(output_path, overwrite)  # before the slow part; checked again when written
     layers = select_layers(build_layers(geodata, briefing), layer_keys)
+    if step is not None and fmt in FIGURE_FORMATS:
+        briefing, layers = at_step(briefing, layers, step, geodata.sources)
     queries = places or [place["properties"]["id"] for place in geodata.places]
     named_points = [resolve_point(geodata, query) for query in queries] if fmt == "distances" else ()
     point_layers = [spec.read() for spec in briefing.points] if fmt in POINT_FORMATS else []
     result = export_briefing(geodata, briefing, layers, output_path, fmt, overwrite, named_points, offline, height_px,
-                             figure, point_layers)
+                             figure, point_layers, step if fmt == "screenshot" else None)
     if fmt not in POINT_FORMATS and briefing.points:
         left_out = tuple(spec.title or spec.file.name for spec in briefing.points)
         result = ExportResult(result.path, result.format, result.feature_counts, left_out)

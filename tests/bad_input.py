@@ -593,6 +593,13 @@ def _cases():
     case("briefing-too-many-area-ranges", _render("{d}/b.toml"),
          "{d}/b.toml:3: ranges: 5 ranges from an area; a briefing may have at most 4 (each measures every place "
          "against the area's outline)", files={"b.toml": _toml(area_range * 5)}, bounded=True)
+    case("briefing-too-many-steps", _render("{d}/b.toml"),
+         "{d}/b.toml:3: steps: 51 steps; a briefing may have at most 50 (a story is told a step at a time)",
+         files={"b.toml": _toml('[[steps]]\ntitle = "A step"\n' * 51)}, bounded=True)
+    case("step-highlights-too-many", _render("{d}/b.toml"),
+         "{d}/b.toml:5: steps[0].highlight: 201 ids; a step may highlight at most 200",
+         files={"b.toml": _toml('[[steps]]\ntitle = "A step"\nhighlight = ['
+                                + ", ".join(f'"f{i}"' for i in range(201)) + "]\n")}, bounded=True)
     case("range-too-many-measures", _render("{d}/b.toml"),
          "Russia: measuring 3,524 places against 75,259 points of its outline takes 265,212,716 distances; "
          "at most 100,000,000 (draw fewer places or use a simpler area)", exit_code=2, error=InputError,

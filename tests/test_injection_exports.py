@@ -36,7 +36,13 @@ KML = "{http://www.opengis.net/kml/2.2}"
 KML_TAGS = {"kml", "Document", "name", "Style", "IconStyle", "color", "scale", "LineStyle", "width", "PolyStyle",
             "fill", "Folder", "Placemark", "description", "styleUrl", "ExtendedData", "Data", "value", "Point",
             "coordinates", "LineString", "tessellate", "Polygon", "outerBoundaryIs", "innerBoundaryIs", "LinearRing",
-            "MultiGeometry"}
+            "MultiGeometry",
+            # time for the time slider, and the story's folder and tour (mapper.export.kml)
+            "TimeStamp", "when", "TimeSpan", "begin", "end", "LabelStyle", "Update", "targetHref", "Change",
+            "visibility", "LookAt", "longitude", "latitude", "altitude", "heading", "tilt", "range", "altitudeMode",
+            *(f"{{http://www.google.com/kml/ext/2.2}}{tag}" for tag in (
+                "Tour", "Playlist", "AnimatedUpdate", "balloonVisibility", "FlyTo", "duration", "flyToMode", "TimeSpan",
+                "Wait"))}
 
 
 def xml_text(text):

@@ -42,6 +42,9 @@ from mapper.core.vocab import FORMATS, LAYER_TITLES
               help="For figures: a4, a3, a5, letter or legal (landscape; add -portrait), or WIDTHxHEIGHT "
                    "in in, cm, mm or px, e.g. 8x6in [default: a4]. For screenshot: the window "
                    "[default: 1600x1000px].")
+@click.option("--step", type=click.IntRange(min=1), metavar="N",
+              help="For figures and screenshot: draw step N (from 1) of the briefing's story ([[steps]]), in its "
+                   "view, with its layers and date.")
 @click.option("--dpi", type=int, metavar="N",
               help="For png: pixels per inch [default: 200]. For screenshot: 96 per CSS pixel, so 192 "
                    "doubles the detail [default: 96].")
@@ -50,7 +53,7 @@ from mapper.core.vocab import FORMATS, LAYER_TITLES
 @briefing_option
 @click.pass_context
 @reports_errors
-def export(ctx, briefing_arg, output, fmt, layers, places, offline, height_px, projection, size, dpi, stamp,
+def export(ctx, briefing_arg, output, fmt, layers, places, offline, height_px, projection, size, step, dpi, stamp,
            overwrite, briefing):
     """Export BRIEFING (default: the Iran–Russia briefing) for other tools and for reports.
 
@@ -69,6 +72,7 @@ def export(ctx, briefing_arg, output, fmt, layers, places, offline, height_px, p
         mapper export -o figure.pdf --size a4 --stamp
         mapper export -o rings.png --projection aeqd:belgorod --size 8x6in --dpi 300
         mapper export -f screenshot -o interactive.png
+        mapper export --step 3 -o plant.pdf
     """
     from mapper import api  # here, not at the top: --help loads no library code
 
@@ -76,7 +80,7 @@ def export(ctx, briefing_arg, output, fmt, layers, places, offline, height_px, p
         raise click.UsageError("give BRIEFING or --briefing, not both")
     result = api.export(briefing_arg or briefing, output, fmt, data_dir=data_dir_of(ctx), overwrite=overwrite,
                          layer_keys=layers, places=places, offline=offline, height_px=height_px,
-                         figure=api.FigureOptions(projection, size, dpi, stamp))
+                         figure=api.FigureOptions(projection, size, dpi, stamp), step=step)
     counts = ", ".join(f"{n} {key}" for key, n in result.feature_counts.items())
     log.info("wrote %s (%s: %s)", result.path, result.format, counts)
     for title in result.points_left_out:

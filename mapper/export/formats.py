@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from mapper.compose.layers import layer_bounds
 from mapper.core.geojson import dumps, feature_collection, flat_properties
 from mapper.core.output import atomic_path, write_atomic
 from mapper.core.stamp import stamp_line
@@ -169,7 +170,7 @@ POINT_FORMATS = ("fragment", "screenshot")
 
 
 def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named_points=(), offline=True,
-                    height_px=None, figure=None, point_layers=()):
+                    height_px=None, figure=None, point_layers=(), step=None):
     """Write ``layers`` (from :func:`mapper.compose.layers.build_layers`) to ``path`` as ``fmt``.
 
     Parameters
@@ -182,6 +183,8 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
         For ``png``, ``svg``, ``pdf`` and ``screenshot``.
     point_layers : sequence of PointLayer
         For ``fragment`` and ``screenshot`` (see :data:`POINT_FORMATS`).
+    step : int, optional
+        For ``screenshot``: the map opened at this step of its story.
 
     Returns
     -------
@@ -192,7 +195,8 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
     if fmt == "geojson":
         write_atomic(path, to_geojson(exported), overwrite)
     elif fmt == "kml":
-        write_atomic(path, kml_document(briefing.title, exported, geodata.sources), overwrite)
+        write_atomic(path, kml_document(briefing.title, exported, geodata.sources, briefing.steps,
+                                        _step_bounds(briefing, layers)), overwrite)
     elif fmt == "gpkg":
         write_gpkg(exported, path, overwrite)
     elif fmt == "csv":
@@ -205,7 +209,7 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
                                point_layers=point_layers)
         write_atomic(path, html, overwrite)
     elif fmt in FIGURE_FORMATS or fmt == "screenshot":
-        _write_picture(geodata, briefing, layers, path, fmt, figure or FigureOptions(), overwrite, point_layers)
+        _write_picture(geodata, briefing, layers, path, fmt, figure or FigureOptions(), overwrite, point_layers, step)
     elif fmt == "distances":
         if len(named_points) < 2:
             raise InputError("distances: name at least two places")
@@ -217,13 +221,24 @@ def export_briefing(geodata, briefing, layers, path, fmt, overwrite=False, named
     return ExportResult(Path(path), fmt, counts)
 
 
-def _write_picture(geodata, briefing, layers, path, fmt, options, overwrite, point_layers=()):
+WORLD = (-180.0, -85.0, 180.0, 85.0)
+
+
+def _step_bounds(briefing, layers):
+    """(west, south, east, north) each step of the story shows: its view, else the briefing's, else everything."""
+    drawn = layer_bounds(layers) or WORLD
+    views = [step.view or briefing.view for step in briefing.steps]
+    return [view.lonlat_bounds() if view is not None else drawn for view in views]
+
+
+def _write_picture(geodata, briefing, layers, path, fmt, options, overwrite, point_layers=(), step=None):
     stamp = stamp_line(briefing.stamp if options.stamp is None else options.stamp)
     if fmt == "screenshot":
         from mapper.export.screenshot import DEFAULT_SCREEN_DPI, render_screenshot  # start-up speed: folium
 
         dpi = DEFAULT_SCREEN_DPI if options.dpi is None else options.dpi
-        render_screenshot(geodata, briefing, layers, path, options.size, dpi, stamp, overwrite, point_layers)
+        render_screenshot(geodata, briefing, layers, path, options.size, dpi, stamp, overwrite, point_layers,
+                          f"#step={step}" if step is not None else "")
         return
     from mapper.export.figure import DEFAULT_DPI, render_figure  # for start-up speed: matplotlib
 

@@ -58,8 +58,11 @@ def _playwright():
     return sync_playwright, Error
 
 
-def screenshot_png(html, width_px, height_px, scale):
-    """PNG bytes of ``html`` (an offline map page) in a ``width_px`` × ``height_px`` window."""
+def screenshot_png(html, width_px, height_px, scale, url_hash=""):
+    """PNG bytes of ``html`` (an offline map page) in a ``width_px`` × ``height_px`` window.
+
+    ``url_hash`` opens the page at a view, date, step or layers, as a permalink does (``"#step=3"``).
+    """
     sync_playwright, PlaywrightError = _playwright()
     browser.find_chromium()  # fail with its clear message before Playwright starts
     with tempfile.TemporaryDirectory(prefix="mapper-shot-") as folder:
@@ -72,9 +75,11 @@ def screenshot_png(html, width_px, height_px, scale):
                     page = chromium.new_page(viewport={"width": width_px, "height": height_px},
                                              device_scale_factor=scale)
                     browser.route_network(page, serve_assets=False)
-                    page.goto(page_path.as_uri())
+                    page.goto(page_path.as_uri() + url_hash)
                     page.wait_for_selector("[data-mapper-ready]", timeout=LOAD_TIMEOUT_MS)
                     page.evaluate(UNFOLD_LEGEND)
+                    if url_hash:  # once more, fitted beside the legend as the picture shows it
+                        page.evaluate("() => window.dispatchEvent(new HashChangeEvent('hashchange'))")
                     # Two frames: the canvas layers have painted once ready is set.
                     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
                     return page.screenshot(type="png")
@@ -86,10 +91,13 @@ def screenshot_png(html, width_px, height_px, scale):
 
 
 def render_screenshot(geodata, briefing, layers, path, size=None, dpi=DEFAULT_SCREEN_DPI, stamp="", overwrite=False,
-                      point_layers=()):
-    """Screenshot the offline interactive map of ``briefing`` to ``path`` (PNG); returns the path."""
+                      point_layers=(), url_hash=""):
+    """Screenshot the offline interactive map of ``briefing`` to ``path`` (PNG); returns the path.
+
+    ``url_hash`` opens the map at a view, date, step or layers (see :func:`screenshot_png`).
+    """
     width_px, height_px, scale = viewport_px(size, dpi)
     if Path(path).exists() and not overwrite:  # before the slow part
         raise OutputExistsError(f"{path}: already exists")
     html = render_html(geodata, briefing, layers, offline=True, stamp=stamp, point_layers=point_layers)
-    return write_atomic(path, screenshot_png(html, width_px, height_px, scale), overwrite)
+    return write_atomic(path, screenshot_png(html, width_px, height_px, scale, url_hash), overwrite)
