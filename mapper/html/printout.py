@@ -52,7 +52,8 @@ def print_head(title, subtitle, stamp=""):
 
 def print_side(legend_rows, layers, sources_by_id):
     """The printed page's column: the legend's rows (escaped HTML) and the sources cited by what is drawn."""
-    ids = cited_sources(layers)
+    # By date of publication, as a reference list reads; undated last.
+    ids = sorted(cited_sources(layers), key=lambda i: (sources_by_id.get(i, {}).get("published") or "9999", i))
     if ids:
         items = "".join(_source_line(i, sources_by_id.get(i, {})) for i in ids)
         sources = f'<ol class="mapper-print-source-list">{items}</ol>'

@@ -211,7 +211,9 @@
       var whole = atOpenView(map) && map.mapperFitBounds;
       saved = {centre: map.getCenter(), zoom: map.getZoom(), bounds: map.getBounds()};
       map.invalidateSize({pan: false});
-      map.fitBounds(whole || saved.bounds, {padding: whole ? [EDGE_PX, EDGE_PX] : [0, 0], animate: false});
+      var view = whole ? clearView(map, whole) : null;  // with room for the labels; no panels on paper
+      if (view) map.setView(view.centre, view.zoom, {animate: false});
+      else map.fitBounds(whole || saved.bounds, {padding: whole ? [EDGE_PX, EDGE_PX] : [0, 0], animate: false});
       map.getContainer().setAttribute("data-mapper-print", "true");
     }
     function leave() {
