@@ -161,7 +161,12 @@
 
   // Decimal degrees, latitude first (the order mapper's command line takes): "55.75580, 37.61730".
   function decimal(lat, lon) {
-    return lat.toFixed(5) + ", " + wrapLon(lon).toFixed(5);
+    return fixed(lat) + ", " + fixed(wrapLon(lon));
+  }
+
+  function fixed(value) {
+    var text = value.toFixed(5);
+    return /^-0\.0+$/.test(text) ? text.slice(1) : text;  // no "-0.00000"
   }
 
   function dmsPart(value, positive, negative, width) {
