@@ -42,6 +42,8 @@ PAIRS = {
     "korea": ("35.1,129.04", "43.1,131.9"),  # Busan → Vladivostok
     "tasman": ("-33.87,151.21", "-36.85,174.77"),  # Sydney → Auckland
     "gulf": ("21.5,39.15", "25.27,55.3"),  # Jeddah → Dubai
+    "kola": ("68.98,33.05", "51.98,4.05"),  # Murmansk, up the Kola Bay → Rotterdam
+    "harbour": ("22.27,114.2", "-23.95,-46.3"),  # Hong Kong's harbour → Santos, up its channel
 }
 
 
@@ -193,7 +195,7 @@ def test_sea_legs_cross_no_land(geodata, land, name):
     sea = [leg for leg in route.legs if leg.kind == "sea"]
     assert sum(len(leg.points) for leg in sea) < route.length_m / 30_000 + 30, name
     assert route.length_m < 1.6 * geodesy.inverse(route.legs[0].points[0], route.legs[-1].points[-1]).distance_m \
-        or name in ("cape", "panama", "gulf", "bosporus", "malacca", "gibraltar")
+        or name in ("cape", "panama", "gulf", "bosporus", "malacca", "gibraltar", "harbour")
 
 
 @pytest.mark.parametrize("name, passes", [
@@ -301,6 +303,16 @@ def test_without_the_volga_don_the_volga_baltic_waterway_is_the_way(geodata):
     assert route.passes[:2] == ("volga-delta", "volga-baltic") and route.passes[-2:] == ("dardanelles", "bosporus")
 
 
+def test_ocean_to_ocean_keeps_to_the_canals_of_sea_going_ships(geodata):
+    """The inland waterways take river-sea ships only: St Petersburg to Novorossiysk goes round Europe."""
+    route = routing.route(DATA_DIR, stops_of(geodata, "59.93,30.2", "44.72,37.77"), "sea")
+    assert not {"volga-baltic", "volga-don", "white-sea-baltic"} & set(route.passes)
+    assert route.passes[-2:] == ("dardanelles", "bosporus") and "gibraltar" in route.passes
+    # By way of a river port, the route is an inland one: the Volga–Baltic, the Volga, the Volga–Don, the Don.
+    inland = routing.route(DATA_DIR, stops_of(geodata, "59.93,30.2", "48.7,44.52", "44.72,37.77"), "sea")
+    assert inland.passes == ("volga-baltic", "volga-don", "kerch")
+
+
 def test_river_mode_uses_the_volga_don_but_not_the_sea(geodata):
     route = routing.route(DATA_DIR, stops_of(geodata, "astrakhan", "47.9,43.0"), "river")  # on the Tsimlyansk
     assert route.passes == ("volga-don",)
@@ -333,6 +345,10 @@ def test_no_water_near_a_point(run):
     "12.8,45.0",  # Aden
     "1.26,103.84",  # Singapore
     "64.52,34.8",  # Belomorsk, on the White Sea
+    "64.53,40.52",  # Arkhangelsk, in the Northern Dvina's delta
+    "68.98,33.05",  # Murmansk, up the Kola Bay
+    "22.27,114.2",  # Hong Kong, in Victoria Harbour
+    "-23.95,-46.3",  # Santos, up its channel
     "-54.8,-68.3",  # Ushuaia, on the Beagle Channel
 ])
 def test_a_port_on_a_covered_sea_is_never_told_there_is_no_water(run, port):

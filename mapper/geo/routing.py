@@ -142,7 +142,7 @@ def covers(registry, point, kinds):
 @dataclass(frozen=True)
 class _End:
     snap: Snap
-    nodes: tuple  # (graph node, metres) pairs
+    nodes: tuple  # (graph node, metres, via LonLats) triples
     segment: tuple = ()  # a river end: the segment (a, b) it is on
 
 
@@ -153,7 +153,7 @@ def _sea_end(net, label, point, walls, limit_m):
         nodes = net.sea.attach(at, components, walls)
         if nodes:
             component = int(net.sea.component[nodes[0][0]])
-            nodes = tuple((n, d) for n, d in nodes if int(net.sea.component[n]) == component)
+            nodes = tuple(item for item in nodes if int(net.sea.component[item[0]]) == component)
             return _End(Snap(label, net.sea_water[component], at, distance_m), nodes)
     return None
 
@@ -166,7 +166,7 @@ def _river_ends(net, label, point):
             continue
         (a, b), at = river.nearest(point)
         offset = net.offsets[water_id]
-        nodes = tuple((offset + n, geodesy.inverse(at, river.nodes[n]).distance_m) for n in (a, b))
+        nodes = tuple((offset + n, geodesy.inverse(at, river.nodes[n]).distance_m, ()) for n in (a, b))
         yield _End(Snap(label, water_id, at, geodesy.inverse(point, at).distance_m), nodes, (offset + a, offset + b))
 
 
@@ -246,14 +246,25 @@ def _sea_leg(net, water, points, walls):
 
 
 def _legs(net, path, start, end, walls):
-    """The legs of a node path from ``start`` to ``end`` (_Ends) on ``net``."""
+    """The legs of a node path from ``start`` to ``end`` (_Ends) on ``net``.
+
+    Where an end or a connection's joint reaches its first node through a
+    channel rather than in a straight line, the leg goes through the
+    channel's points (the ``via`` of its attachment).
+    """
     registry = net.registry
     legs = []
-    water, points = start.snap.water, [start.snap.point]
+    via_from = {("start", n): via for n, _, via in start.nodes}
+    via_from.update({("end", n): via for n, _, via in end.nodes})
+    for link_id, link in net.links.items():
+        for side, joint in enumerate(link.ends):
+            via_from.update({(net.link_offset[link_id] + side, n): via for n, _, via in joint.nodes})
+    water, points, previous = start.snap.water, [start.snap.point], "start"
 
-    def close(kind_water, last_point):
+    def close(kind_water, anchor, last_point):
+        points.extend(via_from.get((anchor, previous), ())[::-1])
         points.append(last_point)
-        if len(points) < 2 or _length_m(points) <= 0:
+        if _length_m(points) <= 0:
             return
         if registry.waters[kind_water]["kind"] == "sea":
             legs.append(_sea_leg(net, kind_water, points, walls))
@@ -269,17 +280,19 @@ def _legs(net, path, start, end, walls):
         if link_id and partner is not None and net.link_at(partner) == link_id:
             side = node - net.link_offset[link_id]
             link = net.links[link_id]
-            close(water, link.ends[side].point)
+            close(water, node, link.ends[side].point)
             link_points = link.points if side == 0 else link.points[::-1]
             passes = (link_id,) if next(c for c in registry.connections if c["id"] == link_id)["kind"] == "canal" \
                 else ()
             legs.append(Leg("connection", link_id, tuple(link_points), link.length_m, passes))
-            water, points = link.ends[1 - side].water, [link.ends[1 - side].point]
+            water, points, previous = link.ends[1 - side].water, [link.ends[1 - side].point], partner
             k += 2
             continue
+        points.extend(via_from.get((previous, node), ()))
         points.append(net.position(node))
+        previous = node
         k += 1
-    close(water, end.snap.point)
+    close(water, "end", end.snap.point)
     return legs
 
 
@@ -295,9 +308,12 @@ def route_pair(data_dir, start, end, mode, closed=()):
     walls = net.walls(closed)
     first, last = _end(net, start.label, start.point, mode, walls), _end(net, end.label, end.point, mode, walls)
     a, b = first.snap, last.snap
-    # River mode keeps to the rivers: a connection to a sea is not one it may use.
-    off_mode = frozenset(c["id"] for c in registry.connections if mode == "river"
-                         and any(registry.waters[w]["kind"] == "sea" for w in c["between"]))
+    # River mode keeps to the rivers: a connection to a sea is not one it may use.  A sea route from ocean to
+    # ocean keeps to the canals sea-going ships use: the inland waterways are for routes from or to inland water.
+    inland = any(registry.waters[w]["kind"] == "river" or registry.waters[w].get("inland") for w in (a.water, b.water))
+    off_mode = frozenset(c["id"] for c in registry.connections
+                         if (mode == "river" and any(registry.waters[w]["kind"] == "sea" for w in c["between"]))
+                         or (mode == "sea" and not inland and c["vessels"] == "river-sea"))
     if b.water not in registry.reachable(a.water, closed | off_mode):
         shut = sorted(closed & {c["id"] for c in registry.connections})
         why = "no allowed connection joins them"
@@ -311,7 +327,7 @@ def route_pair(data_dir, start, end, mode, closed=()):
             direct_m = geodesy.inverse(a.point, b.point).distance_m
         elif first.segment and set(first.segment) == set(last.segment):
             direct_m = geodesy.inverse(a.point, b.point).distance_m
-    path = net.shortest(mode, closed, first.nodes, last.nodes, direct_m)
+    path = net.shortest(mode, closed | off_mode, first.nodes, last.nodes, direct_m)
     if path is None:
         shut = f" with {', '.join(sorted(closed))} closed" if closed else ""
         raise NoRouteError(f"no route over water from {start.label} to {end.label}{shut}")

@@ -51,6 +51,10 @@ ATTACH_NODES = 12  # an end joins at most this many visible nodes
 NODE_ROUND_DEG = 1e-3  # river line ends closer than this are one junction
 BRIDGE_GAP_M = 3_000.0  # a bridge's ends join river nodes at most this far away
 SNAP_PARTS = 6  # pieces of open water an end tries, nearest first
+# Where no graph node is in sight, a path through the water is sought this far around (face metres), on a
+# raster of this step: near first and finely, then further (a fjord such as the Kola Bay) and coarsely.
+LOCAL_SEARCHES = ((30_000.0, 150.0), (80_000.0, 200.0))
+LOCAL_REACH_M = LOCAL_SEARCHES[0][0]
 MIN_EDGE_M = 1e-3  # a sparse matrix drops zeros: an edge of no length (a joint on its node) costs a millimetre
 
 
@@ -62,16 +66,6 @@ def _sphere(points):
 def _lonlat(vector):
     lon, lat = seagraph.lonlat(vector)
     return LonLat(float(lon), float(lat))
-
-
-@dataclass(frozen=True)
-class Attach:
-    """Where a point joins a water: its position on the water and the graph nodes it reaches, with costs."""
-
-    water: str
-    point: LonLat
-    distance_m: float
-    nodes: tuple  # (node index, metres) pairs
 
 
 class Walls:
@@ -98,6 +92,17 @@ class Walls:
 
 
 NO_WALLS = Walls(())
+
+
+def _pulled_in(piece, xy):
+    """The fewest of the points ``xy`` (face coordinates) whose straight segments stay in ``piece``."""
+    kept, i = [xy[0]], 0
+    while i < len(xy) - 1:
+        ahead = shapely.linestrings([[xy[i], xy[j]] for j in range(i + 1, len(xy))])
+        seen = np.nonzero(shapely.covers(piece, ahead))[0]
+        i = i + 1 + (int(seen.max()) if len(seen) else 0)
+        kept.append(xy[i])
+    return kept
 
 
 class Sea:
@@ -221,7 +226,13 @@ class Sea:
         return sorted(found, key=lambda item: item[1])
 
     def attach(self, point, components, walls=NO_WALLS):
-        """Graph nodes in ``components`` that a straight leg from ``point`` (LonLat) reaches: ((node, metres), ...)."""
+        """Graph nodes in ``components`` that ``point`` (LonLat, on open water) reaches: ((node, metres, via), ...).
+
+        ``via`` are the LonLat points between ``point`` and the node: none
+        for a straight leg, or, where no node is in sight (a winding
+        channel or a harbour behind a narrows), a path through the open
+        water around it, found on a fine raster and pulled tight.
+        """
         vector = _sphere([point])[0]
         for radius_m in ATTACH_RADII_M:
             index, distance = self.near(vector, radius_m)
@@ -234,8 +245,96 @@ class Sea:
             clear = self.clear_short(np.repeat(vector[None, :], len(index), axis=0), self.points[index], walls)
             index, distance = index[clear][:ATTACH_NODES], distance[clear][:ATTACH_NODES]
             if len(index):
-                return tuple((int(n), float(d)) for n, d in zip(index, distance))
+                return tuple((int(n), float(d), ()) for n, d in zip(index, distance))
+            if radius_m >= LOCAL_REACH_M:
+                break
+        for reach, step in LOCAL_SEARCHES:
+            found = self._attach_through(point, components, walls, reach, step)
+            if found:
+                return found
         return ()
+
+    def _attach_through(self, point, components, walls, reach, step):
+        """:meth:`attach` where no node is in sight: shortest paths through the open water within ``reach``.
+
+        The water is a raster of ``step`` (face metres) around ``point``.
+        """
+        vector = _sphere([point])[0]
+        f = int(seagraph.face_of(vector))
+        face = seagraph.Face(f)
+        x, y = face.plane(vector)
+        local = shapely.clip_by_rect(self.blocked(f), x - reach, y - reach, x + reach, y + reach)
+        # A channel narrower than twice the clearance is closed to the graph; a port's way out may still use it,
+        # keeping FINE_CLEARANCE_M off the coast (the blocked area shrunk back by the difference).
+        local = shapely.buffer(shapely.make_valid(local), seagraph.FINE_CLEARANCE_M - seagraph.CLEARANCE_M,
+                               quad_segs=2)
+        water = shapely.difference(shapely.box(x - reach, y - reach, x + reach, y + reach), local)
+        if walls:
+            water = shapely.difference(water, shapely.buffer(walls.face(f), 1.0))
+        here = Point(x, y)
+        piece = next((p for p in shapely.get_parts(water) if p.intersects(here.buffer(NUDGE_M))), None)
+        if piece is None:
+            return ()
+        shapely.prepare(piece)
+        index, _ = self.near(vector, reach)
+        index = index[np.isin(self.component[index], components)]
+        if not len(index):
+            return ()
+        node_xy = face.plane(self.points[index])
+        inside = shapely.contains_xy(piece, node_xy[:, 0], node_xy[:, 1])
+        index, node_xy = index[inside], node_xy[inside]
+        if not len(index):
+            return ()
+        count = int(2 * reach / step) + 1
+        grid_x = x - reach + step * np.arange(count)
+        gx, gy = np.meshgrid(grid_x, y - reach + step * np.arange(count))
+        wet = shapely.contains_xy(piece, gx, gy).ravel()
+        cells = np.nonzero(wet)[0]
+        number = -np.ones(count * count, dtype=np.int64)
+        number[cells] = np.arange(len(cells))
+        rows, cols, lengths = [], [], []
+        row, col = np.divmod(cells, count)
+        for d_row, d_col in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            to_row, to_col = row + d_row, col + d_col
+            ok = (to_row < count) & (to_col >= 0) & (to_col < count)
+            target = np.where(ok, to_row * count + np.clip(to_col, 0, count - 1), 0)
+            ok &= wet[target]
+            rows.append(number[cells[ok]]), cols.append(number[target[ok]])
+            lengths.append(np.full(ok.sum(), step * math.hypot(d_row, d_col)))
+        # The point itself, and each graph node, join the cells in sight within two steps.
+        extra = len(cells)
+        ends = [np.array([x, y]), *node_xy]
+        for k, (ex, ey) in enumerate(ends):
+            near_cells = np.nonzero((np.abs(gx.ravel()[cells] - ex) <= 2 * step)
+                                    & (np.abs(gy.ravel()[cells] - ey) <= 2 * step))[0]
+            if not len(near_cells):
+                continue
+            xy = np.column_stack([gx.ravel()[cells[near_cells]], gy.ravel()[cells[near_cells]]])
+            seen = shapely.covers(piece, shapely.linestrings(np.stack([np.repeat([[ex, ey]], len(xy), axis=0), xy],
+                                                                      axis=1)))
+            near_cells = near_cells[seen]
+            rows.append(np.full(len(near_cells), extra + k)), cols.append(near_cells)
+            lengths.append(np.hypot(xy[seen][:, 0] - ex, xy[seen][:, 1] - ey) + MIN_EDGE_M)
+        size = extra + len(ends)
+        rows, cols, lengths = np.concatenate(rows), np.concatenate(cols), np.concatenate(lengths)
+        graph = sparse.csr_matrix((np.r_[lengths, lengths], (np.r_[rows, cols], np.r_[cols, rows])),
+                                  shape=(size, size))
+        distance, previous = csgraph.dijkstra(graph, indices=extra, return_predecessors=True)
+        reached = [k for k in range(len(index)) if math.isfinite(distance[extra + 1 + k])]
+        reached.sort(key=lambda k: distance[extra + 1 + k])
+        cell_xy = np.column_stack([gx.ravel()[cells], gy.ravel()[cells]])
+        found = []
+        for k in reached[:ATTACH_NODES]:
+            chain = [extra + 1 + k]
+            while chain[-1] != extra:
+                chain.append(int(previous[chain[-1]]))
+            xy = [ends[n - extra] if n >= extra else cell_xy[n] for n in chain[::-1]]
+            tight = _pulled_in(piece, xy)
+            via = tuple(_lonlat(v) for v in face.sphere(np.array(tight[1:-1]))) if len(tight) > 2 else ()
+            waypoints = [point, *via, _lonlat(self.points[index[k]])]
+            found.append((int(index[k]), sum(geodesy.inverse(a, b).distance_m
+                                              for a, b in zip(waypoints, waypoints[1:])), via))
+        return tuple(found)
 
     def crossing(self, line):
         """Positions in ``graph.data`` of the edges whose great circle crosses ``line`` (a (lon, lat) LineString)."""
@@ -496,11 +595,11 @@ def river_graph(data_dir, water_id):
 
 @dataclass(frozen=True)
 class Joint:
-    """One end of a connection: the water it joins, where, and the graph nodes there ((node, metres), ...)."""
+    """One end of a connection: the water it joins, where, and the graph nodes it reaches (see :meth:`Sea.attach`)."""
 
     water: str
     point: LonLat
-    nodes: tuple
+    nodes: tuple  # (node index, metres, via LonLats) triples
 
 
 @dataclass(frozen=True)
@@ -598,7 +697,7 @@ class Network:
             if distance_m > gap_m:
                 raise DataError(f"{where}: its end {point.lat:.4f},{point.lon:.4f} is {distance_m / 1000:,.1f} km "
                                 f"from {entry['name']}")
-            return Joint(water_id, river.nodes[node], ((self.offsets[water_id] + node, 0.0),))
+            return Joint(water_id, river.nodes[node], ((self.offsets[water_id] + node, 0.0, ()),))
         components = self.components({water_id})
         for at, distance_m in self.sea.open_water_near(point, gap_m):
             nodes = self.sea.attach(at, components)
@@ -662,7 +761,7 @@ class Network:
             offset = self.link_offset[link.id]
             add(offset, offset + 1, link.length_m)
             for side, joint in enumerate(link.ends):
-                for node, cost in joint.nodes:
+                for node, cost, _ in joint.nodes:
                     add(offset + side, node, cost)
         return _with_edges(sea, keep, np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
                            np.array(lengths, dtype=float), n)
@@ -675,15 +774,15 @@ class Network:
         """
         base = self.base(mode, closed)
         start, end = self.size, self.size + 1
-        columns = np.array([node for node, _ in start_edges], dtype=base.indices.dtype)
-        costs = np.array([max(cost, MIN_EDGE_M) for _, cost in start_edges], dtype=base.data.dtype)
+        columns = np.array([node for node, *_ in start_edges], dtype=base.indices.dtype)
+        costs = np.array([max(cost, MIN_EDGE_M) for _, cost, *_ in start_edges], dtype=base.data.dtype)
         indptr = base.indptr.copy()
         indptr[-1] += len(columns)
         graph = sparse.csr_matrix((np.concatenate([base.data, costs]), np.concatenate([base.indices, columns]),
                                    indptr), shape=base.shape)
         distance, previous = csgraph.dijkstra(graph, indices=start, return_predecessors=True)
         best, via = math.inf, None
-        for node, cost in end_edges:
+        for node, cost, *_ in end_edges:
             if distance[node] + cost < best:
                 best, via = distance[node] + cost, node
         if direct_m is not None and direct_m <= best:

@@ -5,7 +5,10 @@
   ``bridges``, pairs of points that join gaps in Natural Earth's lines);
 - ``connections``: a canal or a river mouth (``kind``) joining two waters,
   or two points of one sea, along ``path`` ([lon, lat] points, the first in
-  or near the first water of ``between``);
+  or near the first water of ``between``); ``vessels`` is ``sea`` (the
+  default) or ``river-sea`` for the inland waterways that only river-sea
+  ships use, which a sea route takes only from or to inland water (a river,
+  or a sea marked ``inland``: the Caspian);
 - ``straits``: natural passages, plain water, each with ``gates`` (lines
   from shore to shore: a route that crosses one passes the strait) and optional
   ``fine`` boxes where the sea graph resolves narrow water.
@@ -24,6 +27,7 @@ from mapper.load.files import read_json
 WATERWAYS_FILE = "waterways.json"
 WORLD_BBOX = [-180.0, -90.0, 180.0, 90.0]
 CONNECTION_KINDS = ("canal", "river-mouth")
+VESSELS = ("sea", "river-sea")  # who a connection takes: sea-going ships, or only river-sea ships
 MAX_PATH_POINTS = 200
 MAX_ENTRIES = 200
 MAX_AVOID = 30  # names a route may close: each closed strait takes its edges out of a copy of the graph
@@ -143,7 +147,9 @@ def load_registry(data_dir):
             raise DataError(f"{where}: {entry['id']}: path must be 1 to {MAX_PATH_POINTS} points [lon, lat]")
         if entry.get("kind", "canal") not in CONNECTION_KINDS:
             raise DataError(f"{where}: {entry['id']}: kind must be one of {', '.join(CONNECTION_KINDS)}")
-        connections.append({"kind": "canal", **entry})
+        if entry.get("vessels", "sea") not in VESSELS:
+            raise DataError(f"{where}: {entry['id']}: vessels must be one of {', '.join(VESSELS)}")
+        connections.append({"kind": "canal", "vessels": "sea", **entry})
     straits = {}
     for n, entry in _entries(doc, "straits", path):
         where = f"{path}: straits[{n}]: {entry['id']}"
