@@ -509,3 +509,20 @@ def test_a_damaged_cache_is_not_trusted(tmp_path):
 def _full_digest():
     registry = load_registry(DATA_DIR)
     return waternet.graph_digest(watercache.files_digest(fine_land_files()), waternet.fine_zones(registry))
+
+
+def test_a_stored_route_closes_only_what_the_registry_knows(data_copy):
+    from conftest import edit_json
+
+    from mapper.load.geodata import load_geodata
+
+    def close(doc, names):
+        next(f for f in doc["features"] if f["properties"]["id"] == "caspian-anzali-astrakhan")[
+            "properties"]["routing"]["avoid"] = names
+
+    edit_json(data_copy, "routes.geojson", lambda doc: close(doc, ["suex"]))
+    with pytest.raises(DataError, match=r"caspian-anzali-astrakhan: routing.avoid: 'suex' is not a canal or strait "
+                                        r"of waterways.json; did you mean suez\?"):
+        load_geodata(data_copy)
+    edit_json(data_copy, "routes.geojson", lambda doc: close(doc, ["Suez Canal"]))
+    assert load_geodata(data_copy).routes

@@ -24,8 +24,9 @@ from mapper.core.vocab import (
     QUALIFIER_BOUNDS_PCT,
     ROUTE_KINDS,
 )
-from mapper.errors import DataError
+from mapper.errors import DataError, InputError
 from mapper.load.files import read_bytes
+from mapper.load.waterways import load_registry
 
 # The work a geodata folder can cause: records per registry file, and the
 # routes' positions and length (drawn as geodesics densified every 25 km).
@@ -313,6 +314,11 @@ class _Checker:
         avoid = routing.get("avoid", [])
         if not isinstance(avoid, list) or not all(isinstance(name, str) and name.strip() for name in avoid):
             self.fault("routes", fid, "routing.avoid", "must be a list of canal and strait names")
+        elif avoid:
+            try:
+                load_registry(self.geodata.data_dir).closed_ids(avoid)
+            except (DataError, InputError) as exc:
+                self.fault("routes", fid, "routing.avoid", str(exc))
         via = routing.get("via", [])
         if not isinstance(via, list):
             self.fault("routes", fid, "routing.via", "must be a list of place ids")
