@@ -36,6 +36,9 @@ SNAP_MIN_M = 1.0  # closer than this, an end is already on the water
 NEAR_BOX_DEG = 0.5  # a river system is a candidate for an end inside its box grown by this
 NEAREST_HINT_M = 300_000.0  # how far an end with no water near it looks for the water to name
 MAX_STOPS = 25  # each pair of stops is one search of the whole network
+# A search first looks this far (most routes are less than twice the straight line), then everywhere.
+SEARCH_BOUND_FACTOR = 2.5
+SEARCH_BOUND_M = 1_000_000.0
 
 
 @dataclass(frozen=True)
@@ -327,7 +330,8 @@ def route_pair(data_dir, start, end, mode, closed=()):
             direct_m = geodesy.inverse(a.point, b.point).distance_m
         elif first.segment and set(first.segment) == set(last.segment):
             direct_m = geodesy.inverse(a.point, b.point).distance_m
-    path = net.shortest(mode, closed | off_mode, first.nodes, last.nodes, direct_m)
+    bound_m = SEARCH_BOUND_FACTOR * geodesy.inverse(a.point, b.point).distance_m + SEARCH_BOUND_M
+    path = net.shortest(mode, closed | off_mode, first.nodes, last.nodes, direct_m, bound_m)
     if path is None:
         shut = f" with {', '.join(sorted(closed))} closed" if closed else ""
         raise NoRouteError(f"no route over water from {start.label} to {end.label}{shut}")

@@ -766,11 +766,13 @@ class Network:
         return _with_edges(sea, keep, np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
                            np.array(lengths, dtype=float), n)
 
-    def shortest(self, mode, closed, start_edges, end_edges, direct_m=None):
+    def shortest(self, mode, closed, start_edges, end_edges, direct_m=None, bound_m=None):
         """Node path (list) from the route's start to its end, or None: the ends join the graph by the given edges.
 
         The start is the base graph's spare last node; the end is reached
-        from the nodes it joins, after the search.
+        from the nodes it joins, after the search.  With ``bound_m``, the
+        search first stops at that distance, and goes on only if the end is
+        not reached within it.
         """
         base = self.base(mode, closed)
         start, end = self.size, self.size + 1
@@ -780,11 +782,15 @@ class Network:
         indptr[-1] += len(columns)
         graph = sparse.csr_matrix((np.concatenate([base.data, costs]), np.concatenate([base.indices, columns]),
                                    indptr), shape=base.shape)
-        distance, previous = csgraph.dijkstra(graph, indices=start, return_predecessors=True)
-        best, via = math.inf, None
-        for node, cost, *_ in end_edges:
-            if distance[node] + cost < best:
-                best, via = distance[node] + cost, node
+        # First within a bound (most routes are not much longer than the straight line), then without.
+        for limit in ((bound_m, np.inf) if bound_m is not None else (np.inf,)):
+            distance, previous = csgraph.dijkstra(graph, indices=start, return_predecessors=True, limit=limit)
+            best, via = math.inf, None
+            for node, cost, *_ in end_edges:
+                if distance[node] + cost < best:
+                    best, via = distance[node] + cost, node
+            if best <= limit:
+                break
         if direct_m is not None and direct_m <= best:
             return [start, end]
         if via is None:
