@@ -475,6 +475,24 @@ def test_waterways_registry_faults_are_named(data_copy):
         load_registry(data_copy)
 
 
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["waters"][1].update(seed="here"), r"waters\[1\]: caspian-sea: needs seed \[lon, lat\]"),
+    (lambda d: d["connections"][5].update(path=[[32.3, 95.0]]), r"connections\[5\]: suez: path must be 1 to 200"),
+    (lambda d: d["connections"][5].update(vessels="barges"), r"suez: vessels must be one of sea, river-sea"),
+    (lambda d: d["connections"][5].update(aliases="suez"), r"connections\[5\]: suez: aliases must be a list"),
+    (lambda d: d["connections"][5].update(max_gap_m=True), r"suez: max_gap_m must be a number of metres"),
+    (lambda d: d["straits"][0].update(gates=[[[-5.6, 36.0]]]), r"straits\[0\]: gibraltar: gates must be lines"),
+    (lambda d: d["straits"][1].update(fine=[28.9, 40.9, 29.2, 41.3]), r"bosporus: fine must be a list of boxes"),
+    (lambda d: d["straits"][1].update(aliases=["suez canal"]), r"'suez canal' names both suez and bosporus"),
+])
+def test_waterways_registry_entries_are_checked(data_copy, change, message):
+    from conftest import edit_json
+
+    edit_json(data_copy, "waterways.json", change)
+    with pytest.raises(DataError, match=message):
+        load_registry(data_copy)
+
+
 def test_every_canal_and_strait_has_a_source_and_gates_end_on_land(land):
     registry = load_registry(DATA_DIR)
     parts, tree = land

@@ -93,7 +93,8 @@ class Registry:
 
 
 def _point(value):
-    return (isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)
+    return (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
             and -180 <= value[0] <= 180 and -90 <= value[1] <= 90)
 
 
@@ -102,8 +103,9 @@ def _line(value, at_least=2):
 
 
 def _bbox(value):
-    return (isinstance(value, list) and len(value) == 4 and all(isinstance(v, (int, float)) for v in value)
-            and value[0] < value[2] and value[1] < value[3])
+    return (isinstance(value, list) and len(value) == 4
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            and -180 <= value[0] < value[2] <= 180 and -90 <= value[1] < value[3] <= 90)
 
 
 def _entries(doc, key, path):
@@ -111,8 +113,18 @@ def _entries(doc, key, path):
     if not isinstance(entries, list) or len(entries) > MAX_ENTRIES:
         raise DataError(f"{path}: {key}: a list of at most {MAX_ENTRIES}")
     for n, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not entry["id"].strip():
             raise DataError(f"{path}: {key}[{n}]: needs an id")
+        where = f"{path}: {key}[{n}]: {entry['id']}"
+        for text in ("name", "note", "source"):
+            if text in entry and not isinstance(entry[text], str):
+                raise DataError(f"{where}: {text} must be text")
+        aliases = entry.get("aliases", [])
+        if not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+            raise DataError(f"{where}: aliases must be a list of names")
+        gap = entry.get("max_gap_m", 1.0)
+        if isinstance(gap, bool) or not isinstance(gap, (int, float)) or not 0 < gap <= 1e6:
+            raise DataError(f"{where}: max_gap_m must be a number of metres, more than 0 and at most 1,000,000")
         yield n, entry
 
 
@@ -132,7 +144,8 @@ def load_registry(data_dir):
             raise DataError(f"{where}: needs bbox [west, south, east, north] and seed [lon, lat]")
         if "bbox" in entry and not _bbox(entry["bbox"]):
             raise DataError(f"{where}: bbox must be [west, south, east, north]")
-        if not all(_line(bridge, 2) and len(bridge) == 2 for bridge in entry.get("bridges", [])):
+        bridges = entry.get("bridges", [])
+        if not (isinstance(bridges, list) and all(_line(bridge, 2) and len(bridge) == 2 for bridge in bridges)):
             raise DataError(f"{where}: bridges: each is two points [[lon, lat], [lon, lat]]")
         waters[entry["id"]] = {"bbox": WORLD_BBOX, **entry}
     if not waters:
