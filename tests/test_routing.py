@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+import rfc7946
 import shapely
 from conftest import DATA_DIR
 from shapely.geometry import LineString, shape
@@ -385,6 +386,8 @@ def test_json_is_one_feature_whose_legs_carry_their_geometry(run):
 def test_a_trans_pacific_route_is_one_route_split_only_in_its_geojson(run, geodata):
     result = run("route", *PAIRS["pacific"], "--json")
     feature = json.loads(result.stdout)
+    assert rfc7946.problems(feature) == []
+    assert all(rfc7946.geometry_problems(leg["geometry"]) == [] for leg in feature["properties"]["legs"])
     assert feature["geometry"]["type"] == "MultiLineString"  # cut at ±180°, as RFC 7946 asks
     first, second = feature["geometry"]["coordinates"]
     assert abs(first[-1][0]) == 180.0 and abs(second[0][0]) == 180.0 and first[-1][1] == pytest.approx(second[0][1])
