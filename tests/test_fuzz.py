@@ -153,6 +153,19 @@ category = "type"
 [view]
 centre = "belgorod"
 zoom = 5
+
+[[steps]]
+title = "Fuzz step"
+caption = "A step of the briefing's story."
+sources = [{ source = "fuzz-source", quote = "parts" }]
+view = { bounds = { south = 45.0, west = 40.0, north = 52.0, east = 50.0 } }
+layers = ["places", "supply-flows"]
+date = "2024-09"
+highlight = ["fuzz-port", "fuzz-flow"]
+
+[[steps]]
+title = "Fuzz step at a centre"
+view = { centre = "fuzz-port", zoom = 6 }
 """
 
 

@@ -29,13 +29,28 @@ from mapper.core.vocab import FILES, RECORDS_KEY
 from mapper.errors import InputError, MapperError
 from mapper.geo import geodesy, rings
 from mapper.load.areas import read_area
-from mapper.load.briefing import FILTER_KEYS, POINT_KEYS, RANGE_KEYS, ROUTE_KEYS, TOP_KEYS, VIEW_KEYS, load_briefing
+from mapper.load.briefing import (
+    FILTER_KEYS,
+    POINT_KEYS,
+    RANGE_KEYS,
+    ROUTE_KEYS,
+    TOP_KEYS,
+    VIEW_KEYS,
+    load_briefing,
+)
 from mapper.load.files import read_json
 from mapper.load.geodata import load_geodata
 from mapper.load.lookup import NamedPoint
 from mapper.load.places import read_places
 from mapper.load.pointfiles import read_point_layer
-from mapper.load.story import CLAIM_KEYS, EVENT_KEYS, FLOW_KEYS, SOURCE_KEYS, SYSTEM_KEYS
+from mapper.load.steps import STEP_KEYS
+from mapper.load.story import (
+    CLAIM_KEYS,
+    EVENT_KEYS,
+    FLOW_KEYS,
+    SOURCE_KEYS,
+    SYSTEM_KEYS,
+)
 
 WGS84 = Geod(ellps="WGS84")
 # GeographicLib round trips (fwd, then inv) agree to about 1e-7 m; a micrometre leaves room, nothing more.
@@ -310,7 +325,7 @@ briefing_docs = st.fixed_dictionaries({}, optional={
     **{key: briefing_values for key in TOP_KEYS},
     "ranges": _tables(RANGE_KEYS), "routes": _tables(ROUTE_KEYS), "points": _tables(POINT_KEYS),
     "sources": _tables(SOURCE_KEYS), "systems": _tables(SYSTEM_KEYS), "flows": _tables(FLOW_KEYS),
-    "claims": _tables(CLAIM_KEYS), "events": _tables(EVENT_KEYS),
+    "claims": _tables(CLAIM_KEYS), "events": _tables(EVENT_KEYS), "steps": _tables(STEP_KEYS),
     "filter": st.dictionaries(st.sampled_from(FILTER_KEYS), briefing_values, max_size=3),
     "view": st.dictionaries(st.sampled_from(VIEW_KEYS), briefing_values, max_size=3),
     "": briefing_values,

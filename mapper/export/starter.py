@@ -140,6 +140,18 @@ basemap = "offline"
 # centre = "port-a"
 # zoom = 7
 # bounds = { south = -40.0, west = 110.0, north = -10.0, east = 155.0 }
+
+# A story, told a step at a time (→ and ← on the map): each step a title, a
+# caption and its quotes, and what the map shows (a view, layers, a date on the
+# timeline, the features to highlight).  Only title is required.
+# [[steps]]
+# title = "Port A"
+# caption = "Drones were shipped from Port A."
+# sources = [{ source = "outlet-2025-01-31", quote = "..." }]
+# view = { centre = "port-a", zoom = 7 }
+# layers = ["places", "supply-flows", "events"]
+# date = "2025-01-31"
+# highlight = ["port-a"]
 '''
 
 
