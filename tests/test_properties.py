@@ -29,28 +29,14 @@ from mapper.core.vocab import FILES, RECORDS_KEY
 from mapper.errors import InputError, MapperError
 from mapper.geo import geodesy, rings
 from mapper.load.areas import read_area
-from mapper.load.briefing import (
-    FILTER_KEYS,
-    POINT_KEYS,
-    RANGE_KEYS,
-    ROUTE_KEYS,
-    TOP_KEYS,
-    VIEW_KEYS,
-    load_briefing,
-)
+from mapper.load.briefing import FILTER_KEYS, POINT_KEYS, RANGE_KEYS, ROUTE_KEYS, TOP_KEYS, VIEW_KEYS, load_briefing
 from mapper.load.files import read_json
 from mapper.load.geodata import load_geodata
 from mapper.load.lookup import NamedPoint
 from mapper.load.places import read_places
 from mapper.load.pointfiles import read_point_layer
 from mapper.load.steps import STEP_KEYS
-from mapper.load.story import (
-    CLAIM_KEYS,
-    EVENT_KEYS,
-    FLOW_KEYS,
-    SOURCE_KEYS,
-    SYSTEM_KEYS,
-)
+from mapper.load.story import CLAIM_KEYS, EVENT_KEYS, FLOW_KEYS, SOURCE_KEYS, SYSTEM_KEYS
 
 WGS84 = Geod(ellps="WGS84")
 # GeographicLib round trips (fwd, then inv) agree to about 1e-7 m; a micrometre leaves room, nothing more.
