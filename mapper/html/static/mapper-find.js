@@ -42,10 +42,17 @@
     return term.indexOf(query) >= 0 ? 3 : -1;
   }
 
-  // The features with a `find` property, with the layer group each is shown in (its line in the layer control).
+  /* The features with a `find` property, with the layer group each is shown in (its line in the layer
+     control): the outermost group holding it. The map lists the groups and, once they are on it, their
+     layers too, each by its stamp, and a group may be stamped after its layers. */
   function index(map) {
     var entries = [];
     var seen = {};
+    var groups = [];
+    map.eachLayer(function (layer) { if (layer instanceof L.LayerGroup) groups.push(layer); });
+    var outermost = groups.filter(function (group) {
+      return !groups.some(function (other) { return other !== group && other.hasLayer(group); });
+    });
     function walk(layer, group) {
       var props = layer.feature && layer.feature.properties;
       if (props && props.find) {
@@ -53,13 +60,13 @@
           seen[L.stamp(layer)] = true;
           var terms = [props.find.name].concat(props.find.also || []);
           entries.push({layer: layer, group: group, find: props.find, terms: terms.map(fold),
-                        order: entries.length});
+                        order: entries.length, place: group && group.mapperLayer === "places" ? 0 : 1});
         }
       } else if (layer instanceof L.LayerGroup) {
-        layer.eachLayer(function (child) { walk(child, group || layer); });
+        layer.eachLayer(function (child) { walk(child, group); });
       }
     }
-    map.eachLayer(function (layer) { walk(layer, null); });
+    outermost.forEach(function (group) { walk(group, group); });
     return entries;
   }
 
@@ -76,7 +83,10 @@
       });
       if (best >= 0) found.push({entry: entry, score: best, via: via});
     });
-    found.sort(function (a, b) { return a.score - b.score || a.entry.order - b.entry.order; });
+    // Best match first; among equals, places before the things drawn at them, then in drawing order.
+    found.sort(function (a, b) {
+      return a.score - b.score || a.entry.place - b.entry.place || a.entry.order - b.entry.order;
+    });
     return found.slice(0, MAX_RESULTS);
   }
 
@@ -84,7 +94,7 @@
     var texts = options || {};
     var container = map.getContainer();
     var id = container.id + "-find";
-    var entries = null;  // indexed on first use, when every layer is on the map
+    var entries = index(map);  // now, while every layer is on the map (the reader may switch some off)
     var results = [];
     var active = -1;
     var input, list, status;
@@ -152,7 +162,6 @@
     }
 
     function update(text) {
-      if (entries === null) entries = index(map);
       results = matches(entries, text);
       active = -1;
       list.textContent = "";
