@@ -55,6 +55,7 @@ SNAP_PARTS = 6  # pieces of open water an end tries, nearest first
 # raster of this step: near first and finely, then further (a fjord such as the Kola Bay) and coarsely.
 LOCAL_SEARCHES = ((30_000.0, 150.0), (80_000.0, 200.0))
 LOCAL_REACH_M = LOCAL_SEARCHES[0][0]
+START_SLOTS = 16  # edges a route's start may have (ATTACH_NODES at most; two for a river)
 MIN_EDGE_M = 1e-3  # a sparse matrix drops zeros: an edge of no length (a joint on its node) costs a millimetre
 
 
@@ -729,7 +730,8 @@ class Network:
     def base(self, mode, closed):
         """The graph of ``mode`` with the ``closed`` connections and straits taken out (CSR, size + 1 nodes).
 
-        The last node is left without edges for a route's start (see :meth:`shortest`).
+        The last node is a route's start: its row ends the arrays, START_SLOTS self-loops that each search
+        fills in (see :meth:`shortest`).
         """
         rows, cols, lengths = [], [], []
 
@@ -763,25 +765,29 @@ class Network:
             for side, joint in enumerate(link.ends):
                 for node, cost, _ in joint.nodes:
                     add(offset + side, node, cost)
+        # The start's row: START_SLOTS places that each search fills in (self-loops until then).
+        rows.extend([self.size] * START_SLOTS)
+        cols.extend([self.size] * START_SLOTS)
+        lengths.extend([1.0] * START_SLOTS)
         return _with_edges(sea, keep, np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64),
                            np.array(lengths, dtype=float), n)
 
     def shortest(self, mode, closed, start_edges, end_edges, direct_m=None, bound_m=None):
         """Node path (list) from the route's start to its end, or None: the ends join the graph by the given edges.
 
-        The start is the base graph's spare last node; the end is reached
+        The start is the base graph's spare node; the end is reached
         from the nodes it joins, after the search.  With ``bound_m``, the
         search first stops at that distance, and goes on only if the end is
         not reached within it.
         """
-        base = self.base(mode, closed)
+        graph = self.base(mode, closed)
         start, end = self.size, self.size + 1
-        columns = np.array([node for node, *_ in start_edges], dtype=base.indices.dtype)
-        costs = np.array([max(cost, MIN_EDGE_M) for _, cost, *_ in start_edges], dtype=base.data.dtype)
-        indptr = base.indptr.copy()
-        indptr[-1] += len(columns)
-        graph = sparse.csr_matrix((np.concatenate([base.data, costs]), np.concatenate([base.indices, columns]),
-                                   indptr), shape=base.shape)
+        # The start's edges go in the slots its row keeps at the end of the arrays: no copy of the graph.
+        start_edges = sorted(start_edges, key=lambda item: item[1])[:START_SLOTS]
+        graph.indices[-START_SLOTS:] = [node for node, *_ in start_edges] + [start] * (START_SLOTS - len(start_edges))
+        graph.data[-START_SLOTS:] = [max(cost, MIN_EDGE_M) for _, cost, *_ in start_edges] + \
+            [1.0] * (START_SLOTS - len(start_edges))
+        graph.has_sorted_indices = False
         # First within a bound (most routes are not much longer than the straight line), then without.
         for limit in ((bound_m, np.inf) if bound_m is not None else (np.inf,)):
             distance, previous = csgraph.dijkstra(graph, indices=start, return_predecessors=True, limit=limit)
@@ -804,7 +810,9 @@ class Network:
 def _with_edges(graph, keep, rows, cols, lengths, n):
     """``graph`` (CSR) with only its ``keep`` entries, grown to ``n`` nodes, plus the edges (rows, cols, lengths)."""
     indptr, indices, data = graph.indptr, graph.indices, graph.data
-    if not keep.all():
+    if not keep.any():  # none of the graph's edges: only the new ones
+        indptr, indices, data = np.zeros_like(indptr), indices[:0], data[:0]
+    elif not keep.all():
         kept = np.r_[0, np.cumsum(keep)]
         indptr, indices, data = kept[indptr], indices[keep], data[keep]
     size = graph.shape[0]
