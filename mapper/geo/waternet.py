@@ -655,18 +655,6 @@ class Network:
         """The sea components of ``waters`` (ids)."""
         return np.array([c for c, w in self.sea_water.items() if w in waters], dtype=np.int64)
 
-    def water_of(self, node):
-        """The water id of a graph node, or a connection id for a connection's joint."""
-        if node < len(self.sea):
-            return self.sea_water.get(int(self.sea.component[node]), "")
-        for water_id, offset in self.offsets.items():
-            if offset <= node < offset + len(self.rivers[water_id].nodes):
-                return water_id
-        for link_id, offset in self.link_offset.items():
-            if offset <= node < offset + 2:
-                return link_id
-        return ""
-
     def link_at(self, node):
         """The id of the connection whose joint ``node`` is, or None."""
         for link_id, offset in self.link_offset.items():
