@@ -139,7 +139,7 @@ INSPECT_PANELS = """() => {
   const text = selector => Array.from(document.querySelectorAll(selector)).map(e => e.textContent);
   out.titleText = text('.mapper-title-text');
   out.subtitle = text('.mapper-subtitle');
-  out.legendRows = text('.mapper-legend-row span');
+  out.legendRows = text('.mapper-legend .mapper-legend-row span');  // the panel's, not the printed page's
   out.layerLabels = text('.leaflet-control-layers-overlays label');
   out.pointTitle = text('.mapper-point-title');
   out.pointSource = text('.mapper-point-source');

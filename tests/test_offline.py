@@ -88,7 +88,7 @@ def test_charset_is_declared_first(geodata, data_copy):
                         encoding="utf-8")
     for offline in (True, False):
         html = render_html(geodata, load_briefing(briefing, geodata), offline=offline)
-        assert html.startswith('<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">')
+        assert html.startswith('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">')
         assert html.count("charset") == 1
 
 
