@@ -45,6 +45,7 @@ PAIRS = {
     "gulf": ("21.5,39.15", "25.27,55.3"),  # Jeddah → Dubai
     "kola": ("68.98,33.05", "51.98,4.05"),  # Murmansk, up the Kola Bay → Rotterdam
     "harbour": ("22.27,114.2", "-23.95,-46.3"),  # Hong Kong's harbour → Santos, up its channel
+    "skerries": ("59.33,18.07", "60.17,24.95"),  # Stockholm, through its archipelago → Helsinki
 }
 
 
@@ -350,12 +351,22 @@ def test_no_water_near_a_point(run):
     "68.98,33.05",  # Murmansk, up the Kola Bay
     "22.27,114.2",  # Hong Kong, in Victoria Harbour
     "-23.95,-46.3",  # Santos, up its channel
+    "59.33,18.07",  # Stockholm, in its archipelago
+    "45.43,12.33",  # Venice, in its lagoon
     "-54.8,-68.3",  # Ushuaia, on the Beagle Channel
 ])
 def test_a_port_on_a_covered_sea_is_never_told_there_is_no_water(run, port):
     result = run("route", port, "-33.9,18.4")  # to Cape Town
     assert result.exit_code == 0, result.stderr
     assert "no navigable water" not in result.stderr
+
+
+def test_water_too_narrow_to_reach_the_sea_is_named_as_such(run):
+    result = run("route", "45.5,-73.55", "-33.9,18.4")  # Montreal: the St Lawrence is too narrow at 1:10m
+    assert result.exit_code == 1
+    assert re.match(r"Error: 45.50000,-73.55000: no navigable water within 25 km joined to the seas mapper routes on "
+                    r"\(the water [0-9.]+ km away does not reach them: a lake or lagoon, or a river or channel too "
+                    r"narrow at the 1:10m scale\); ", result.stderr)
 
 
 def test_river_mode_covers_only_the_rivers(run):

@@ -152,12 +152,14 @@ class _End:
 def _sea_end(net, label, point, walls, limit_m):
     """The nearest open water of a listed sea within ``limit_m`` that joins the graph, as an _End; or None."""
     components = net.components(set(net.sea_water.values()))
-    for at, distance_m in net.sea.open_water_near(point, limit_m):
-        nodes = net.sea.attach(at, components, walls)
-        if nodes:
-            component = int(net.sea.component[nodes[0][0]])
-            nodes = tuple(item for item in nodes if int(net.sea.component[item[0]]) == component)
-            return _End(Snap(label, net.sea_water[component], at, distance_m), nodes)
+    # Open water off the coast first; then the narrow water along it (a channel, a harbour behind a narrows).
+    for narrow in (False, True):
+        for at, distance_m in net.sea.open_water_near(point, limit_m, narrow):
+            nodes = net.sea.attach(at, components, walls)
+            if nodes:
+                component = int(net.sea.component[nodes[0][0]])
+                nodes = tuple(item for item in nodes if int(net.sea.component[item[0]]) == component)
+                return _End(Snap(label, net.sea_water[component], at, distance_m), nodes)
     return None
 
 
@@ -209,10 +211,10 @@ def _nearest_hint(net, label, point, mode, walls):
     if mode == "sea":
         sea = _sea_end(net, label, point, walls, NEAREST_HINT_M)
         candidates += [sea] if sea else []
-        water = net.sea.open_water_near(point, MAX_SNAP_M)
+        water = net.sea.open_water_near(point, MAX_SNAP_M, narrow=True)
         if water and not sea:
-            return (f" joined to the seas mapper routes on (the open water {water[0][1] / 1000:,.1f} km away is a "
-                    "lake or lagoon the 1:10m coast closes, or narrower than the router's clearance)")
+            return (f" joined to the seas mapper routes on (the water {water[0][1] / 1000:,.1f} km away does not "
+                    "reach them: a lake or lagoon, or a river or channel too narrow at the 1:10m scale)")
     if not candidates:
         return ""
     best = min(candidates, key=lambda end: end.snap.distance_m)

@@ -191,24 +191,31 @@ class Sea:
             return bool(self.clear_short(_sphere([a]), _sphere([b]), walls)[0])
         return self.clear_geodesic(a, b, walls)
 
-    def open_water_near(self, point, limit_m):
+    def open_water_near(self, point, limit_m, narrow=False):
         """Open-water points near ``point`` (LonLat), nearest first: (LonLat, ground metres) pairs within ``limit_m``.
 
         A point on open water is its own nearest; otherwise each piece of open
-        water near it gives its nearest point, moved NUDGE_M into it.
+        water near it gives its nearest point, moved NUDGE_M into it.  Open
+        water keeps CLEARANCE_M off the coast; with ``narrow``, only
+        FINE_CLEARANCE_M, so that a port on a channel narrower than twice the
+        clearance finds it (and :meth:`attach` a way out of it).
         """
         vector = _sphere([point])[0]
         f = int(seagraph.face_of(vector))
         face = seagraph.Face(f)
         x, y = face.plane(vector)
-        if not self.blocked(f).intersects(Point(x, y)):
+        here = Point(x, y)
+        if not narrow and not self.blocked(f).intersects(here):
             return [(point, 0.0)]
         reach = 3.2 * limit_m  # face metres are up to 3 times ground metres, in a face's corners
         window = shapely.box(x - reach, y - reach, x + reach, y + reach)
-        local = shapely.clip_by_rect(self.blocked(f), x - reach, y - reach, x + reach, y + reach)
-        water = shapely.difference(window, shapely.make_valid(local))
+        local = shapely.make_valid(shapely.clip_by_rect(self.blocked(f), x - reach, y - reach, x + reach, y + reach))
+        if narrow:
+            local = shapely.buffer(local, seagraph.FINE_CLEARANCE_M - seagraph.CLEARANCE_M, quad_segs=2)
+            if not local.intersects(here):
+                return [(point, 0.0)]
+        water = shapely.difference(window, local)
         parts = [p for p in shapely.get_parts(water) if p.area > 1.0]
-        here = Point(x, y)
         parts.sort(key=here.distance)
         found = []
         for part in parts[:4 * SNAP_PARTS]:
