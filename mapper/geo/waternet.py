@@ -558,13 +558,18 @@ def _land_files():
     return files
 
 
-@lru_cache(maxsize=2)
 def load_sea(data_dir):
-    """The world sea graph for the registry of ``data_dir``: from the cache, else built (about a minute) and cached."""
-    registry = load_registry(data_dir)
+    """The world sea graph for the registry of ``data_dir``: from the cache, else built (about a minute) and cached.
+
+    Folders whose registries give the same fine zones share one graph in memory.
+    """
     files = _land_files()
-    zones = fine_zones(registry)
-    digest = graph_digest(files_digest(files), zones)
+    zones = fine_zones(load_registry(data_dir))
+    return _sea(graph_digest(files_digest(files), zones), tuple(files), tuple(zone.bounds for zone in zones))
+
+
+@lru_cache(maxsize=2)
+def _sea(digest, files, zone_bounds):
     path = graph_path(digest)
     arrays = read_graph(path, digest)
     if arrays is not None:
@@ -572,7 +577,7 @@ def load_sea(data_dir):
             return Sea(arrays)
         except (shapely.errors.ShapelyError, ValueError):
             pass  # a damaged cache: built again below
-    arrays = graph_arrays(seagraph.build(fine_land_parts(files), zones), digest)
+    arrays = graph_arrays(seagraph.build(fine_land_parts(files), [shapely.box(*b) for b in zone_bounds]), digest)
     write_graph(path, arrays)
     return Sea(arrays)
 
