@@ -169,6 +169,19 @@ def test_timeline_keys_stay_with_the_slider(opened):
     assert state["step"] == "0" and state["date"] == "2024"
 
 
+def test_measuring_keeps_the_arrows(opened):
+    """While measuring, the arrows move the map under the measuring cross, not the story."""
+    page = opened.page
+    page.get_by_role("button", name="Measure geodesic distance").click()
+    page.locator(".folium-map").focus()
+    before = _state(opened)["view"]
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(400)
+    state = _state(opened)
+    assert state["step"] == "0" and state["view"][2] > before[2]
+    page.keyboard.press("Escape")
+
+
 def test_hash_restores_step_view_date_and_layers(browser, map_path):
     url = map_path.resolve().as_uri() + "#view=6.5/51.2000/36.5000&date=2024-06&step=5&layers=places,ranges"
     page = browser.new_page(viewport={"width": 1400, "height": 900})

@@ -8,7 +8,8 @@
    overview: the map as it opened. Previous and next, and the keys a
    presentation clicker sends: → and PageDown, ← and PageUp, Home and End
    (anywhere on a page of its own, or with the focus in the map for a fragment;
-   never in a form field or the timeline, whose keys are its own). Moving
+   never in a form field or the timeline, whose keys are its own, nor while
+   measuring, when the arrows move the map under the cross). Moving
    between steps flies the map there, unless the reader asks for reduced motion.
    permalink(map): the URL's hash holds the view, the timeline's date, the
    story's step and the layers shown (when not all are), e.g.
@@ -243,6 +244,8 @@
       if (target && target.closest && target.closest("input, select, textarea, [contenteditable], .mapper-timeline")) {
         return;
       }
+      // Measuring from the keyboard moves the map under its cross with the arrows (mapper-access.js).
+      if (container.classList.contains("mapper-measuring")) return;
       var moves = {ArrowRight: index + 1, PageDown: index + 1, ArrowLeft: index - 1, PageUp: index - 1,
                    Home: 0, End: steps.length - 1};
       if (!Object.prototype.hasOwnProperty.call(moves, event.key)) return;
