@@ -70,11 +70,6 @@ def opened(browser, map_path):
     page.close()
 
 
-def _at(opened, width, height):
-    opened.page.set_viewport_size({"width": width, "height": height})
-    opened.page.evaluate(f"() => {{ {MAP}.invalidateSize(); mapperRuntime.refit({MAP}); }}")
-
-
 def _rect(page, selector):
     r = page.locator(selector).bounding_box()
     return {"x0": r["x"], "y0": r["y"], "x1": r["x"] + r["width"], "y1": r["y"] + r["height"]}

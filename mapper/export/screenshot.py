@@ -28,6 +28,9 @@ UNFOLD_LEGEND = """() => {
   if (!button) return;
   if (button.getAttribute('aria-expanded') === 'false') button.click();
   button.parentElement.classList.add('mapper-legend-whole');
+  // The opening view, clear of the legend as the picture shows it (mapper-layout.js).
+  const map = window[document.querySelector('.folium-map').id];
+  if (window.mapperRuntime && window.mapperRuntime.refit) window.mapperRuntime.refit(map);
 }"""
 
 

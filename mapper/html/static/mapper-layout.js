@@ -169,7 +169,7 @@
     var top = map.getBoundsZoom(bounds, false, L.point(2 * EDGE_PX, 2 * EDGE_PX));
     var obstacles = panels(map);
     var required = obstacles.filter(function (o) { return o.required; });
-    var passes = [[obstacles, 0.5], [required, 1]];
+    var passes = [[obstacles, 1], [required, 1.5]];
     for (var p = 0; p < passes.length; p++) {
       for (var z = top; z >= Math.max(map.getMinZoom(), top - passes[p][1]) - 1e-9; z -= ZOOM_STEP) {
         var boxes = drawn.map(function (f) { return f(z); });
@@ -231,9 +231,10 @@
     window.addEventListener("afterprint", leave);
   }
 
-  // The first view again, after the panels changed (the legend unfolded for a picture, a print).
+  // The opening view again, after the panels changed (a story's panel, the legend unfolded for a
+  // picture); not once the reader or a permalink has moved the map.
   function refit(map) {
-    if (map.mapperFitBounds) fitClear(map, map.mapperFitBounds);
+    if (map.mapperFitBounds && atOpenView(map)) fitClear(map, map.mapperFitBounds);
   }
 
   M.clearView = clearView;
