@@ -301,8 +301,9 @@
     });
     map.on("keydown", function (event) {
       var key = event.originalEvent;
-      if (key.key.toLowerCase() !== COPY_KEY || key.ctrlKey || key.metaKey || key.altKey) return;
-      copy(shown);
+      // The map itself focused: not a key typed into a panel's field or pressed on its button.
+      if (key.target !== container || key.ctrlKey || key.metaKey || key.altKey) return;
+      if (String(key.key).toLowerCase() === COPY_KEY) copy(shown);
     });
     map.whenReady(function () { show(map.getCenter(), false); });
     return control;
