@@ -672,6 +672,21 @@ def _cases():
          "unknown unit 'mm'; use one of m, km, mi, nmi", exit_code=2, error=InputError, bounded=True)
     case("speed-without-unit", route_call("10"),
          "speed '10' needs a unit: 10kn, 10km/h, 10mph or 10m/s", exit_code=2, error=InputError, bounded=True)
+    def many_stops_call(count, avoid=()):
+        stops = ["astara", *["makhachkala"] * (count - 2), "olya"]
+
+        def api(d):
+            from mapper import api as front
+
+            return front.route(stops, "sea", "10kn", DATA_DIR, avoid=avoid)
+
+        return ("route", stops[0], stops[-1], *(a for s in stops[1:-1] for a in ("--via", s)),
+                *(a for name in avoid for a in ("--avoid", name))), api
+
+    case("route-too-many-stops", many_stops_call(26), "a route goes through at most 25 places, got 26",
+         exit_code=2, error=InputError, bounded=True)
+    case("route-too-many-closed", many_stops_call(2, ["suez"] * 31),
+         "avoid: at most 30 canals and straits may be closed, got 31", exit_code=2, error=InputError, bounded=True)
     case("briefing-speed-without-unit", _render("{d}/b.toml"),
          "{d}/b.toml:7: routes[0].speed: speed '12' needs a unit: 12kn, 12km/h, 12mph or 12m/s",
          files={"b.toml": _story_toml('[[routes]]\nfrom = "astara"\nto = "makhachkala"\nspeed = 12\n',
