@@ -181,9 +181,10 @@ def render(briefing_path=None, output_path=None, data_dir=None, overwrite=False,
     if output_path is None:
         output_path = default_output_path(briefing, ".html")
     check_output_path(output_path, overwrite)  # before the slow part; checked again when written
-    layers = build_layers(briefing.geodata, briefing)
+    # Point files before the layers: a bad one is refused before routes load the sea graph.
     points = [spec.read() for spec in briefing.points] + [read_point_layer(f) for f in point_files]
     points += list(point_layers)
+    layers = build_layers(briefing.geodata, briefing)
     stamp_text = stamp_line(briefing.stamp if stamp is None else stamp)
     data = _page_html(briefing, layers, offline, provider, stamp_text, points).encode("utf-8")
     path = write_atomic(output_path, data, overwrite=overwrite)
