@@ -112,8 +112,8 @@ class Sea:
     def __init__(self, arrays):
         self.points = arrays["points"]
         n = len(self.points)
-        self.graph = sparse.csr_matrix((arrays["lengths"].astype(np.float64), arrays["indices"], arrays["indptr"]),
-                                       shape=(n, n))
+        # Lengths stay float32 here (a centimetre at 400 km); each search graph is float64 (see _with_edges).
+        self.graph = sparse.csr_matrix((arrays["lengths"], arrays["indices"], arrays["indptr"]), shape=(n, n))
         self.component = arrays["component"]
         self.bucket_start = arrays["bucket_start"]
         self._blocked = [shapely.from_wkb(arrays[f"blocked{f}"].tobytes()) for f in range(seagraph.FACES)]
@@ -809,7 +809,7 @@ class Network:
 
 def _with_edges(graph, keep, rows, cols, lengths, n):
     """``graph`` (CSR) with only its ``keep`` entries, grown to ``n`` nodes, plus the edges (rows, cols, lengths)."""
-    indptr, indices, data = graph.indptr, graph.indices, graph.data
+    indptr, indices, data = graph.indptr, graph.indices, graph.data.astype(np.float64)
     if not keep.any():  # none of the graph's edges: only the new ones
         indptr, indices, data = np.zeros_like(indptr), indices[:0], data[:0]
     elif not keep.all():
