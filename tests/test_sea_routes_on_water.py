@@ -11,11 +11,6 @@ The land is world-atlas@2.0.2's ``land-10m.json`` (``npm ci``, as ``make``
 does), decoded by ``benchmarks/sea_land.py`` independently of mapper's own
 water network; a coast may be crossed by up to 1 km, which the 1:10m
 coastline's own detail does not settle.
-
-This file is named so that pytest does not collect it by itself: the lead
-enables it (``git mv`` to ``tests/test_sea_routes_on_water.py``) once the
-worldwide router has landed.  Run it any time with
-``.venv/bin/python -m pytest -q -p no:cacheprovider tests/pending_test_sea_routes_on_water.py``.
 """
 
 import csv
