@@ -157,15 +157,6 @@
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   }
 
-  function navButton(parent, className, label, text) {
-    var b = L.DomUtil.create("button", "mapper-story-button " + className, parent);
-    b.type = "button";
-    b.title = label;
-    b.setAttribute("aria-label", label);
-    b.textContent = text;
-    return b;
-  }
-
   // A map lower than this keeps the left for its tools and the timeline, and
   // shows the story at the bottom right, where the legend starts folded.
   var STORY_LEFT_MIN_HEIGHT = 700;
@@ -186,8 +177,8 @@
       div.id = container.id + "-story";
       var head = L.DomUtil.create("div", "mapper-story-head", div);
       progress = L.DomUtil.create("span", "mapper-story-progress", head);
-      prev = navButton(head, "mapper-story-prev", "Back to the previous step", "\u2039 Back");
-      next = navButton(head, "mapper-story-next", "Next step", "Next \u203A");
+      prev = M.panelButton(head, "mapper-story-button mapper-story-prev", "Back to the previous step", "\u2039 Back");
+      next = M.panelButton(head, "mapper-story-button mapper-story-next", "Next step", "Next \u203A");
       var body = L.DomUtil.create("div", "mapper-story-body", div);
       body.setAttribute("aria-live", "polite");
       title = L.DomUtil.create("h2", "mapper-story-title", body);

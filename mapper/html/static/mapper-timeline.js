@@ -50,15 +50,6 @@
     return found;
   }
 
-  function button(parent, className, label, text) {
-    var b = L.DomUtil.create("button", "mapper-timeline-button " + className, parent);
-    b.type = "button";
-    b.title = label;
-    b.setAttribute("aria-label", label);
-    b.textContent = text;
-    return b;
-  }
-
   function timeline(map, titleHtml, extraDates) {
     var container = map.getContainer();
     var items = datedLayers(map);
@@ -120,9 +111,9 @@
       input.step = "1";
       input.value = String(steps.length);
       var controls = L.DomUtil.create("div", "mapper-timeline-controls", div);
-      prevButton = button(controls, "mapper-timeline-prev", "Previous date", "\u2039");
-      playButton = button(controls, "mapper-timeline-play", "Play the timeline", "Play");
-      nextButton = button(controls, "mapper-timeline-next", "Next date", "\u203A");
+      prevButton = M.panelButton(controls, "mapper-timeline-button mapper-timeline-prev", "Previous date", "\u2039");
+      playButton = M.panelButton(controls, "mapper-timeline-button mapper-timeline-play", "Play the timeline", "Play");
+      nextButton = M.panelButton(controls, "mapper-timeline-button mapper-timeline-next", "Next date", "\u203A");
       var speedLabel = L.DomUtil.create("label", "mapper-timeline-speed", controls);
       L.DomUtil.create("span", "", speedLabel).textContent = "Speed";
       speed = L.DomUtil.create("select", "", speedLabel);

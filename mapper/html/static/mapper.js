@@ -17,6 +17,16 @@
     ["mapper-points", 460]
   ];
 
+  // A button for a panel of the runtime, named for screen readers and on hover.
+  function panelButton(parent, className, label, text) {
+    var b = L.DomUtil.create("button", className, parent);
+    b.type = "button";
+    b.title = label;
+    b.setAttribute("aria-label", label);
+    b.textContent = text;
+    return b;
+  }
+
   function addPanel(map, position, className, html) {
     var panel = L.control({position: position});
     panel.onAdd = function () {
@@ -346,4 +356,5 @@
   M.view = view;
   M.inverse = inverse;
   M.geodesicPath = geodesicPath;
+  M.panelButton = panelButton;
 })(window.mapperRuntime = window.mapperRuntime || {});
