@@ -299,10 +299,39 @@ def test_caspian_to_black_sea_is_refused_with_its_connections_closed(run, tmp_pa
     assert not (tmp_path / "lane.geojson").exists()
 
 
-def test_without_the_volga_don_the_volga_baltic_waterway_is_the_way(geodata):
-    """Closing the Volga–Don leaves the way the Unified Deep Water System really has: the Volga–Baltic."""
-    route = routing.route(DATA_DIR, stops_of(geodata, "bandar anzali", "44.72,37.77"), "sea", ["volga-don"])
-    assert route.passes[:2] == ("volga-delta", "volga-baltic") and route.passes[-2:] == ("dardanelles", "bosporus")
+def test_without_the_volga_don_the_caspian_to_black_sea_is_refused_naming_it(run, tmp_path):
+    """The Volga–Baltic is open, but a river-sea route does not go on round Europe: one line names the closure."""
+    result = run("route", "bandar anzali", "44.72,37.77", "--avoid", "volga-don", "-o", "lane.geojson")
+    assert result.exit_code == 1 and not (tmp_path / "lane.geojson").exists()
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert line.startswith("Error: no route over water from Bandar Anzali to 44.72000,37.77000 with volga-don closed: "
+                           "between inland water and the sea a route keeps to the seas the inland waterways open onto")
+    assert "Strait of Gibraltar" in line and "Danish straits" in line and "White Sea mouth" in line
+
+
+@pytest.mark.parametrize("start, end, passes", [
+    ("astrakhan", "35.52,35.78", ("volga-don", "kerch", "bosporus", "dardanelles")),  # Latakia: the Mediterranean
+    ("59.93,30.2", "bandar anzali", ("volga-baltic", "volga-delta")),  # St Petersburg: the Baltic
+    ("astrakhan", "64.55,40.5", ("volga-baltic", "white-sea-baltic")),  # Arkhangelsk: the White Sea
+])
+def test_inland_routes_reach_the_seas_the_waterways_open_onto(geodata, start, end, passes):
+    assert routing.route(DATA_DIR, stops_of(geodata, start, end), "sea").passes == passes
+
+
+@pytest.mark.parametrize("start, end", [
+    ("astrakhan", "51.9,4.3"),  # Rotterdam: past the Danish straits
+    ("bandar anzali", "12.8,45.0"),  # Aden: past Suez
+    ("astrakhan", "69.0,33.1"),  # Murmansk: out of the White Sea
+])
+def test_inland_routes_do_not_go_on_past_those_seas(geodata, start, end):
+    with pytest.raises(NoRouteError, match=r"keeps to the seas the inland waterways open onto.*by way of a sea port"):
+        routing.route(DATA_DIR, stops_of(geodata, start, end), "sea")
+
+
+def test_a_route_by_way_of_a_sea_port_goes_on(geodata):
+    route = routing.route(DATA_DIR, stops_of(geodata, "astrakhan", "44.72,37.77", "51.9,4.3"), "sea")
+    assert route.passes[:2] == ("volga-don", "kerch") and route.passes[-2:] == ("gibraltar", "dover")
 
 
 def test_ocean_to_ocean_keeps_to_the_canals_of_sea_going_ships(geodata):
@@ -498,6 +527,8 @@ def test_waterways_registry_faults_are_named(data_copy):
     (lambda d: d["straits"][0].update(gates=[[[-5.6, 36.0]]]), r"straits\[0\]: gibraltar: gates must be lines"),
     (lambda d: d["straits"][1].update(fine=[28.9, 40.9, 29.2, 41.3]), r"bosporus: fine must be a list of boxes"),
     (lambda d: d["straits"][1].update(aliases=["suez canal"]), r"'suez canal' names both suez and bosporus"),
+    (lambda d: d["straits"][0].update(river_sea_limit="yes"), r"gibraltar: river_sea_limit must be true or false"),
+    (lambda d: d["connections"][5].update(river_sea_limit=1), r"connections\[5\]: suez: river_sea_limit must be true"),
 ])
 def test_waterways_registry_entries_are_checked(data_copy, change, message):
     from conftest import edit_json

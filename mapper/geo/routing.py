@@ -142,6 +142,12 @@ def covers(registry, point, kinds):
                and entry["bbox"][1] <= point.lat <= entry["bbox"][3] for entry in registry.waters.values())
 
 
+def _inland(registry, water_id):
+    """True for a river system or a sea marked ``inland`` (the Caspian): water river-sea ships reach the sea from."""
+    water = registry.waters[water_id]
+    return water["kind"] == "river" or bool(water.get("inland"))
+
+
 @dataclass(frozen=True)
 class _End:
     snap: Snap
@@ -315,10 +321,13 @@ def route_pair(data_dir, start, end, mode, closed=()):
     a, b = first.snap, last.snap
     # River mode keeps to the rivers: a connection to a sea is not one it may use.  A sea route from ocean to
     # ocean keeps to the canals sea-going ships use: the inland waterways are for routes from or to inland water.
-    inland = any(registry.waters[w]["kind"] == "river" or registry.waters[w].get("inland") for w in (a.water, b.water))
+    inland = [_inland(registry, w) for w in (a.water, b.water)]
     off_mode = frozenset(c["id"] for c in registry.connections
                          if (mode == "river" and any(registry.waters[w]["kind"] == "sea" for w in c["between"]))
-                         or (mode == "sea" and not inland and c["vessels"] == "river-sea"))
+                         or (mode == "sea" and not any(inland) and c["vessels"] == "river-sea"))
+    # Between inland water and the sea, the route is a river-sea ship's: it keeps to the seas the inland waterways
+    # open onto, inside the registry's river_sea_limit straits and canals.
+    limits = registry.river_sea_limits - closed if mode == "sea" and any(inland) and not all(inland) else frozenset()
     if b.water not in registry.reachable(a.water, closed | off_mode):
         shut = sorted(closed & {c["id"] for c in registry.connections})
         why = "no allowed connection joins them"
@@ -333,14 +342,22 @@ def route_pair(data_dir, start, end, mode, closed=()):
         elif first.segment and set(first.segment) == set(last.segment):
             direct_m = geodesy.inverse(a.point, b.point).distance_m
     bound_m = SEARCH_BOUND_FACTOR * geodesy.inverse(a.point, b.point).distance_m + SEARCH_BOUND_M
+    # The limits take their edges out of a copy of the graph: only searched for when the open search passes one.
     path = net.shortest(mode, closed | off_mode, first.nodes, last.nodes, direct_m, bound_m)
-    if path is None:
+    middle = _legs(net, path, first, last, walls) if path else None
+    if middle and limits & {item for leg in middle for item in leg.passes}:
+        path = net.shortest(mode, closed | off_mode | limits, first.nodes, last.nodes, direct_m, bound_m)
+        middle = _legs(net, path, first, last, net.walls(closed | limits)) if path else None
+    if middle is None:
         shut = f" with {', '.join(sorted(closed))} closed" if closed else ""
-        raise NoRouteError(f"no route over water from {start.label} to {end.label}{shut}")
+        inside = ", ".join(registry.name(i) for i in sorted(limits))
+        bounds = (f": between inland water and the sea a route keeps to the seas the inland waterways open onto "
+                  f"(inside {inside}); route it by way of a sea port") if limits else ""
+        raise NoRouteError(f"no route over water from {start.label} to {end.label}{shut}{bounds}")
     legs = []
     if a.distance_m >= SNAP_MIN_M:
         legs.append(Leg("port-snap", a.water, (start.point, a.point), a.distance_m))
-    legs += _legs(net, path, first, last, walls)
+    legs += middle
     if b.distance_m >= SNAP_MIN_M:
         legs.append(Leg("port-snap", b.water, (b.point, end.point), b.distance_m))
     return Route(mode, tuple(legs), (a, b), tuple(sorted(closed)))

@@ -13,6 +13,10 @@
   from shore to shore: a route that crosses one passes the strait) and optional
   ``fine`` boxes where the sea graph resolves narrow water.
 
+A connection or strait marked ``river_sea_limit`` bounds the seas the inland
+waterways open onto (the Black Sea and the Mediterranean, the Baltic, the
+White Sea): a sea route between inland water and the sea does not pass it.
+
 Connections and straits can be closed by id, name or alias (``avoid``).
 """
 
@@ -46,6 +50,12 @@ class Registry:
     @property
     def path(self):
         return self.data_dir / WATERWAYS_FILE
+
+    @property
+    def river_sea_limits(self):
+        """Ids of the connections and straits a route between inland water and the sea does not pass."""
+        return frozenset(item["id"] for item in (*self.connections, *self.straits.values())
+                         if item.get("river_sea_limit"))
 
     def name(self, item_id):
         """The name of a water, connection or strait."""
@@ -128,6 +138,11 @@ def _entries(doc, key, path):
         yield n, entry
 
 
+def _check_limit(entry, where):
+    if not isinstance(entry.get("river_sea_limit", False), bool):
+        raise DataError(f"{where}: river_sea_limit must be true or false")
+
+
 @lru_cache(maxsize=8)
 def load_registry(data_dir):
     """Read and check ``waterways.json`` in ``data_dir`` (once per process)."""
@@ -162,6 +177,7 @@ def load_registry(data_dir):
             raise DataError(f"{where}: {entry['id']}: kind must be one of {', '.join(CONNECTION_KINDS)}")
         if entry.get("vessels", "sea") not in VESSELS:
             raise DataError(f"{where}: {entry['id']}: vessels must be one of {', '.join(VESSELS)}")
+        _check_limit(entry, f"{where}: {entry['id']}")
         connections.append({"kind": "canal", "vessels": "sea", **entry})
     straits = {}
     for n, entry in _entries(doc, "straits", path):
@@ -171,6 +187,7 @@ def load_registry(data_dir):
             raise DataError(f"{where}: gates must be lines of [lon, lat] points")
         if not (isinstance(entry.get("fine", []), list) and all(_bbox(zone) for zone in entry.get("fine", []))):
             raise DataError(f"{where}: fine must be a list of boxes [west, south, east, north]")
+        _check_limit(entry, where)
         straits[entry["id"]] = entry
     closable = {}
     for item in [*connections, *straits.values()]:
