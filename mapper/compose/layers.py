@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from mapper.compose.dates import add_dates
+from mapper.compose.lanes import set_lane_slots
 from mapper.core.bidi import contain_bidi
 from mapper.core.geojson import feature as _feature
 from mapper.core.geojson import point_feature as _point
@@ -28,7 +29,7 @@ from mapper.load.lookup import NamedPoint
 ROUTE_LAYERS = {"sea-route": "sea-routes", "river-route": "river-routes", "supply-flow": "supply-flows"}
 
 # Flows bow to their left, so the two directions between two places part.
-FLOW_BULGE_FRACTION = 0.10
+FLOW_BULGE_FRACTION = 0.20
 
 
 @dataclass
@@ -235,6 +236,8 @@ def build_layers(geodata, briefing):
         features["ranges"].extend(_with_claims(f, system_claims) if f["geometry"]["type"] != "Point" else f
                                   for f in _range_features(geodata, placement))
     features["events"] = _events_by_place(geodata, briefing.filter.keeps_event)
+    for key in ("sea-routes", "river-routes"):
+        set_lane_slots(features[key])
     add_dates(features, geodata)  # for the timeline: when each line and ring is known from
     return [Layer(key, title, features[key]) for key, title in LAYER_TITLES.items() if key in briefing.layers]
 

@@ -8,6 +8,7 @@ LABELLED_KINDS = ("capital", "industrial-zone", "sea", "port", "city", "town")
 MINOR_LABEL_KINDS = ("port", "city", "town")
 
 ASSUMPTION_DASH = "7 6"
+LANE_GAP_PX = 2.5  # between lanes drawn side by side (compose/lanes.py): a lane's slot moves it weight + gap
 ASSUMPTION_DOTS = "2 3"  # for the outline of small point markers
 
 LAND_COLOR = "#f3efe6"

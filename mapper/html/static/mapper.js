@@ -41,6 +41,7 @@
   }
 
   function setup(map, titleHtml) {
+    offsetPolylines();
     PANES.forEach(function (pane) {
       map.createPane(pane[0]).style.zIndex = pane[1];
     });
@@ -299,6 +300,68 @@
     var bar = addButton(map, "Measure geodesic distance", "mapper-measure", icon, function () {
       setMeasuring(!measuring);
     }).getContainer();
+  }
+
+  // A lane that runs with others (mapper's lane slots) is drawn `offset` px to the
+  // right of its direction, on screen only: its data stay where the route is.
+  function rightNormal(a, b) {
+    if (!a || !b) return null;
+    var dx = b.x - a.x, dy = b.y - a.y, length = Math.sqrt(dx * dx + dy * dy);
+    return length ? {x: -dy / length, y: dx / length} : null;
+  }
+
+  // For each point of `ring`, the nearest point before (step -1) or after (step 1) it
+  // that is somewhere else: repeated points have no direction of their own.
+  function distinctNeighbours(ring, step) {
+    var found = new Array(ring.length);
+    var first = step < 0 ? 0 : ring.length - 1;
+    found[first] = null;
+    for (var i = first - step; i >= 0 && i < ring.length; i -= step) {
+      var near = ring[i + step];
+      found[i] = near.equals(ring[i]) ? found[i + step] : near;
+    }
+    return found;
+  }
+
+  function offsetRing(ring, offset) {
+    var previous = distinctNeighbours(ring, -1), next = distinctNeighbours(ring, 1);
+    return ring.map(function (point, i) {
+      var before = rightNormal(previous[i], point), after = rightNormal(point, next[i]);
+      var nx = (before ? before.x : 0) + (after ? after.x : 0);
+      var ny = (before ? before.y : 0) + (after ? after.y : 0);
+      var length = Math.sqrt(nx * nx + ny * ny);
+      if (!length) return point;
+      nx /= length;
+      ny /= length;
+      // A mitred corner, no longer than twice the offset at a sharp turn.
+      var cosHalfTurn = before ? nx * before.x + ny * before.y : 1;
+      var reach = offset / Math.max(cosHalfTurn, 0.5);
+      return L.point(point.x + nx * reach, point.y + ny * reach);
+    });
+  }
+
+  // Teaches Leaflet's polylines the `offset` option (once; Leaflet is loaded by then).
+  function offsetPolylines() {
+    if (L.Polyline.prototype.mapperOffset) return;
+    var projectPolyline = L.Polyline.prototype._project;
+    L.Polyline.include({
+      mapperOffset: true,
+      _project: function () {
+        projectPolyline.call(this);
+        var offset = this.options.offset;
+        if (!offset || this instanceof L.Polygon) return;
+        var bounds = new L.Bounds();
+        this._rings = this._rings.map(function (ring) {
+          var moved = offsetRing(ring, offset);
+          moved.forEach(function (point) { bounds.extend(point); });
+          return moved;
+        });
+        if (bounds.isValid()) {
+          this._rawPxBounds = bounds;
+          this._updateBounds();
+        }
+      }
+    });
   }
 
   function paneFor(feature) {
