@@ -219,6 +219,43 @@ def test_at_step_shows_its_layers_date_and_view(briefing, layers):
     assert all(f["properties"]["date"] <= "2024-06-21" for f in caspian[0].features)
 
 
+def test_at_step_lights_what_it_highlights_and_dims_the_rest(briefing, layers):
+    _, shown = at_step(briefing, layers, 4, briefing.geodata.sources)  # the flows both ways
+    emphasis = {f["properties"]["id"]: f["properties"]["emphasis"] for layer in shown for f in layer.features}
+    assert emphasis["flow-iran-to-russia"] == emphasis["flow-iran-to-russia-arrow"] == "lit"
+    assert emphasis["tehran"] == emphasis["moscow"] == "lit"
+    assert emphasis["flow-alabuga-to-kyiv"] == emphasis["kyiv"] == "dim"
+    # The briefing's own layers are left as they were: a step marks copies.
+    assert not any("emphasis" in f["properties"] for layer in layers for f in layer.features)
+
+
+def test_a_figure_draws_a_steps_highlights_wider_and_the_rest_faded(briefing, layers):
+    from matplotlib.colors import to_hex
+
+    from mapper.core.style import STEP_DIM_OPACITY
+    from mapper.export.figure import draw_figure
+
+    shown_briefing, shown = at_step(briefing, layers, 4, briefing.geodata.sources)
+    colors = {f["properties"]["id"]: f["properties"]["color"] for layer in shown if layer.key == "supply-flows"
+              for f in layer.features if "color" in f["properties"]}
+    figure = draw_figure(briefing.geodata, shown_briefing, shown)
+    lines = {}
+    for patch in (p for ax in figure.axes for p in ax.patches):
+        lines.setdefault(to_hex(patch.get_edgecolor()[:3]), []).append(patch)
+    lit = lines[colors["flow-iran-to-russia"].lower()][0]
+    dim = lines[colors["flow-alabuga-to-kyiv"].lower()][0]
+    assert lit.get_linewidth() > dim.get_linewidth()
+    assert lit.get_edgecolor()[3] == 1.0 and dim.get_edgecolor()[3] == pytest.approx(STEP_DIM_OPACITY)
+
+
+def test_the_story_emphasis_is_the_same_on_the_map_and_in_figures():
+    from mapper.core.style import STEP_DIM_OPACITY, STEP_LIT_WEIGHT_PX
+
+    script = (DATA_DIR.parent.parent / "mapper" / "html" / "static" / "mapper-story.js").read_text(encoding="utf-8")
+    assert re.search(r"var DIM = ([0-9.]+);", script).group(1) == str(STEP_DIM_OPACITY)
+    assert re.search(r"var LIT_WEIGHT = ([0-9.]+);", script).group(1) == str(STEP_LIT_WEIGHT_PX)
+
+
 def test_export_step_as_figure_and_its_faults(tmp_path, run):
     result = run("export", "--step", "5", "-o", "fath.svg")
     assert result.exit_code == 0, result.output

@@ -8,6 +8,9 @@ LABELLED_KINDS = ("capital", "industrial-zone", "sea", "port", "city", "town")
 MINOR_LABEL_KINDS = ("port", "city", "town")
 
 ASSUMPTION_DASH = "7 6"
+# A story step's emphasis, the same in the map (mapper-story.js: DIM, LIT_WEIGHT) and in figures.
+STEP_DIM_OPACITY = 0.3
+STEP_LIT_WEIGHT_PX = 2.5
 LANE_GAP_PX = 2.5  # between lanes drawn side by side (compose/lanes.py): a lane's slot moves it weight + gap
 ASSUMPTION_DOTS = "2 3"  # for the outline of small point markers
 

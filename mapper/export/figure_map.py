@@ -9,7 +9,7 @@ neither scale nor north is the same everywhere.
 """
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyproj
@@ -27,6 +27,8 @@ from mapper.core.style import (
     LABELLED_KINDS,
     MINOR_LABEL_KINDS,
     SEA_COLOR,
+    STEP_DIM_OPACITY,
+    STEP_LIT_WEIGHT_PX,
     STYLES,
     feature_style,
     style_key,
@@ -240,27 +242,35 @@ def _point_style(style, zorder):
             "markeredgewidth": style.weight_px * PT_PER_PX, "zorder": zorder}
 
 
+def _emphasis(style, props, zorder):
+    """A story step's look: what it highlights drawn wider and on top, the rest faded (as mapper-story.js does)."""
+    emphasis = props.get("emphasis")
+    if emphasis == "lit":
+        return replace(style, weight_px=style.weight_px + STEP_LIT_WEIGHT_PX), zorder + 0.05, 1.0
+    return style, zorder, STEP_DIM_OPACITY if emphasis == "dim" else 1.0
+
+
 def _draw_feature(ax, layer_key, feature, geometry, zorder):
     props = feature["properties"]
-    style = feature_style(layer_key, props)
+    style, zorder, alpha = _emphasis(feature_style(layer_key, props), props, zorder)
     dashed = props.get("basis") == "assumption"
     if geometry.geom_type == "Point":
         if not style.fill_opacity:  # a halo around the place (events, places in range), as on the map
             ax.plot([geometry.x], [geometry.y], marker="o", linestyle="none", markersize=style.radius_px * 1.6,
                     markerfacecolor="none", markeredgecolor=style.color, markeredgewidth=style.weight_px * PT_PER_PX,
-                    zorder=zorder)
+                    zorder=zorder, alpha=alpha)
         else:
-            ax.plot([geometry.x], [geometry.y], **_point_style(style, zorder))
+            ax.plot([geometry.x], [geometry.y], alpha=alpha, **_point_style(style, zorder))
         return
-    line = {"edgecolor": style.color, "linewidth": style.weight_px * PT_PER_PX,
+    line = {"edgecolor": _rgba(style.color, alpha), "linewidth": style.weight_px * PT_PER_PX,
             "linestyle": DASHES if dashed else "solid", "capstyle": "round", "joinstyle": "round"}
     if geometry.geom_type.endswith("Polygon"):
-        _draw_geometry(ax, geometry, zorder, facecolor=_rgba(style.fill_color or style.color, style.fill_opacity),
-                       **line)
+        _draw_geometry(ax, geometry, zorder,
+                       facecolor=_rgba(style.fill_color or style.color, style.fill_opacity * alpha), **line)
     else:
         _draw_geometry(ax, geometry, zorder, facecolor="none", **line)
         if layer_key == "supply-flows":
-            _draw_direction(ax, geometry, style, zorder)
+            _draw_direction(ax, geometry, style, zorder, alpha)
 
 
 def _rgba(color, alpha):
@@ -268,14 +278,14 @@ def _rgba(color, alpha):
     return tuple(int(color[i:i + 2], 16) / 255 for i in (0, 2, 4)) + (alpha,)
 
 
-def _draw_direction(ax, line, style, zorder):
+def _draw_direction(ax, line, style, zorder, alpha=1.0):
     """An arrowhead at the middle of a flow, pointing along the projected line."""
     if line.geom_type != "LineString" or line.length == 0:
         return
     tail = line.interpolate(0.46, normalized=True)
     head = line.interpolate(0.54, normalized=True)
     ax.add_patch(FancyArrowPatch((tail.x, tail.y), (head.x, head.y), arrowstyle="-|>", mutation_scale=14,
-                                 color=style.color, linewidth=0, zorder=zorder + 0.01))
+                                 color=_rgba(style.color, alpha), linewidth=0, zorder=zorder + 0.01))
 
 
 def draw_layers(ax, layers, projected):

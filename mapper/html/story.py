@@ -8,6 +8,7 @@ answers to its flow, a ring's centre to its range, an events marker to its
 events and its place).  Every string in a step's HTML is escaped here.
 """
 
+from mapper.compose.story import highlight_ids
 from mapper.html.popups import esc
 
 
@@ -16,15 +17,7 @@ def feature_marks(layer_key, props):
     marks = {}
     if layer_key != "events" and props.get("date"):
         marks["date"] = props["date"]
-    marker = props.get("marker")
-    if marker == "arrow":
-        ids = [props["id"].removesuffix("-arrow")]
-    elif marker in ("centre", "in-range"):
-        ids = [props["range_id"]]
-    elif layer_key == "events":
-        ids = [event["id"] for event in props["events"]] + [props["place"]]
-    else:
-        ids = [props["id"]] if props.get("id") else []
+    ids = highlight_ids(layer_key, props)
     if ids:
         marks["ids"] = ids
     return marks
