@@ -158,6 +158,19 @@ def test_a_flows_own_date_and_a_plain_radius(tmp_path, geodata):
     assert add_dates(features, briefing.geodata)["ranges"][0]["properties"] == {"id": "r", "system": None}
 
 
+def test_a_briefing_route_takes_a_date_for_the_timeline(tmp_path, geodata):
+    path = _write(tmp_path, '[[routes]]\nid = "lane"\nfrom = "bandar-anzali"\nto = "astrakhan"\ndate = 2024-05-02\n'
+                  '[[routes]]\nid = "undated"\nfrom = "bandar-anzali"\nto = "astrakhan"\n')
+    briefing = load_briefing(path, geodata)
+    routes = {f["properties"]["id"]: f["properties"] for layer in build_layers(briefing.geodata, briefing)
+              for f in layer.features if layer.key == "sea-routes"}
+    assert routes["lane"]["date"] == "2024-05-02" and "date" not in routes["undated"]
+    assert shown_at(routes["lane"], "2024-05-02") and not shown_at(routes["lane"], "2024-05-01")
+    bad = _write(tmp_path, '[[routes]]\nfrom = "bandar-anzali"\nto = "astrakhan"\ndate = "May 2024"\n')
+    with pytest.raises(DataError, match=r"routes\[0\]\.date: must be YYYY, YYYY-MM or YYYY-MM-DD"):
+        load_briefing(bad, geodata)
+
+
 # -- the page ----------------------------------------------------------------------------------
 
 def _call(html, name):

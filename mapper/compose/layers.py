@@ -209,6 +209,7 @@ def _briefing_route(spec):
         "legend_label": f"{contain_bidi(spec.name)} (computed)",
         "routing": {"mode": spec.mode, "via": list(spec.stops[1:-1]), "speed_kn": spec.speed_kn,
                     "avoid": list(spec.avoid)},
+        **({"date": spec.date} if spec.date else {}),
     }}
 
 

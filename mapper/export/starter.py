@@ -128,6 +128,7 @@ basemap = "offline"
 # to = "port-b"
 # mode = "sea"
 # speed = "10kn"
+# date = "2024-06"          # shown on the timeline from this date
 # note = "Assumed port pair."
 
 # Large point layers (CSV, GeoJSON, GeoParquet), drawn on top.

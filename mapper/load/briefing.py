@@ -30,7 +30,7 @@ from mapper.load.lookup import resolve_point
 from mapper.load.places import read_places
 from mapper.load.pointfiles import read_point_layer
 from mapper.load.schema import validate_geodata
-from mapper.load.steps import read_steps
+from mapper.load.steps import read_steps, timeline_date
 from mapper.load.tiles import find_tile_provider
 from mapper.load.tomltext import check_text
 from mapper.load.waterways import load_registry
@@ -43,7 +43,7 @@ ROUTE_LAYER_BY_KIND = {"sea-route": "sea-routes", "river-route": "river-routes",
 TOP_KEYS = ("title", "subtitle", "stamp", "data", "places", "sources", "systems", "flows", "claims", "events",
             "layers", "filter", "ranges", "routes", "points", "view", "basemap", "steps")
 RANGE_KEYS = ("id", "system", "radius", "centre", "area", "within", "note")
-ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "avoid", "kind", "note")
+ROUTE_KEYS = ("id", "name", "from", "to", "via", "mode", "speed", "avoid", "kind", "note", "date")
 POINT_KEYS = ("file", "title", "source", "lat", "lon", "time", "category", "label")
 FILTER_KEYS = ("kinds", "ids", "exclude", "sources")
 VIEW_KEYS = ("centre", "zoom", "bounds")
@@ -93,6 +93,7 @@ class RouteSpec:
     speed_kn: float
     note: str
     avoid: tuple = ()  # ids of the canals and straits the route may not pass
+    date: str | None = None  # when the route is known from, for the timeline (YYYY[-MM[-DD]]); None: always
 
 
 @dataclass(frozen=True)
@@ -416,6 +417,7 @@ def _routes(reader, doc, geodata):
             id=reader.string(entry, "id", f"{where}.id") if "id" in entry else f"route-{n + 1}",
             name=reader.string(entry, "name", f"{where}.name", required=False, default=" → ".join(names)),
             kind=kind, stops=tuple(stops), mode=mode, speed_kn=speed_kn, avoid=avoid,
+            date=timeline_date(reader, entry, f"{where}.date"),
             note=reader.string(entry, "note", f"{where}.note", required=False,
                                default=f"Route computed by mapper for {reader.path.name}; the articles do not "
                                        "give it."),

@@ -62,7 +62,8 @@ def _citations(reader, entry, where, geodata):
     return tuple(citations)
 
 
-def _date(reader, entry, where):
+def timeline_date(reader, entry, where):
+    """``entry``'s ``date`` as YYYY, YYYY-MM or YYYY-MM-DD text (a TOML date too), or None if it has none."""
     value = entry.get("date")
     if value is None:
         return None
@@ -123,7 +124,7 @@ def read_steps(reader, doc, geodata, layers, drawn_ids, read_view):
             sources=_citations(reader, entry, f"{where}.sources", geodata),
             view=None if view is None else read_view(reader, view, f"{where}.view", geodata),
             layers=_layers(reader, entry, f"{where}.layers", layers),
-            date=_date(reader, entry, f"{where}.date"),
+            date=timeline_date(reader, entry, f"{where}.date"),
             highlight=_highlight(reader, entry, f"{where}.highlight", drawn_ids),
         ))
     return tuple(steps)
