@@ -6,7 +6,7 @@ import pytest
 
 from mapper import api
 from mapper.core.style import STYLES
-from mapper.export.screenshot import UNFOLD_LEGEND
+from mapper.export.screenshot import PICTURE_PANELS
 
 # Words that belong to one story, not to a kind of feature.
 STORY_WORDS = ("Caspian", "Volga", "Kama", "Drone", "drone", "Iran", "Russia", "Ukraine", "Kyiv")
@@ -71,10 +71,10 @@ def default_map_path(tmp_path_factory):
     return api.render(output_path=tmp_path_factory.mktemp("legend") / "map.html").path
 
 
-def _open(browser, path, width, height):
+def _open(browser, path, width, height, url_hash=""):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.add_init_script(RECORD_VIOLATIONS)
-    page.goto(path.resolve().as_uri())
+    page.goto(path.resolve().as_uri() + url_hash)
     page.wait_for_selector("[data-mapper-ready]")
     return page
 
@@ -128,11 +128,32 @@ def test_large_map_starts_open(browser, default_map_path):
 def test_screenshots_show_the_whole_legend(browser, default_map_path):
     """A picture can be neither clicked nor scrolled: the screenshot unfolds the legend and shows every row."""
     page = _open(browser, default_map_path, 800, 600)
-    page.evaluate(UNFOLD_LEGEND)
+    page.evaluate(PICTURE_PANELS)
     assert page.get_attribute(".mapper-legend-toggle", "aria-expanded") == "true"
     scroll, height = page.evaluate("() => { const l = document.querySelector('.mapper-legend'); "
                                    "return [l.scrollHeight, l.clientHeight]; }")
     assert scroll <= height
     last = page.locator(".mapper-legend-row").last.bounding_box()
     assert last["y"] + last["height"] <= 600
+    page.close()
+
+
+PANEL_BOXES = """() => Array.from(document.querySelectorAll('.leaflet-control'))
+  .filter(el => el.offsetParent !== null)
+  .map(el => { const b = el.getBoundingClientRect(); return [el.className, b.left, b.top, b.right, b.bottom]; })"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, height, url_hash", [(800, 600, ""), (800, 600, "#step=2"), (1366, 768, "")])
+def test_a_pictures_panels_never_lie_over_each_other(browser, default_map_path, width, height, url_hash):
+    """Where a clicking-only panel would cover another, the picture leaves it out; where it fits, it stays."""
+    page = _open(browser, default_map_path, width, height, url_hash)
+    page.evaluate(PICTURE_PANELS)
+    boxes = page.evaluate(PANEL_BOXES)
+    for n, (name, *a) in enumerate(boxes):
+        for other, *b in boxes[n + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (name, other)
+    assert any("mapper-legend" in name for name, *_ in boxes)
+    if width >= 1366:
+        assert any("leaflet-control-layers" in name for name, *_ in boxes)
     page.close()

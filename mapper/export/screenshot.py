@@ -22,13 +22,44 @@ VIEWPORT_RANGE_PX = (320, 8000)
 SCREEN_DPI_RANGE = (CSS_PX_PER_INCH // 2, 4 * CSS_PX_PER_INCH)  # half to four device pixels per CSS pixel
 LOAD_TIMEOUT_MS = 30_000
 # A picture can be neither clicked nor scrolled: its legend is shown unfolded and whole, though a
-# small window starts it folded and a small map keeps it short with a scroll bar.
-UNFOLD_LEGEND = """() => {
+# small window starts it folded and a small map keeps it short with a scroll bar.  A panel that
+# is only for clicking or typing (the layer switch, the search box, the cursor readout) is left
+# out of the picture where it would lie over another panel, as it would on a small window.
+PICTURE_PANELS = """() => {
   const button = document.querySelector('.mapper-legend-toggle');
-  if (!button) return;
-  if (button.getAttribute('aria-expanded') === 'false') button.click();
-  button.parentElement.classList.add('mapper-legend-whole');
-  // The opening view, clear of the legend as the picture shows it (mapper-layout.js).
+  if (button) {
+    if (button.getAttribute('aria-expanded') === 'false') button.click();
+    button.parentElement.classList.add('mapper-legend-whole');
+  }
+  const box = el => el.getBoundingClientRect();
+  const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const panels = () => Array.from(document.querySelectorAll('.leaflet-control'))
+    .filter(el => el.offsetParent !== null);
+  // Under a whole legend on a short map, the story's panel would run off the top: it goes to the top right.
+  const story = document.querySelector('.mapper-story');
+  const top = story && story.closest('.leaflet-control-container').querySelector('.leaflet-top.leaflet-right');
+  if (story && top && story.closest('.leaflet-bottom') &&
+      (box(story).top < 0 || panels().some(other => other !== story && meet(box(story), box(other))))) {
+    top.prepend(story);
+    // Still too tall beside the legend: the caption gives up lines (the figure's subtitle has it whole).
+    const caption = story.querySelector('.mapper-story-caption');
+    const across = other => box(other).left < box(story).right && box(story).left < box(other).right;
+    const below = panels().filter(other => other !== story && across(other) && box(other).top >= box(story).top)
+      .map(other => box(other).top);
+    const short = below.length ? box(story).bottom + 10 - Math.min(...below) : 0;
+    if (caption && short > 0) {
+      caption.style.maxHeight = Math.max(32, caption.clientHeight - short) + 'px';
+      caption.style.overflow = 'hidden';
+    }
+  }
+  for (const selector of ['.leaflet-control-layers', '.mapper-find', '.mapper-coords']) {
+    const panel = document.querySelector(selector);
+    const control = panel && panel.closest('.leaflet-control');
+    if (control && panels().some(other => other !== control && meet(box(control), box(other)))) {
+      control.classList.add('mapper-off-picture');
+    }
+  }
+  // The opening view, clear of the panels as the picture shows them (mapper-layout.js).
   const map = window[document.querySelector('.folium-map').id];
   if (window.mapperRuntime && window.mapperRuntime.refit) window.mapperRuntime.refit(map);
 }"""
@@ -80,7 +111,7 @@ def screenshot_png(html, width_px, height_px, scale, url_hash=""):
                     browser.route_network(page, serve_assets=False)
                     page.goto(page_path.as_uri() + url_hash)
                     page.wait_for_selector("[data-mapper-ready]", timeout=LOAD_TIMEOUT_MS)
-                    page.evaluate(UNFOLD_LEGEND)
+                    page.evaluate(PICTURE_PANELS)
                     if url_hash:  # once more, fitted beside the legend as the picture shows it
                         page.evaluate("() => window.dispatchEvent(new HashChangeEvent('hashchange'))")
                     # Two frames: the canvas layers have painted once ready is set.
