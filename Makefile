@@ -79,10 +79,11 @@ gnu-time:
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 
-# The README's pictures: the interactive map in headless Chromium, and the
-# print figure (drawn offline with matplotlib).
+# The README's pictures: the interactive map in headless Chromium (and its
+# story's first step), and the print figure (drawn offline with matplotlib).
 screenshot: $(VENV)/.installed-test chromium
 	$(BIN)/mapper export -f screenshot --overwrite -o docs/iran-russia.png
+	$(BIN)/mapper export -f screenshot --step 1 --size 1366x768px --overwrite -o docs/iran-russia-story.png
 	$(BIN)/mapper export -f png --dpi 110 --overwrite -o docs/iran-russia-figure.png
 
 clean:

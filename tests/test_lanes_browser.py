@@ -17,7 +17,7 @@ LANES = """(names) => {
     const tip = layer.getTooltip && layer.getTooltip();
     if (!(layer instanceof L.Polyline) || !tip || !names.includes(tip.getContent())) return;
     out[tip.getContent()] = {
-      offset: layer.options.offset || 0,
+      offset: (layer.options.laneSlot || 0) * (layer.options.weight + (layer.options.laneGap || 0)),
       drawn: layer._rings.flat().map(p => [p.x, p.y]),
       data: layer.getLatLngs().flat().map(ll => { const p = map.latLngToLayerPoint(ll); return [p.x, p.y]; })
     };
@@ -63,3 +63,18 @@ def test_a_lane_is_moved_on_screen_only(page):
         moved = [Point(d).distance(Point(p)) for d, p in zip(lane["data"][1:-1], lane["drawn"][1:-1])]
         # Each point moves by the offset (up to twice as far at a sharp corner), never more.
         assert all(abs(lane["offset"]) * 0.99 <= m <= 2.01 * abs(lane["offset"]) for m in moved), moved
+
+
+def test_lanes_a_step_highlights_widen_and_stay_apart(browser, tmp_path):
+    path = api.render(output_path=tmp_path / "map.html").path
+    opened = browser.new_page(viewport={"width": 1366, "height": 768})
+    opened.goto(path.resolve().as_uri() + "#step=1")  # the Caspian lanes, highlighted
+    opened.wait_for_selector("[data-mapper-ready]")
+    lanes = opened.evaluate(LANES, [ASTARA, NOWSHAHR])
+    weights = opened.evaluate(f"""() => {{ const out = []; {MAP}.eachLayer(l => {{
+      if (l.options && l.options.laneGap) out.push(l.options.weight); }}); return out; }}""")
+    assert weights and min(weights) > 4, "step 1 highlights the lanes: they are drawn wider"
+    gaps = _gaps_where_the_data_meet(lanes)
+    spacing = abs(lanes[ASTARA]["offset"] - lanes[NOWSHAHR]["offset"])
+    assert spacing > max(weights) and min(gaps) >= 0.8 * spacing, gaps
+    opened.close()

@@ -316,3 +316,24 @@ def test_hostile_step_text_is_shown_as_text(browser, tmp_path):
         assert opened.errors == [] and opened.csp_violations == [] and opened.requests == []
     finally:
         opened.close()
+
+
+PANEL_BOXES = """() => Array.from(document.querySelectorAll('.leaflet-control'))
+  .filter(el => el.offsetParent !== null)
+  .map(el => { const b = el.getBoundingClientRect(); return [el.className, b.left, b.top, b.right, b.bottom]; })"""
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (1024, 700), (800, 600)])
+def test_every_step_keeps_its_panel_clear_of_the_others(browser, map_path, width, height):
+    """A long caption scrolls in its panel rather than run it into the tools above or off the map."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(map_path.resolve().as_uri())
+    page.wait_for_selector("[data-mapper-ready]")
+    for step in range(1, STEP_COUNT + 1):
+        page.evaluate(f"() => {MAP}.mapperStory.go({step}, false)")
+        boxes = page.evaluate(PANEL_BOXES)
+        for n, (name, *a) in enumerate(boxes):
+            assert a[1] >= 0 and a[3] <= height, (step, name)
+            for other, *b in boxes[n + 1:]:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (step, name, other)
+    page.close()

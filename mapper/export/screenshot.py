@@ -37,12 +37,13 @@ PICTURE_PANELS = """() => {
     .filter(el => el.offsetParent !== null);
   // Under a whole legend on a short map, the story's panel would run off the top: it goes to the top right.
   const story = document.querySelector('.mapper-story');
+  const caption = story && story.querySelector('.mapper-story-caption');
+  if (caption) caption.style.maxHeight = '';  // as tall as the page allows, before it is placed
   const top = story && story.closest('.leaflet-control-container').querySelector('.leaflet-top.leaflet-right');
   if (story && top && story.closest('.leaflet-bottom') &&
       (box(story).top < 0 || panels().some(other => other !== story && meet(box(story), box(other))))) {
     top.prepend(story);
     // Still too tall beside the legend: the caption gives up lines (the figure's subtitle has it whole).
-    const caption = story.querySelector('.mapper-story-caption');
     const across = other => box(other).left < box(story).right && box(story).left < box(other).right;
     const below = panels().filter(other => other !== story && across(other) && box(other).top >= box(story).top)
       .map(other => box(other).top);

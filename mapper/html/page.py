@@ -100,8 +100,8 @@ def _draw_props(layer_key, feature, sources_by_id):
     style = feature_style(layer_key, props)
     assumption = props.get("basis") == "assumption"
     out = {"style": style.leaflet_options(assumption=assumption), **story.feature_marks(layer_key, props)}
-    if props.get("lane_slot"):  # drawn beside the lanes it runs with (compose/lanes.py)
-        out["style"]["offset"] = round(props["lane_slot"] * (style.weight_px + LANE_GAP_PX), 1)
+    if props.get("lane_slot"):  # drawn beside the lanes it runs with (compose/lanes.py, mapper.js)
+        out["style"].update(laneSlot=props["lane_slot"], laneGap=LANE_GAP_PX)
     if props.get("marker") == "arrow":
         out.update(marker="arrow", rotation_deg=round(props["rotation_deg"], 1))
         return out

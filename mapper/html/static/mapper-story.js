@@ -75,6 +75,7 @@
         if (lit) layer.setStyle({weight: base.weight + LIT_WEIGHT, opacity: 1});
         if (dim) layer.setStyle({opacity: base.opacity * DIM, fillOpacity: base.fillOpacity * DIM});
         if (lit && layer._map) layer.bringToFront();
+        if (layer.options.laneSlot && layer._map) layer.redraw();  // its place beside the others follows its width
       } else if (layer.setOpacity) {
         layer.setOpacity(dim ? DIM : 1);  // a flow's arrow
       }
@@ -160,6 +161,8 @@
   // A map lower than this keeps the left for its tools and the timeline, and
   // shows the story at the bottom right, where the legend starts folded.
   var STORY_LEFT_MIN_HEIGHT = 700;
+  var CAPTION_GAP_PX = 10;  // between the story and a panel above it
+  var CAPTION_MIN_PX = 48;  // a caption keeps at least this much, scrolling
 
   function story(map, steps, options) {
     var container = map.getContainer();
@@ -201,7 +204,22 @@
     }
     map.on("resize", function () {  // full screen, or a window resized
       if (panel.getPosition() !== corner()) panel.setPosition(corner());
+      fitCaption();
     });
+
+    // On a short window the caption scrolls rather than run the panel into the
+    // tools above it or off the map.
+    function fitCaption() {
+      caption.style.maxHeight = "";
+      var div = panel.getContainer(), box = div.getBoundingClientRect();
+      var short = container.getBoundingClientRect().top + CAPTION_GAP_PX - box.top;
+      container.querySelectorAll(".leaflet-control").forEach(function (other) {
+        var r = other.getBoundingClientRect();
+        if (other === div || other.offsetParent === null || r.top >= box.top) return;
+        if (r.left < box.right && box.left < r.right) short = Math.max(short, r.bottom + CAPTION_GAP_PX - box.top);
+      });
+      if (short > 0) caption.style.maxHeight = Math.max(CAPTION_MIN_PX, caption.clientHeight - short) + "px";
+    }
 
     function go(i, animate, stay) {
       index = Math.max(-1, Math.min(steps.length - 1, i));
@@ -224,6 +242,7 @@
       showLayers(map, step ? step.layers : null);
       if (map.mapperTimeline) map.mapperTimeline.setDate(step ? step.date : null);
       highlight(items, step ? step.highlight : []);
+      fitCaption();
       if (!stay) moveTo(map, step && (step.bounds || step.centre) ? step : home, animate && !reducedMotion());
       container.setAttribute("data-mapper-step", String(index + 1));
       map.fire("mapperstep", {step: index + 1});

@@ -302,8 +302,9 @@
     }).getContainer();
   }
 
-  // A lane that runs with others (mapper's lane slots) is drawn `offset` px to the
-  // right of its direction, on screen only: its data stay where the route is.
+  // A lane that runs with others is drawn `laneSlot` line spacings (its weight and
+  // `laneGap` px) to the right of its direction, on screen only: its data stay
+  // where the route is (mapper/compose/lanes.py).
   function rightNormal(a, b) {
     if (!a || !b) return null;
     var dx = b.x - a.x, dy = b.y - a.y, length = Math.sqrt(dx * dx + dy * dy);
@@ -340,7 +341,7 @@
     });
   }
 
-  // Teaches Leaflet's polylines the `offset` option (once; Leaflet is loaded by then).
+  // Teaches Leaflet's polylines the `laneSlot` option (once; Leaflet is loaded by then).
   function offsetPolylines() {
     if (L.Polyline.prototype.mapperOffset) return;
     var projectPolyline = L.Polyline.prototype._project;
@@ -348,8 +349,9 @@
       mapperOffset: true,
       _project: function () {
         projectPolyline.call(this);
-        var offset = this.options.offset;
-        if (!offset || this instanceof L.Polygon) return;
+        var options = this.options;
+        if (!options.laneSlot || this instanceof L.Polygon) return;
+        var offset = options.laneSlot * (options.weight + (options.laneGap || 0));
         var bounds = new L.Bounds();
         this._rings = this._rings.map(function (ring) {
           var moved = offsetRing(ring, offset);
