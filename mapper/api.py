@@ -12,7 +12,7 @@ pay for a map.
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mapper.compose.layers import build_layers, ring_feature, select_layers
@@ -24,19 +24,24 @@ from mapper.core.stamp import stamp_line
 from mapper.core.units import format_hours, metres_to, parse_length_m, parse_speed_m_s
 from mapper.core.vocab import FIGURE_FORMATS, FORMATS
 from mapper.errors import InputError
+from mapper.export.draft import draft_briefing
 from mapper.export.formats import POINT_FORMATS, ExportResult, FigureOptions, export_briefing, format_for
 from mapper.export.starter import write_starter
 from mapper.geo.claims import verify_claims
 from mapper.geo.geodesy import inverse
 from mapper.geo.routing import route_feature
 from mapper.geo.waternet import prepare as prepare_water
+from mapper.html.review import review_page
+from mapper.load.article import printed_date, read_article
 from mapper.load.briefing import Briefing, default_briefing_path, load_briefing
 from mapper.load.check import Report, check_briefing, check_folder
+from mapper.load.gazetteer import load_gazetteer
 from mapper.load.geodata import Geodata, load_geodata, place_lonlat
 from mapper.load.lookup import NamedPoint, resolve_point
 from mapper.load.pointfiles import PointLayer, point_layer, read_point_layer
 from mapper.load.schemas import read_schema
 from mapper.load.tiles import find_tile_provider
+from mapper.text.extract import extract
 
 __all__ = [
     # results and values
@@ -355,3 +360,49 @@ def schema(name, output_path=None, overwrite=False):
     if output_path is not None:
         write_atomic(output_path, json.dumps(document, ensure_ascii=False, indent=2) + "\n", overwrite=overwrite)
     return document
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What :func:`ingest` found in an article, and the files it wrote."""
+
+    found: dict  # JSON-ready: source, places, quantities, claims, systems, events, flows
+    draft_path: Path | None
+    review_path: Path | None
+
+
+def ingest(article_path, draft_path=None, review_path=None, title=None, outlet=None, date=None,
+           briefing_path=None, data_dir=None, overwrite=False):
+    """Read the article at ``article_path`` and find its places, quantities, dates, claims and flows.
+
+    ``title``, ``outlet`` and ``date`` (YYYY-MM-DD) stand in for, or
+    correct, what the article prints.  With ``briefing_path``, the
+    briefing's places are looked up first (else the gazetteer's alone).
+    With ``draft_path``, a draft briefing is written there (every item
+    ``status = "draft"``); with ``review_path``, the review page (HTML).
+    Files are written atomically, and an existing one only with ``overwrite``.
+    """
+    for path in (draft_path, review_path):
+        if path is not None:
+            check_output_path(path, overwrite)
+    article = read_article(Path(article_path))
+    if date is not None:
+        parsed = printed_date(date)
+        if parsed is None or len(parsed[0]) != 10:
+            raise InputError(f"date {date!r}: give the article's date as YYYY-MM-DD")
+        article = replace(article, date=parsed[0], date_printed=date)
+    article = replace(article, title=title or article.title, outlet=outlet or article.outlet)
+    places = world(briefing_path, data_dir).places if briefing_path is not None else ()
+    gazetteer = load_gazetteer(data_dir, places)
+    found = extract(article, gazetteer)
+    source_id = "-".join(part for part in (_slug(article.outlet), article.date) if part) or "article"
+    if draft_path is not None:
+        write_atomic(draft_path, draft_briefing(article, found, gazetteer, draft_path, source_id), overwrite)
+    if review_path is not None:
+        name = Path(draft_path).name if draft_path is not None else None
+        write_atomic(review_path, review_page(article, found, name), overwrite)
+    return IngestResult(found, Path(draft_path) if draft_path else None, Path(review_path) if review_path else None)
+
+
+def _slug(text):
+    return "-".join("".join(c if c.isalnum() else " " for c in (text or "").lower()).split())[:40]

@@ -17,8 +17,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "mapper"
 
 # Lowest first.  The root package (``mapper/__init__.py``: the version) and
 # ``mapper.errors`` sit under every stage.
-STAGES = ("mapper", "mapper.errors", "mapper.core", "mapper.load", "mapper.geo", "mapper.compose", "mapper.html",
-          "mapper.export", "mapper.api", "mapper.cli")
+STAGES = ("mapper", "mapper.errors", "mapper.core", "mapper.load", "mapper.text", "mapper.geo", "mapper.compose",
+          "mapper.html", "mapper.export", "mapper.api", "mapper.cli")
 # What a CLI module may import (these modules and those under them): the
 # package root for its version, and nothing of the library past the front door.
 CLI_MAY_IMPORT = ("mapper.errors", "mapper.core.vocab", "mapper.core.text", "mapper.api", "mapper.cli")

@@ -183,6 +183,7 @@ def _events_by_place(geodata, keep):
             "kind": "event",
             "place": place_id,
             "events": events,
+            **({"status": "draft"} if all(e.get("status") == "draft" for e in events) else {}),
         }))
     return features
 

@@ -120,6 +120,7 @@ def feature_style(layer_key, props):
 
 
 ASSUMPTION_LABEL = "Dashed: analyst’s assumption, not stated in the sources"
+DRAFT_LABEL = "Dashed: analyst’s assumption, or a draft of mapper ingest not yet confirmed"
 
 
 def legend_entries(layers):
@@ -145,6 +146,16 @@ def legend_entries(layers):
     return entries
 
 
+def drawn_dashed(props):
+    """True for a feature drawn dashed: an analyst's assumption, or a draft not yet confirmed."""
+    return props.get("basis") == "assumption" or props.get("status") == "draft"
+
+
 def draws_assumption(layers):
-    """True if any feature of ``layers`` is drawn dashed (an assumption): the legend then explains the dashes."""
-    return any(feature["properties"].get("basis") == "assumption" for layer in layers for feature in layer.features)
+    """True if any feature of ``layers`` is drawn dashed: the legend then explains the dashes."""
+    return any(drawn_dashed(feature["properties"]) for layer in layers for feature in layer.features)
+
+
+def has_drafts(layers):
+    """True if any feature of ``layers`` is a draft (``mapper ingest``) not yet confirmed."""
+    return any(feature["properties"].get("status") == "draft" for layer in layers for feature in layer.features)

@@ -30,6 +30,10 @@ MINUS_SIGN = "\u2212"
 _NUMBER = rf"[+\-{MINUS_SIGN}]?(?:\d+(?:\.\d*)?|\.\d+)"
 LATLON_PATTERN = re.compile(rf"^\s*({_NUMBER})\s*[,\s]\s*({_NUMBER})\s*\Z")
 
+# Where a record stands in review: a draft (made by `mapper ingest`, drawn dashed and marked) until an
+# analyst confirms it.
+STATUSES = ("draft", "confirmed")
+
 # A record without sources gives one of these as its basis, with a note.
 BASES = ("assumption", "gazetteer", "user")
 

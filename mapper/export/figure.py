@@ -27,7 +27,7 @@ from shapely.geometry import box, shape
 from mapper import __version__
 from mapper.compose.layers import layer_bounds
 from mapper.core.output import atomic_path
-from mapper.core.style import ASSUMPTION_LABEL, draws_assumption, legend_entries
+from mapper.core.style import ASSUMPTION_LABEL, DRAFT_LABEL, draws_assumption, has_drafts, legend_entries
 from mapper.core.vocab import FIGURE_FORMATS
 from mapper.errors import InputError, OutputExistsError
 from mapper.export import figure_map
@@ -139,6 +139,7 @@ class _Legend:
 
     entries: list
     dashed: bool
+    drafts: bool = False
 
 
 def _legend_groups(legend):
@@ -152,7 +153,7 @@ def _legend_groups(legend):
             labels.append(style.label)
     if legend.dashed:
         handles.append(figure_map.assumption_handle())
-        labels.append(ASSUMPTION_LABEL)
+        labels.append(DRAFT_LABEL if legend.drafts else ASSUMPTION_LABEL)
     return handles, labels, headers
 
 
@@ -517,7 +518,7 @@ def draw_figure(geodata, briefing, layers, projection=None, size=None, dpi=DEFAU
     # view, what the frame leaves out is known only once the map is laid out.
     footer_h = 0.135 * len(footer(cited_sources(geodata, layers))) + 0.12
     area = _Frame(MARGIN_IN, MARGIN_IN + footer_h + 0.1, width_in - MARGIN_IN, height_in - top)
-    frame = _layout(fig, _Legend(legend_entries(layers), draws_assumption(layers)),
+    frame = _layout(fig, _Legend(legend_entries(layers), draws_assumption(layers), has_drafts(layers)),
                     timeline_entries(geodata, layers), area,
                     lambda aspect: figure_map.fit_extent(projector, framed, aspect))
     # Room for the graticule's tick labels left of and below the frame.

@@ -30,6 +30,7 @@ from mapper.core.style import (
     STEP_DIM_OPACITY,
     STEP_LIT_WEIGHT_PX,
     STYLES,
+    drawn_dashed,
     feature_style,
     style_key,
 )
@@ -253,7 +254,7 @@ def _emphasis(style, props, zorder):
 def _draw_feature(ax, layer_key, feature, geometry, zorder):
     props = feature["properties"]
     style, zorder, alpha = _emphasis(feature_style(layer_key, props), props, zorder)
-    dashed = props.get("basis") == "assumption"
+    dashed = drawn_dashed(props)
     if geometry.geom_type == "Point":
         if not style.fill_opacity:  # a halo around the place (events, places in range), as on the map
             ax.plot([geometry.x], [geometry.y], marker="o", linestyle="none", markersize=style.radius_px * 1.6,

@@ -27,12 +27,15 @@ from mapper.core.style import (
     ASSUMPTION_DASH,
     ASSUMPTION_LABEL,
     BASEMAP_STYLES,
+    DRAFT_LABEL,
     LABELLED_KINDS,
     LANE_GAP_PX,
     MINOR_LABEL_KINDS,
     SEA_COLOR,
+    drawn_dashed,
     draws_assumption,
     feature_style,
+    has_drafts,
     legend_entries,
 )
 from mapper.errors import InputError
@@ -98,7 +101,7 @@ def _draw_props(layer_key, feature, sources_by_id):
     """The few properties the browser needs: style, popup, label."""
     props = feature["properties"]
     style = feature_style(layer_key, props)
-    assumption = props.get("basis") == "assumption"
+    assumption = drawn_dashed(props)
     out = {"style": style.leaflet_options(assumption=assumption), **story.feature_marks(layer_key, props)}
     if props.get("lane_slot"):  # drawn beside the lanes it runs with (compose/lanes.py, mapper.js)
         out["style"].update(laneSlot=props["lane_slot"], laneGap=LANE_GAP_PX)
@@ -146,8 +149,8 @@ def _collection(layer_key, features, sources_by_id, cutoff_lon=None):
 
 def _legend(layers):
     """The legend's rows: only what the layers draw, and the dashes only if something is drawn dashed."""
-    return popups.legend_html(legend_entries(layers), ASSUMPTION_DASH,
-                              ASSUMPTION_LABEL if draws_assumption(layers) else None)
+    label = (DRAFT_LABEL if has_drafts(layers) else ASSUMPTION_LABEL) if draws_assumption(layers) else None
+    return popups.legend_html(legend_entries(layers), ASSUMPTION_DASH, label)
 
 
 def _fit(fmap, layers, view=None, point_layers=()):

@@ -116,10 +116,19 @@ def _claims(claims, sources_by_id):
     return f'<ul class="mapper-claims">{items}</ul>'
 
 
+DRAFT_NOTE = ("<b>Draft</b>: found in the article by <code>mapper ingest</code>, not yet confirmed by an "
+              "analyst (set <code>status = \"confirmed\"</code> in the briefing once checked).")
+
+
+DRAFT_MARK = ' <b class="mapper-draft">(draft)</b>'
+
+
 def feature_popup(props, sources_by_id):
     """Popup HTML for a place, route or range feature's properties."""
     kind = KIND_LABELS.get(props.get("kind"), props.get("kind", ""))
     body = [f'<div class="mapper-popup"><h4>{esc(props["name"])}</h4>', f'<p class="mapper-kind">{esc(kind)}</p>']
+    if props.get("status") == "draft":
+        body.append(f'<p class="mapper-draft">{DRAFT_NOTE}</p>')
     if props.get("description"):
         body.append(f"<p>{esc(props['description'])}</p>")
     if props.get("legs"):
@@ -178,6 +187,7 @@ def events_popup(props, sources_by_id):
     """
     items = "".join(
         f'<li data-mapper-date="{esc(e["date"])}"><b>{esc(e["date"])}</b> ({esc(e["date_text"])}): {esc(e["name"])}'
+        f'{DRAFT_MARK if e.get("status") == "draft" else ""}'
         f'{"<br><i>" + esc(e["note"]) + "</i>" if e.get("note") else ""}'
         f'{_citations(sources_by_id, e["sources"])}</li>'
         for e in props["events"]

@@ -30,6 +30,9 @@ MAX_BYTES = {
     # Hand-written TOML: the bundled briefings are about 1 KB.  Within 1 MiB and the
     # bounds of load/tomltext.py, tomllib parses any text in about a second and 200 MB.
     "briefing file": 1024 * 1024,
+    # A news article or report saved as text (mapper ingest): a long report is some 100 kB, and
+    # the extraction's work grows with the text.
+    "article": 2 * 1024 * 1024,
     # Made by mapper itself (mapper.load.watercache): the world sea graph is about 80 MB.
     "sea graph cache": 1024 * 1024 * 1024,
 }

@@ -13,18 +13,21 @@ from dataclasses import replace
 
 from mapper.core.text import shown
 from mapper.core.units import parse_length_m
+from mapper.core.vocab import STATUSES
 from mapper.errors import DataError, InputError
 from mapper.load.geodata import merge_places, merge_records
 from mapper.load.lookup import find_place
 from mapper.load.places import inline_place
 
 SOURCE_KEYS = ("id", "title", "outlet", "date", "file", "url", "note")
-SYSTEM_KEYS = ("id", "name", "range", "class", "note", "sources", "basis")
-PLACE_KEYS = ("id", "name", "lat", "lon", "source", "kind", "country", "aliases", "description", "note", "sources")
-FLOW_KEYS = ("id", "from", "to", "label", "cargo", "date", "description", "note", "sources", "basis")
+SYSTEM_KEYS = ("id", "name", "range", "class", "note", "sources", "basis", "status")
+PLACE_KEYS = ("id", "name", "lat", "lon", "source", "kind", "country", "aliases", "description", "note", "sources",
+              "status")
+FLOW_KEYS = ("id", "from", "to", "label", "cargo", "date", "description", "note", "sources", "basis", "status")
 CARGO_KEYS = ("item", "status", "sources", "note")
-CLAIM_KEYS = ("id", "check", "subject", "reference", "distance", "direction", "system", "stated", "sources", "note")
-EVENT_KEYS = ("id", "name", "date", "date_text", "place", "sources", "basis", "note", "description")
+CLAIM_KEYS = ("id", "check", "subject", "reference", "distance", "direction", "system", "stated", "sources", "note",
+              "status")
+EVENT_KEYS = ("id", "name", "date", "date_text", "place", "sources", "basis", "note", "description", "status")
 # Which table of the briefing holds the records of each registry (for messages).
 TABLE_OF_REGISTRY = {"sources": "sources", "systems": "systems", "places": "places", "routes": "flows",
                      "claims": "claims", "events": "events"}
@@ -58,6 +61,13 @@ def _merge(reader, geodata, name, records, table):
         reader.fail(table, str(exc).removeprefix(f"{reader.path}: "))
 
 
+def _check_status(reader, entry, where):
+    """The table's ``status`` (draft or confirmed), if it gives one."""
+    if "status" in entry and entry["status"] not in STATUSES:
+        reader.fail(f"{where}.status", f"{entry['status']!r}: use {' or '.join(STATUSES)}")
+    return entry.get("status")
+
+
 def add_sources(reader, doc, geodata):
     """``geodata`` with the briefing's [[sources]]; a source's ``file`` is its saved text, its quotes' check."""
     records, files = [], {}
@@ -85,7 +95,9 @@ def add_systems(reader, doc, geodata):
     """``geodata`` with the briefing's [[systems]]: ``range`` is a length with its unit, such as "690 km"."""
     records = []
     for _, where, entry in reader.tables(doc, "systems", SYSTEM_KEYS):
-        record = {key: entry[key] for key in ("id", "name", "class", "note", "sources", "basis") if key in entry}
+        record = {key: entry[key] for key in ("id", "name", "class", "note", "sources", "basis", "status")
+                  if key in entry}
+        _check_status(reader, entry, where)
         record["id"] = reader.string(entry, "id", f"{where}.id")
         record["name"] = reader.string(entry, "name", f"{where}.name")
         stated = reader.string(entry, "range", f"{where}.range")
@@ -115,6 +127,8 @@ def add_inline_places(reader, entries, geodata):
             reader.fail(key, message)
         if "sources" in entry:
             feature["properties"]["sources"] = _plain(entry["sources"])
+        if "status" in entry:
+            feature["properties"]["status"] = _check_status(reader, entry, where)
         features.append(feature)
     try:
         return merge_places(geodata, features)
@@ -140,8 +154,9 @@ def add_flows(reader, doc, geodata):
             reader.keys(item, CARGO_KEYS, f"{where}.cargo[{n}]")
         props = {"id": flow_id, "name": label, "kind": "supply-flow", "from": ends["from"], "to": ends["to"],
                  "direction": flow_id, "legend_label": label}
-        props.update({key: entry[key] for key in ("description", "cargo", "date", "sources", "basis", "note")
-                      if key in entry})
+        props.update({key: entry[key] for key in ("description", "cargo", "date", "sources", "basis", "note",
+                                                  "status") if key in entry})
+        _check_status(reader, entry, where)
         props["waypoints"] = [{"name": ends["from"], "source": "place"}, {"name": ends["to"], "source": "place"}]
         coordinates = [geodata.place(ends[key])["geometry"]["coordinates"][:2] for key in ("from", "to")]
         records.append({"type": "Feature", "id": flow_id, "properties": _plain(props),
@@ -153,6 +168,7 @@ def add_claims(reader, doc, geodata):
     """``geodata`` with the briefing's [[claims]], the fields of claims.json; places by id or name."""
     records = []
     for _, where, entry in reader.tables(doc, "claims", CLAIM_KEYS):
+        _check_status(reader, entry, where)
         record = _plain(entry)
         for key in ("subject", "reference"):
             if key in record:
@@ -165,6 +181,7 @@ def add_events(reader, doc, geodata):
     """``geodata`` with the briefing's [[events]], the fields of events.json; ``date_text`` defaults to the date."""
     records = []
     for _, where, entry in reader.tables(doc, "events", EVENT_KEYS):
+        _check_status(reader, entry, where)
         record = _plain(entry)
         if "place" in record:
             record["place"] = _place_id(reader, geodata, record["place"], f"{where}.place")
