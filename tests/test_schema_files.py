@@ -266,6 +266,7 @@ DATE = vocab.DATE_PATTERN.pattern.replace("\\Z", "$")
 # Where each enum of each schema comes from; an enum not listed here fails the test below.
 ENUMS = {
     **{(name, "/$defs/basis/enum"): vocab.BASES for name in ("places", "routes", "systems", "events", "briefing")},
+    **{(name, "/$defs/status/enum"): vocab.STATUSES for name in ('places', 'systems', 'claims', 'events', 'briefing')},
     ("places", "/$defs/place/properties/kind/enum"): vocab.PLACE_KINDS,
     ("routes", "/$defs/route/properties/kind/enum"): vocab.ROUTE_KINDS,
     ("routes", "/$defs/route/properties/routing/properties/mode/enum"): (*vocab.MODES, *vocab.MODE_ALIASES),

@@ -28,8 +28,8 @@ COMMANDS = {
                                        "briefings, or one briefing (a .toml file)."),
     "verify": ("verify", "verify", "Check every claim of distance and direction in the geodata against WGS84 "
                                    "geodesy."),
-    "ingest": ("ingest", "ingest", "Find the places, distances, dates, claims and flows in a news article; write a "
-                                   "cited draft briefing."),
+    "ingest": ("ingest", "ingest", "Find the places, distances, ranges, dates, claims and flows in ARTICLE (a text "
+                                   "file)."),
     "schema": ("schema", "schema", "Print the JSON Schema NAME (briefing, or a geodata file's) for editors and tools."),
 }
 
