@@ -73,6 +73,7 @@ class Mention:
     suggestions: list = field(default_factory=list)  # names, for an unresolved one
     kind: str = ""  # a mapper place kind for the draft
     note: str = ""
+    hits: list = field(default_factory=list, repr=False)  # the gazetteer's matches, for a second look
 
 
 def _possessive(text, start, end):
@@ -198,6 +199,17 @@ def find_places(text, sentences, gazetteer, start=0):
                 i += n
                 continue
             i += 1
+    # A second look at the ambiguous: the countries of the places resolved around them count too
+    # ("from Tripoli to Benghazi": Tripoli in Libya).
+    around = named | {m.entry.country for m in found if m.status == "resolved" and m.entry.country}
+    for mention in found:
+        if mention.status == "ambiguous":
+            status, entry, confidence, candidates = _choose(mention.hits, around)
+            if status == "resolved":
+                mention.status, mention.entry, mention.confidence, mention.candidates = \
+                    status, entry, round(confidence * 0.9, 2), candidates
+                mention.kind = mention.kind or _kind(entry)
+                mention.note = "chosen as the namesake in a country of the places named around it"
     return found
 
 
@@ -217,7 +229,8 @@ def _longest(text, spans, i, gazetteer):
         hits = gazetteer.lookup(fold(text[a:end]))
         if not hits:
             continue
-        acronym = text[a:end].isupper() and len(text[a:end]) <= 4
+        last = text[last_a:end]
+        acronym = last.isupper() and len(last) <= 4 and len(fold(text[a:end]).split()) == 1
         if acronym:  # "SAN", "NIS": a country's code, never a city's name
             hits = [hit for hit in hits if hit[0].origin != "city"]
         if hits and (_capitalised(text[last_a:end]) or hits[0][0].origin in ("own", "waters")):
@@ -244,7 +257,7 @@ def _resolved(text, sentence, spans, i, n, end, hits, named):
     place_word = _place_word_after(text, end, sentence.end)
     kind = place_word[0] if place_word else _kind(entry or hits[0][0])
     return Mention(text[a:end], a, end, text[sentence.start:sentence.end], sentence.start, status, entry,
-                   confidence, candidates, kind=kind)
+                   confidence, candidates, kind=kind, hits=hits)
 
 
 def _kind(entry):
@@ -277,6 +290,8 @@ def _unknown(text, sentence, spans, i, gazetteer, suggester):
     first = fold(text[spans[i][0]:spans[i][1]])
     if first.endswith(ADJECTIVE_ENDINGS) and len(first) > 4:
         return None
+    if n == 1 and name.isupper() and len(name) <= 4:
+        return None  # an acronym ("NIS", "SAN"): an organisation far more often than a place
     nearby = {entry.country for x, y in spans for entry, _ in gazetteer.lookup(fold(text[x:_possessive(text, x, y)]))
               if entry.origin == "country" and entry.country}
     suggestions = _suggested(gazetteer, suggester, name, nearby)
