@@ -17,6 +17,7 @@ confidence and a note that says so.  Nothing is guessed silently.
 
 import difflib
 import math
+import re
 from dataclasses import dataclass, field
 
 from mapper.load.countries import fold
@@ -82,7 +83,8 @@ def _possessive(text, start, end):
 
 
 def _capitalised(word):
-    return word[:1].isupper()
+    """True for a capitalised word, or one with a capitalised part ("al-Mandab", "ar-Raqqa")."""
+    return any(part[:1].isupper() for part in re.split(r"[-'’]", word))
 
 
 def _place_word_after(text, end, sentence_end):
@@ -245,7 +247,8 @@ def _resolved(text, sentence, spans, i, n, end, hits, named):
     if lone_city:
         before = text[spans[i - 1][0]:spans[i - 1][1]] if i > 0 else ""
         after = text[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else ""
-        joined_before = i > 0 and _capitalised(before) and not text[spans[i - 1][1]:a].strip()
+        joined_before = (i > 0 and _capitalised(before) and not text[spans[i - 1][1]:a].strip()
+                         and not before.endswith(("'s", "’s")))  # "Russia’s Astrakhan": two names
         joined_after = (i + 1 < len(spans) and _capitalised(after) and not text[end:spans[i + 1][0]].strip()
                         and not _place_word_after(text, end, sentence.end))
         if (joined_before and before.lower() not in NOT_PLACES) or joined_after:
