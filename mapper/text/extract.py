@@ -135,8 +135,9 @@ def _flows(text, sentences, mentions):
                 continue
             origin = None
             from_word = re.compile(r"\bfrom\s+", re.IGNORECASE).search(text, verb.end(), sentence.end)
-            if from_word:
-                origin = _first_after(mentions, from_word.end(), min(sentence.end, from_word.end() + 3))
+            if from_word:  # "from areas near the cities of Chongjin ... to Vladivostok": the first place named
+                upper = to_word.start() if to_word.start() > from_word.end() else sentence.end
+                origin = _first_after(mentions, from_word.end(), upper)
             if origin is None:
                 origin = _nearest_before(mentions, verb.start(), sentence.start, skip=(target,))
             if origin is None or origin.entry == target.entry:

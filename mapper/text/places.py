@@ -243,6 +243,10 @@ def _longest(text, spans, i, gazetteer):
 def _resolved(text, sentence, spans, i, n, end, hits, named):
     a = spans[i][0]
     status, entry, confidence, candidates = _choose(hits, named)
+    if n == 1 and hits[0][0].origin == "waters" and hits[0][1] and i + 1 < len(spans) \
+            and _capitalised(text[spans[i + 1][0]:spans[i + 1][1]]) and not text[end:spans[i + 1][0]].strip() \
+            and not _place_word_after(text, end, sentence.end):
+        return None  # "Pacific Fleet", "Caspian Flotilla": a short name inside a longer one
     lone_city = hits[0][0].origin == "city" and n == 1
     if lone_city:
         before = text[spans[i - 1][0]:spans[i - 1][1]] if i > 0 else ""
@@ -291,7 +295,7 @@ def _unknown(text, sentence, spans, i, gazetteer, suggester):
     if any(fold(text[x:y]) in NOT_PLACES for x, y in spans[i:i + n]) or fold(name) in NOT_PLACE_PHRASES:
         return None
     first = fold(text[spans[i][0]:spans[i][1]])
-    if first.endswith(ADJECTIVE_ENDINGS) and len(first) > 4:
+    if first.split()[0].endswith(ADJECTIVE_ENDINGS) and len(first.split()[0]) > 4:
         return None
     if n == 1 and name.isupper() and len(name) <= 4:
         return None  # an acronym ("NIS", "SAN"): an organisation far more often than a place
