@@ -24,8 +24,14 @@ SUGGEST_MARGIN = 0.15
 _CODE = re.compile(r"[A-Za-z]{2,3}")
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
 def fold(text):
     """``text`` as names are compared: no accents, case, punctuation or leading "the"."""
+    if text.isascii():  # the same, faster: the gazetteer folds some 600,000 names
+        words = _NOT_ASCII_ALNUM.sub(" ", text.lower().replace("&", " and ")).split()
+        return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("&", " and ")
     words = "".join(c if c.isalnum() else " " for c in text).split()

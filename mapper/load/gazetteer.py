@@ -65,6 +65,8 @@ class Gazetteer:
 
 def _latin(text):
     """True for a name in Latin letters (accents allowed), as English news prints place names."""
+    if text.isascii():
+        return True
     for char in unicodedata.normalize("NFKD", text):
         if char.isalpha() and not ("a" <= char.lower() <= "z") and not unicodedata.combining(char):
             return False
@@ -82,7 +84,8 @@ def _add(index, entries, entry, names):
     seen = set()
     for name, alternate in names:
         # "Simon's Town" is also found as "Simons Town".
-        for key in (fold(name), fold(name.replace("'", "").replace("’", ""))):
+        plain = name.replace("'", "").replace("’", "")
+        for key in (fold(name), fold(plain)) if plain != name else (fold(name),):
             if key and key not in seen and len(key.split()) <= MAX_NAME_WORDS:
                 seen.add(key)
                 index.setdefault(key, []).append((n, alternate))
@@ -163,9 +166,16 @@ def _base(data_dir):
     return index, entries
 
 
+@lru_cache(maxsize=2)
+def _frozen(data_dir):
+    return {key: tuple(value) for key, value in _base(data_dir)[0].items()}
+
+
 def load_gazetteer(data_dir=None, places=()):
     """The gazetteer: the registry sources (read once per process) and ``places`` (features) as own places."""
     base_index, base_entries = _base(data_dir)
+    if not places:
+        return Gazetteer(tuple(base_entries), _frozen(data_dir), _capitals())
     index = {key: list(value) for key, value in base_index.items()}
     entries = list(base_entries)
     _own(index, entries, places)
