@@ -257,3 +257,28 @@ def test_an_article_over_the_size_limit_is_refused(run, tmp_path):
     (tmp_path / "huge.txt").write_text("Ships sailed to Tartus. " * 100_000, encoding="utf-8")
     result = run("ingest", "huge.txt")
     assert result.exit_code == 1 and "huge.txt" in result.stderr and "at most" in result.stderr
+
+
+def test_a_long_article_gives_a_draft_within_bounds_that_validates(tmp_path):
+    """Many findings: the draft keeps a bounded number of each, says how many it left out, and validates."""
+    sentence = "Ships sailed 40 km east of Tartus to Novorossiysk on 3 March 2023 and in April 2022"
+    (tmp_path / "long.txt").write_text("\n".join(f"{sentence}, convoy {n}." for n in range(3000)), encoding="utf-8")
+    draft = tmp_path / "long-draft.toml"
+    result = api.ingest(tmp_path / "long.txt", draft)
+    assert len(result.found["events"]) > 200
+    text = draft.read_text(encoding="utf-8")
+    assert "# Left out of this draft" in text and text.count("[[events]]") == 200
+    assert "subtitle" not in text  # no outlet and no date: none invented
+    report = api.validate(briefing_path=draft)
+    assert report.problems == [], report.problems
+
+
+def test_a_long_sentence_is_quoted_around_the_finding(tmp_path):
+    words = " ".join(f"word{n}" for n in range(400))
+    text = f"{words} the ship reached Tartus {words}."
+    (tmp_path / "run-on.txt").write_text(text, encoding="utf-8")
+    found = api.ingest(tmp_path / "run-on.txt").found
+    [tartus] = [p for p in found["places"] if p["mention"] == "Tartus"]
+    quote = tartus["quote"]
+    assert "Tartus" in quote and len(quote) <= 400
+    assert text[tartus["quote_start"]:tartus["quote_start"] + len(quote)] == quote

@@ -16,6 +16,9 @@ from mapper.core.vocab import ID_PATTERN
 from mapper.load.countries import fold
 
 MAX_NAME_CHARS = 120
+# Items a draft holds of each kind: enough for any article, and a draft stays well within the
+# 1 MiB a briefing may be; the rest are in --json and on the review page.
+MAX_DRAFTED = {"places": 300, "systems": 50, "claims": 100, "events": 200, "flows": 100}
 PLACE_KIND = {"capital": "capital", "city": "city", "town": "town", "port": "port", "sea": "sea",
               "industrial-zone": "industrial-zone", "site": "site"}
 
@@ -62,7 +65,8 @@ class _Draft:
     def __init__(self, found, gazetteer, source_id):
         self.found, self.gazetteer, self.source_id = found, gazetteer, source_id
         self.ids = _Ids()
-        self.places = {}  # gazetteer name -> place record
+        self.places = {}  # id -> place record
+        self.places_left_out = 0
         self.place_of = {}  # folded name -> place id
 
     def cite(self, quote):
@@ -73,6 +77,9 @@ class _Draft:
         key = fold(item["name"])
         if key in self.place_of:
             return self.place_of[key]
+        if len(self.places) >= MAX_DRAFTED["places"]:
+            self.places_left_out += 1
+            return None
         kind = PLACE_KIND.get(item.get("kind"), "site")
         if kind == "city" and self.gazetteer.capitals.get(item.get("country")) == item["name"]:
             kind = "capital"
@@ -157,7 +164,15 @@ def draft_briefing(article, found, gazetteer, draft_path, source_id):
                       "note": f"mapper ingest: suggested from “{item['verb']}” in the sentence; check who sends "
                               "what to whom.", "sources": draft.cite(item["quote"])})
         pairs[(origin, target)] = flows[-1]
-    return _text(article, found, draft, draft_path, source_id, systems, claims, events, flows)
+    left_out = []
+    tables = {"systems": systems, "claims": claims, "events": events, "flows": flows}
+    for kind, records in tables.items():
+        if len(records) > MAX_DRAFTED[kind]:
+            left_out.append(f"{len(records) - MAX_DRAFTED[kind]:,} {kind}")
+            del records[MAX_DRAFTED[kind]:]
+    if draft.places_left_out:
+        left_out.append(f"{draft.places_left_out:,} places")
+    return _text(article, found, draft, draft_path, source_id, systems, claims, events, flows, left_out)
 
 
 def _comments(found):
@@ -172,7 +187,7 @@ def _comments(found):
     return lines
 
 
-def _text(article, found, draft, draft_path, source_id, systems, claims, events, flows):
+def _text(article, found, draft, draft_path, source_id, systems, claims, events, flows, left_out=()):
     source = found["source"]
     relative = os.path.relpath(Path(article.path).resolve(), Path(draft_path).resolve().parent)
     header = [
@@ -182,12 +197,15 @@ def _text(article, found, draft, draft_path, source_id, systems, claims, events,
     ]
     unplaced = _comments(found)
     if unplaced:
-        header += ["#", "# Names not placed (add them as places if they are places):", *unplaced]
+        header += ["#", "# Names not placed (add them as places if they are places):",
+                   *unplaced[:MAX_DRAFTED["places"]]]
+    if left_out:
+        header += ["#", f"# Left out of this draft, to keep it a readable size: {', '.join(left_out)} "
+                        "(all are in `mapper ingest --json` and on the review page)."]
     title = source.get("title") or Path(article.path).stem
-    parts = ["\n".join(header), "\n".join([
-        f"title = {_toml('Draft: ' + title)}",
-        f"subtitle = {_toml(_short(', '.join(x for x in (source.get('outlet'), source.get('date_printed')) if x)))}",
-    ])]
+    subtitle = _short(", ".join(x for x in (source.get("outlet"), source.get("date_printed")) if x))
+    parts = ["\n".join(header), "\n".join([f"title = {_toml('Draft: ' + title)}",
+                                            *([f"subtitle = {_toml(subtitle)}"] if subtitle else [])])]
     parts.append(_table("sources", {"id": source_id, "title": title, "outlet": source.get("outlet"),
                                     "date": source.get("date"), "file": relative, "url": source.get("url")}))
     parts += [_table("places", record) for record in draft.places.values()]

@@ -21,6 +21,28 @@ FLOW_VERB = re.compile(r"\b(ship|send|suppl|deliver|transport|transfer|provid|ex
 SYSTEM_NAME = re.compile(r"\b([A-Z][A-Za-z]*-?\d+[A-Za-z0-9-]*|[A-Z][a-z]+-[A-Z0-9][\w-]*)\b")
 MAX_CARGO_CHARS = 120
 MAX_EVENT_NAME_CHARS = 120
+MAX_QUOTE_CHARS = 400  # a longer sentence is quoted around the finding (the draft must stay a readable size)
+
+
+def _quoted(text, quote_start, quote, start, end):
+    """(quote, quote_start): the sentence, or for a long one the words around ``start``–``end`` in it."""
+    if len(quote) <= MAX_QUOTE_CHARS:
+        return quote, quote_start
+    stop = quote_start + len(quote)
+    left = max(quote_start, start - MAX_QUOTE_CHARS // 2)
+    right = min(stop, max(end, left + MAX_QUOTE_CHARS))
+    while left > quote_start and not text[left - 1].isspace():
+        left += 1  # begin on a word
+    while right < stop and not text[right].isspace() and right > end:
+        right -= 1  # end on a word
+    return text[left:right].strip(), left + (len(text[left:right]) - len(text[left:right].lstrip()))
+
+
+def _trimmed(text, item):
+    """``item`` (a finding with quote, quote_start, start and end) with its quote kept short."""
+    item["quote"], item["quote_start"] = _quoted(text, item["quote_start"], item["quote"], item["start"],
+                                                 item["end"])
+    return item
 
 
 def _place_dict(group):
@@ -162,7 +184,7 @@ def extract(article, gazetteer):
     mentions = find_places(text, sentences, gazetteer, start)
     quantities = find_quantities(text, sentences, start)
     dates = find_dates(text, sentences, article.date, start)
-    return {
+    found = {
         "source": {"title": article.title, "outlet": article.outlet, "date": article.date,
                    "date_printed": article.date_printed, "url": article.url, "sha256": article.sha256},
         "places": [_place_dict(group) for group in _grouped(mentions)],
@@ -175,3 +197,6 @@ def extract(article, gazetteer):
         "events": _events(dates, mentions),
         "flows": _flows(text, sentences, mentions),
     }
+    for kind in ("places", "quantities", "claims", "systems", "events", "flows"):
+        found[kind] = [_trimmed(text, item) for item in found[kind]]
+    return found
