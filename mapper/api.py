@@ -23,7 +23,7 @@ from mapper.core.output import check_output_path, write_atomic
 from mapper.core.stamp import stamp_line
 from mapper.core.units import format_hours, metres_to, parse_length_m, parse_speed_m_s
 from mapper.core.vocab import FIGURE_FORMATS, FORMATS
-from mapper.errors import InputError
+from mapper.errors import DataError, InputError
 from mapper.export.draft import draft_briefing
 from mapper.export.formats import POINT_FORMATS, ExportResult, FigureOptions, export_briefing, format_for
 from mapper.export.starter import write_starter
@@ -32,7 +32,7 @@ from mapper.geo.geodesy import inverse
 from mapper.geo.routing import route_feature
 from mapper.geo.waternet import prepare as prepare_water
 from mapper.html.review import review_page
-from mapper.load.article import printed_date, read_article
+from mapper.load.article import MAX_TITLE_CHARS, printed_date, read_article
 from mapper.load.briefing import Briefing, default_briefing_path, load_briefing
 from mapper.load.check import Report, check_briefing, check_folder
 from mapper.load.gazetteer import load_gazetteer
@@ -382,9 +382,13 @@ def ingest(article_path, draft_path=None, review_path=None, title=None, outlet=N
     ``status = "draft"``); with ``review_path``, the review page (HTML).
     Files are written atomically, and an existing one only with ``overwrite``.
     """
-    for path in (draft_path, review_path):
-        if path is not None:
-            check_output_path(path, overwrite)
+    outputs = [Path(p) for p in (draft_path, review_path) if p is not None]
+    for path in outputs:
+        check_output_path(path, overwrite)
+        if path.resolve() == Path(article_path).resolve():
+            raise InputError(f"{path}: that is the article itself; write the draft and the review elsewhere")
+    if len(outputs) == 2 and outputs[0].resolve() == outputs[1].resolve():
+        raise InputError(f"{outputs[0]}: the draft and the review page need two different files")
     article = read_article(Path(article_path))
     if date is not None:
         parsed = printed_date(date)
@@ -392,17 +396,15 @@ def ingest(article_path, draft_path=None, review_path=None, title=None, outlet=N
             raise InputError(f"date {date!r}: give the article's date as YYYY-MM-DD")
         article = replace(article, date=parsed[0], date_printed=date)
     article = replace(article, title=title or article.title, outlet=outlet or article.outlet)
+    if article.title is not None and len(article.title) > MAX_TITLE_CHARS:
+        raise DataError(f"{article_path}: the title line is over {MAX_TITLE_CHARS} characters; give --title")
     places = world(briefing_path, data_dir).places if briefing_path is not None else ()
     gazetteer = load_gazetteer(data_dir, places)
     found = extract(article, gazetteer)
-    source_id = "-".join(part for part in (_slug(article.outlet), article.date) if part) or "article"
     if draft_path is not None:
-        write_atomic(draft_path, draft_briefing(article, found, gazetteer, draft_path, source_id), overwrite)
+        write_atomic(draft_path, draft_briefing(article, found, gazetteer, draft_path), overwrite)
     if review_path is not None:
         name = Path(draft_path).name if draft_path is not None else None
         write_atomic(review_path, review_page(article, found, name), overwrite)
     return IngestResult(found, Path(draft_path) if draft_path else None, Path(review_path) if review_path else None)
 
-
-def _slug(text):
-    return "-".join("".join(c if c.isalnum() else " " for c in (text or "").lower()).split())[:40]

@@ -5,14 +5,17 @@ read them there.  Every quote must be an exact slice of its article, and
 every draft must load, validate (quotes checked word for word) and render.
 """
 
+import hashlib
 import json
 import re
 import shutil
+import time
 
 import pytest
 from conftest import DATA_DIR, SEEDS_DIR
 
 from mapper import api
+from mapper.export.draft import MAX_DRAFTED
 from mapper.load.article import read_article
 from mapper.load.gazetteer import load_gazetteer
 from mapper.text.dates import find_dates
@@ -267,7 +270,7 @@ def test_a_long_article_gives_a_draft_within_bounds_that_validates(tmp_path):
     result = api.ingest(tmp_path / "long.txt", draft)
     assert len(result.found["events"]) > 200
     text = draft.read_text(encoding="utf-8")
-    assert "# Left out of this draft" in text and text.count("[[events]]") == 200
+    assert "# Left out of this draft" in text and text.count("[[events]]") == MAX_DRAFTED["events"]
     assert "subtitle" not in text  # no outlet and no date: none invented
     report = api.validate(briefing_path=draft)
     assert report.problems == [], report.problems
@@ -282,3 +285,62 @@ def test_a_long_sentence_is_quoted_around_the_finding(tmp_path):
     quote = tartus["quote"]
     assert "Tartus" in quote and len(quote) <= 400
     assert text[tartus["quote_start"]:tartus["quote_start"] + len(quote)] == quote
+
+
+def test_a_crlf_article_is_read_byte_for_byte(tmp_path):
+    """Offsets, quotes and the hash are the file's: a draft of a CRLF file validates, and a name
+    wrapped onto the next line is still found."""
+    article = tmp_path / "crlf.txt"
+    article.write_bytes("Date: 2024-01-05\r\nTitle: T\r\n\r\nShips sailed from Tartus\r\nto Novorossiysk and on to "
+                        "Nizhny\r\nNovgorod. Prices hit $1,500m. A boat came within 5 nm of Tartus.\r\n".encode())
+    result = api.ingest(article, tmp_path / "crlf-draft.toml")
+    found = result.found
+    assert found["source"]["sha256"] == hashlib.sha256(article.read_bytes()).hexdigest()
+    assert "Nizhny\r\nNovgorod" in {p["mention"] for p in found["places"]}
+    assert [q["text"] for q in found["quantities"]] == ["5 nm"]  # not the money
+    assert all("\r" not in item["quote"] for kind in FINDINGS for item in found[kind])
+    assert api.validate(briefing_path=tmp_path / "crlf-draft.toml").problems == []
+
+
+def test_a_flow_is_sent_by_a_country_or_city_not_a_sea(drafts):
+    found, _ = drafts[CNN]
+    assert found["flows"] and all(f["from"] != "Caspian Sea" for f in found["flows"])
+
+
+def test_no_claim_measures_from_a_country(tmp_path):
+    (tmp_path / "a.txt").write_text("Russia is about 600 miles east of Moscow. Kazan lies 450 miles east of Moscow.",
+                                    encoding="utf-8")
+    claims = api.ingest(tmp_path / "a.txt").found["claims"]
+    assert [(c["subject"], c["reference"]) for c in claims] == [("Kazan", "Moscow")]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-o", "x.toml", "--review", "x.toml"], "the draft and the review page need two different files"),
+    (["-o", "cnn.txt", "--overwrite"], "that is the article itself"),
+    (["--review", "cnn.txt", "--overwrite"], "that is the article itself"),
+])
+def test_outputs_never_replace_the_article_or_each_other(run, tmp_path, args, message):
+    shutil.copy(CNN, tmp_path / "cnn.txt")
+    before = (tmp_path / "cnn.txt").read_bytes()
+    result = run("ingest", "cnn.txt", *args)
+    assert result.exit_code == 2 and message in result.stderr
+    assert (tmp_path / "cnn.txt").read_bytes() == before and not (tmp_path / "x.toml").exists()
+
+
+def test_a_long_title_can_be_given(run, tmp_path):
+    (tmp_path / "t.txt").write_text("Title: " + "Long " * 60 + "\n\nShips sailed to Tartus.\n", encoding="utf-8")
+    refused = run("ingest", "t.txt")
+    assert refused.exit_code == 1 and "give --title" in refused.stderr
+    assert run("ingest", "t.txt", "--title", "Short").exit_code == 0
+
+
+def test_hostile_text_costs_bounded_work(tmp_path):
+    """Half a megabyte of findings with no full stop: no step grows with the square of the text."""
+    piece = "Zorbaz Kreltor 600 miles east of Moscow June 21, 2024 Mr. Iran ships arms to Tartus "
+    (tmp_path / "hostile.txt").write_text(piece * (500_000 // len(piece)), encoding="utf-8")
+    started = time.perf_counter()
+    found = api.ingest(tmp_path / "hostile.txt", tmp_path / "hostile-draft.toml").found
+    assert time.perf_counter() - started < 60
+    assert len(found["quantities"]) <= 2_000 and len(found["events"]) <= 2_000
+    assert all(len(item["quote"]) <= 400 for kind in FINDINGS for item in found[kind])
+    assert api.validate(briefing_path=tmp_path / "hostile-draft.toml").problems == []

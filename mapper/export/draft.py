@@ -18,7 +18,8 @@ from mapper.load.countries import fold
 MAX_NAME_CHARS = 120
 # Items a draft holds of each kind: enough for any article, and a draft stays well within the
 # 1 MiB a briefing may be; the rest are in --json and on the review page.
-MAX_DRAFTED = {"places": 300, "systems": 50, "claims": 100, "events": 200, "flows": 100}
+MAX_DRAFTED = {"places": 200, "systems": 40, "claims": 60, "events": 150, "flows": 60}
+MAX_FLOW_SOURCES = 5
 PLACE_KIND = {"capital": "capital", "city": "city", "town": "town", "port": "port", "sea": "sea",
               "industrial-zone": "industrial-zone", "site": "site"}
 
@@ -31,7 +32,7 @@ def _toml(value):
         return "[" + ", ".join(_toml(item) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML wants DEL escaped too
 
 
 def _table(name, record):
@@ -56,15 +57,19 @@ class _Ids:
         return candidate
 
 
+def _plain(text):
+    """``text`` on one line, printable: for names, labels and comments."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 def _short(text):
-    text = " ".join(text.split())
+    text = _plain(text)
     return text if len(text) <= MAX_NAME_CHARS else text[:MAX_NAME_CHARS - 1].rstrip() + "…"
 
 
 class _Draft:
-    def __init__(self, found, gazetteer, source_id):
-        self.found, self.gazetteer, self.source_id = found, gazetteer, source_id
-        self.ids = _Ids()
+    def __init__(self, found, gazetteer, source_id, ids):
+        self.found, self.gazetteer, self.source_id, self.ids = found, gazetteer, source_id, ids
         self.places = {}  # id -> place record
         self.places_left_out = 0
         self.place_of = {}  # folded name -> place id
@@ -83,10 +88,11 @@ class _Draft:
         kind = PLACE_KIND.get(item.get("kind"), "site")
         if kind == "city" and self.gazetteer.capitals.get(item.get("country")) == item["name"]:
             kind = "capital"
-        name = item["name"]
-        aliases = sorted({m["text"] for m in item["mentions"]} - {name})
-        if item.get("note") and item["mention"] != name:
-            name, aliases = item["mention"], sorted({item["name"], *aliases} - {item["mention"]})
+        name = _plain(item["name"])
+        aliases = sorted({_plain(m["text"]) for m in item["mentions"]} - {name})
+        if item.get("note") and _plain(item["mention"]) != name:
+            mention = _plain(item["mention"])
+            name, aliases = mention, sorted({name, *aliases} - {mention})
         passed = "; ".join(f"{c['name']} ({c.get('country') or '?'})" for c in item.get("candidates", [])[:3])
         note = (f"mapper ingest: confidence {item['confidence']:.2f}, from {item['gazetteer']}"
                 f"{'; passed over ' + passed if passed else ''}.{' ' + item['note'] if item.get('note') else ''}")
@@ -119,9 +125,12 @@ class _Draft:
         return self.place(item)
 
 
-def draft_briefing(article, found, gazetteer, draft_path, source_id):
+def draft_briefing(article, found, gazetteer, draft_path):
     """The TOML text of the draft briefing for ``article`` from ``found`` (:func:`mapper.text.extract.extract`)."""
-    draft = _Draft(found, gazetteer, source_id)
+    ids = _Ids()
+    source = found["source"]
+    source_id = ids(" ".join(x for x in (source.get("outlet"), source.get("date")) if x), "article")
+    draft = _Draft(found, gazetteer, source_id, ids)
     for item in found["places"]:
         if "lat" in item and item.get("gazetteer") != "country":
             draft.place(item)
@@ -155,7 +164,8 @@ def draft_briefing(article, found, gazetteer, draft_path, source_id):
         if not origin or not target or origin == target:
             continue
         if (origin, target) in pairs:  # one flow a direction: its other sentences are more evidence for it
-            pairs[(origin, target)]["sources"] += draft.cite(item["quote"])
+            if len(pairs[(origin, target)]["sources"]) < MAX_FLOW_SOURCES:
+                pairs[(origin, target)]["sources"] += draft.cite(item["quote"])
             continue
         label = _short(f"{item['from']} → {item['to']}: {item['cargo']}" if item["cargo"] else
                        f"{item['from']} → {item['to']}")
@@ -183,7 +193,7 @@ def _comments(found):
             candidates = "; ".join(f"{c['name']} ({c.get('country') or '?'})" for c in item.get("candidates", [])[:4])
             what = f"{item['status']}: candidates {candidates}" if item["status"] == "ambiguous" else \
                 f"not in the gazetteer; suggestions: {suggestions}"
-            lines.append(f"#   “{item['mention']}” ({what})")
+            lines.append(_plain(f"#   “{item['mention']}” ({what})"))
     return lines
 
 

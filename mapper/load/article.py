@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from mapper.errors import DataError
-from mapper.load.files import read_text
+from mapper.load.files import read_bytes
 
 HEAD_LINES = 8  # where a page's date and title are looked for
 MAX_TITLE_CHARS = 200
@@ -50,7 +50,7 @@ class Article:
     date: str | None  # ISO YYYY-MM-DD, or YYYY-MM where the text gives only the month
     date_printed: str | None
     url: str | None
-    body_start: int = 0  # offset of the text after the header lines (0 for a page as copied)
+    body_start: int = 0  # offset of the text after the header lines, or after a copied page's date and title
 
 
 def printed_date(text):
@@ -74,7 +74,7 @@ def _from_headers(lines):
     """The header lines' values by lower-case key, and how many lines they take."""
     found = {}
     for count, line in enumerate(lines):
-        match = HEADER.match(line.strip())
+        match = HEADER.match(line.strip("\ufeff \t\r\n"))
         if not match:
             return found, count
         found[match.group(1).lower()] = match.group(2).strip()
@@ -89,7 +89,8 @@ def _from_page(lines):
     """
     title = date = printed = outlet = None
     head_end = 0
-    shown = [(n, line.strip()) for n, line in enumerate(lines) if line.strip()][:HEAD_LINES]
+    shown = [(n, line.strip("\ufeff \t\r\n")) for n, line in enumerate(lines)
+             if line.strip("\ufeff \t\r\n")][:HEAD_LINES]
     for n, line in shown:
         parsed = printed_date(line)
         if parsed and date is None:
@@ -107,8 +108,18 @@ def _from_page(lines):
 
 
 def read_article(path):
-    """The :class:`Article` saved at ``path`` (a regular UTF-8 text file, within the size limit of an article)."""
-    text = read_text(path, "article")
+    """The :class:`Article` saved at ``path`` (a regular UTF-8 text file, within the size limit of an article).
+
+    The text is the file's, byte for byte (no newline translation), so offsets, quotes and the hash
+    are those of the file, as `mapper validate` reads it to check quotes.
+    """
+    raw = read_bytes(path, "article")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    if not text.strip("\ufeff \t\r\n"):
+        raise DataError(f"{path}: article is empty")
     lines = text.splitlines()
     headers, header_lines = _from_headers(lines)
     if headers:
@@ -121,7 +132,4 @@ def read_article(path):
         title, iso, printed, outlet, header_lines = _from_page(lines)
         url = None
     body_start = sum(len(line) for line in text.splitlines(keepends=True)[:header_lines])
-    if title is not None and len(title) > MAX_TITLE_CHARS:
-        raise DataError(f"{path}: the title line is over {MAX_TITLE_CHARS} characters; give --title")
-    return Article(path, text, hashlib.sha256(text.encode("utf-8")).hexdigest(), title, outlet, iso, printed, url,
-                   body_start)
+    return Article(path, text, hashlib.sha256(raw).hexdigest(), title, outlet, iso, printed, url, body_start)

@@ -11,12 +11,13 @@
 An article without a date of its own keeps only the absolute dates.
 """
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass
 
 from mapper.load.article import MONTHS
-from mapper.text.spans import sentence_at
+from mapper.text.spans import quote_of, sentence_at
 
 _MONTH = (r"(January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
@@ -144,19 +145,22 @@ def _relative(words, reference):
 
 def find_dates(text, sentences, article_date, start=0):
     """Every date in ``text`` from ``start`` that can be worked out, as :class:`Dated`s in text order."""
-    taken, found = [], []
+    taken, found = [], []  # taken: sorted (start, end) of the dates found, which never overlap
     for kind, pattern in PATTERNS:
+        if len(found) >= MAX_DATES:
+            break
         for match in pattern.finditer(text, start):
-            if any(a < match.end() and match.start() < b for a, b in taken):
+            at = bisect.bisect_left(taken, (match.start(), match.start()))
+            if (at < len(taken) and taken[at][0] < match.end()) or (at > 0 and taken[at - 1][1] > match.start()):
                 continue  # inside a longer date already found
             resolved = _resolve(kind, match.groups(), article_date)
             if resolved is None:
                 continue
-            taken.append((match.start(), match.end()))
+            bisect.insort(taken, (match.start(), match.end()))
             text_start = match.start(1) if kind in ("year", "month") else match.start()
             sentence = sentence_at(sentences, match.start())
             found.append(Dated(text[text_start:match.end()], text_start, match.end(), resolved[0], resolved[1],
-                               text[sentence.start:sentence.end], sentence.start))
+                               *quote_of(text, sentence, text_start, match.end())))
             if len(found) >= MAX_DATES:
                 break
     return sorted(found, key=lambda d: d.start)

@@ -8,41 +8,23 @@ something to somewhere).  Every quote is the whole sentence, an exact slice
 of the text at ``quote_start``.
 """
 
+import bisect
 import re
 
 from mapper.load.countries import fold
 from mapper.text.dates import find_dates
 from mapper.text.places import find_places
 from mapper.text.quantities import find_quantities
+from mapper.text.spans import quote_of
 from mapper.text.spans import sentences as split_sentences
 
 FLOW_VERB = re.compile(r"\b(ship|send|suppl|deliver|transport|transfer|provid|export|sell|sold|carr|ferr|smuggl)"
                        r"(?:s|es|ed|ied|ies|ing|y|ying|ied)?\b", re.IGNORECASE)
 SYSTEM_NAME = re.compile(r"\b([A-Z][A-Za-z]*-?\d+[A-Za-z0-9-]*|[A-Z][a-z]+-[A-Z0-9][\w-]*)\b")
+TO_WORD = re.compile(r"\b(?:to|into)\s+", re.IGNORECASE)
+FROM_WORD = re.compile(r"\bfrom\s+", re.IGNORECASE)
 MAX_CARGO_CHARS = 120
 MAX_EVENT_NAME_CHARS = 120
-MAX_QUOTE_CHARS = 400  # a longer sentence is quoted around the finding (the draft must stay a readable size)
-
-
-def _quoted(text, quote_start, quote, start, end):
-    """(quote, quote_start): the sentence, or for a long one the words around ``start``–``end`` in it."""
-    if len(quote) <= MAX_QUOTE_CHARS:
-        return quote, quote_start
-    stop = quote_start + len(quote)
-    left = max(quote_start, start - MAX_QUOTE_CHARS // 2)
-    right = min(stop, max(end, left + MAX_QUOTE_CHARS))
-    while left > quote_start and not text[left - 1].isspace():
-        left += 1  # begin on a word
-    while right < stop and not text[right].isspace() and right > end:
-        right -= 1  # end on a word
-    return text[left:right].strip(), left + (len(text[left:right]) - len(text[left:right].lstrip()))
-
-
-def _trimmed(text, item):
-    """``item`` (a finding with quote, quote_start, start and end) with its quote kept short."""
-    item["quote"], item["quote_start"] = _quoted(text, item["quote_start"], item["quote"], item["start"],
-                                                 item["end"])
-    return item
 
 
 def _place_dict(group):
@@ -84,31 +66,42 @@ def _grouped(mentions):
     return list(groups.values())
 
 
-def _nearest_before(mentions, offset, lower, skip=()):
-    """The last resolved place mention that ends before ``offset`` and after ``lower``."""
-    best = None
-    for m in mentions:
-        if m.entry is not None and lower <= m.start and m.end <= offset and m not in skip:
-            best = m
-    return best
+def _nearest_before(mentions, offset, lower, skip=(), senders=False):
+    """The last resolved place mention within ``lower``–``offset``; with ``senders``, no sea or region.
+
+    ``mentions`` are in text order, so the search starts where ``offset`` falls.
+    """
+    at = bisect.bisect_right(mentions, offset, key=lambda m: m.start)
+    for m in reversed(mentions[:at]):
+        if m.start < lower:
+            return None
+        if m.entry is not None and m.end <= offset and m not in skip \
+                and not (senders and m.entry.origin == "waters"):
+            return m
+    return None
 
 
 def _first_after(mentions, offset, upper):
-    for m in mentions:
-        if m.entry is not None and offset <= m.start < upper:
+    at = bisect.bisect_left(mentions, offset, key=lambda m: m.start)
+    for m in mentions[at:]:
+        if m.start >= upper:
+            return None
+        if m.entry is not None:
             return m
     return None
 
 
 def _claims(text, quantities, mentions):
     claims = []
+    by_start = {m.start: m for m in mentions if m.entry is not None}
     for q in quantities:
         if not q.direction:
             continue
-        reference = next((m for m in mentions if m.start == q.reference_at and m.entry is not None), None)
-        sentence_start = q.quote_start
-        subject = _nearest_before(mentions, q.start, sentence_start)
-        if reference is None or subject is None:
+        reference = by_start.get(q.reference_at)
+        subject = _nearest_before(mentions, q.start, q.quote_start)
+        # A claim of distance is between two places; a country has no one point to measure from.
+        if reference is None or subject is None or subject.entry == reference.entry \
+                or "country" in (subject.entry.origin, reference.entry.origin):
             continue
         claims.append({"subject": subject.entry.name, "subject_mention": subject.mention,
                        "reference": reference.entry.name, "distance": {"value": q.value, "unit": q.unit,
@@ -149,19 +142,19 @@ def _flows(text, sentences, mentions):
     flows = []
     for sentence in sentences:
         for verb in FLOW_VERB.finditer(text, sentence.start, sentence.end):
-            to_word = re.compile(r"\b(?:to|into)\s+", re.IGNORECASE).search(text, verb.end(), sentence.end)
+            to_word = TO_WORD.search(text, verb.end(), sentence.end)
             if not to_word:
                 continue
             target = _first_after(mentions, to_word.end(), min(sentence.end, to_word.end() + 3))
             if target is None:
                 continue
             origin = None
-            from_word = re.compile(r"\bfrom\s+", re.IGNORECASE).search(text, verb.end(), sentence.end)
+            from_word = FROM_WORD.search(text, verb.end(), sentence.end)
             if from_word:  # "from areas near the cities of Chongjin ... to Vladivostok": the first place named
                 upper = to_word.start() if to_word.start() > from_word.end() else sentence.end
                 origin = _first_after(mentions, from_word.end(), upper)
-            if origin is None:
-                origin = _nearest_before(mentions, verb.start(), sentence.start, skip=(target,))
+            if origin is None:  # the sender: a country or city before the verb ("Iran is using the Caspian Sea to")
+                origin = _nearest_before(mentions, verb.start(), sentence.start, skip=(target,), senders=True)
             if origin is None or origin.entry == target.entry:
                 continue
             cargo = text[verb.end():to_word.start()].strip(" ,")
@@ -169,8 +162,8 @@ def _flows(text, sentences, mentions):
                 cargo = text[verb.end():from_word.start()].strip(" ,")
             flows.append({"from": origin.entry.name, "to": target.entry.name, "verb": verb.group(0),
                           "cargo": cargo[:MAX_CARGO_CHARS], "start": verb.start(), "end": target.end,
-                          "text": text[verb.start():target.end], "quote": text[sentence.start:sentence.end],
-                          "quote_start": sentence.start,
+                          "text": text[verb.start():target.end],
+                          **dict(zip(("quote", "quote_start"), quote_of(text, sentence, verb.start(), target.end))),
                           "from_country": origin.entry.country if origin.entry.origin == "country" else "",
                           "to_country": target.entry.country if target.entry.origin == "country" else ""})
             break  # one flow a sentence: its first verb that sends something somewhere
@@ -197,6 +190,4 @@ def extract(article, gazetteer):
         "events": _events(dates, mentions),
         "flows": _flows(text, sentences, mentions),
     }
-    for kind in ("places", "quantities", "claims", "systems", "events", "flows"):
-        found[kind] = [_trimmed(text, item) for item in found[kind]]
     return found

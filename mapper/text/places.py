@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from mapper.load.countries import fold
-from mapper.text.spans import words
+from mapper.text.spans import quote_of, words
 
 LOCATIVES = {"in", "to", "from", "near", "at", "via", "into", "across", "off", "outside", "toward", "towards",
              "through", "between", "and", "inside", "around", "reach", "reached", "hit", "struck", "attack",
@@ -52,6 +52,8 @@ AMBIGUOUS_MARGIN = 1.0  # score: log10 of population, +2 in a country the articl
 SPELLING_CUTOFF = 0.8
 SPELLING_TAKEN = 0.85
 SUGGESTIONS = 5
+PLACE_WORD_CHARS = 30  # longer than any phrase of PLACE_WORDS
+MAX_SPELLING_LOOKUPS = 200  # distinct unknown names given suggestions in one article (each scans many names)
 NEARBY_BONUS = 0.1
 TAKEN_LEAD = 0.02  # a spelling is taken only this far ahead of the next
 NOT_PLACE_PHRASES = {"white house", "pentagon", "state department", "security council"}
@@ -89,7 +91,7 @@ def _capitalised(word):
 
 def _place_word_after(text, end, sentence_end):
     """(kind, end) of a place word right after ``end`` ("port", "special economic zone"), or None."""
-    rest = text[end:sentence_end].lower()
+    rest = text[end:min(sentence_end, end + PLACE_WORD_CHARS)].lower()
     stripped = rest.lstrip()
     gap = len(rest) - len(stripped)
     if gap > 1:
@@ -129,11 +131,17 @@ class _Suggester:
     def __init__(self, gazetteer):
         self.gazetteer = gazetteer
         self.by_letter = {}
+        self.found = {}  # folded name -> its close spellings, each name looked up once
 
     def close(self, name):
         key = fold(name)
         if not key:
             return []
+        if key not in self.found:
+            self.found[key] = self._close(key) if len(self.found) < MAX_SPELLING_LOOKUPS else []
+        return self.found[key]
+
+    def _close(self, key):
         names = self.by_letter.get(key[0])
         if names is None:
             names = self.by_letter[key[0]] = [n for n in self.gazetteer.by_name if n[:1] == key[0]]
@@ -222,8 +230,8 @@ def _longest(text, spans, i, gazetteer):
         a = spans[i][0]
         last_a, last_b = spans[i + n - 1]
         gap = text[spans[i + n - 2][1]:last_a] if n > 1 else ""
-        if n > 1 and gap.strip(" -"):
-            break  # a comma or a full stop between: not one name
+        if n > 1 and (gap.strip(" -\t\r\n") or gap.count("\n") > 1):
+            break  # a comma, a full stop or a blank line between: not one name (a line break is: hard-wrapped text)
         word = text[last_a:last_b]
         if n > 1 and not _capitalised(word) and fold(word) not in JOINERS and best is None:
             continue
@@ -263,7 +271,7 @@ def _resolved(text, sentence, spans, i, n, end, hits, named):
             return None
     place_word = _place_word_after(text, end, sentence.end)
     kind = place_word[0] if place_word else _kind(entry or hits[0][0])
-    return Mention(text[a:end], a, end, text[sentence.start:sentence.end], sentence.start, status, entry,
+    return Mention(text[a:end], a, end, *quote_of(text, sentence, a, end), status, entry,
                    confidence, candidates, kind=kind, hits=hits)
 
 
@@ -281,7 +289,8 @@ def _unknown(text, sentence, spans, i, gazetteer, suggester):
     """(Mention, words) for capitalised words that stand where a place would but that the gazetteer lacks."""
     n = 1
     while i + n < len(spans) and n < 4 and _capitalised(text[spans[i + n][0]:spans[i + n][1]]) \
-            and not text[spans[i + n - 1][1]:spans[i + n][0]].strip():
+            and not text[spans[i + n - 1][1]:spans[i + n][0]].strip() \
+            and text[spans[i + n - 1][1]:spans[i + n][0]].count("\n") < 2:
         n += 1
     a = spans[i][0]
     end = _possessive(text, *spans[i + n - 1])
@@ -304,7 +313,7 @@ def _unknown(text, sentence, spans, i, gazetteer, suggester):
     suggestions = _suggested(gazetteer, suggester, name, nearby)
     mention_end = place_word[1] if place_word else end
     words_used = n + (len(text[end:mention_end].split()) if place_word else 0)
-    mention = Mention(text[a:mention_end], a, mention_end, text[sentence.start:sentence.end], sentence.start,
+    mention = Mention(text[a:mention_end], a, mention_end, *quote_of(text, sentence, a, mention_end),
                       "unresolved", kind=place_word[0] if place_word else "site",
                       suggestions=[label for label, _, _ in suggestions])
     if place_word and suggestions and len(name) >= 5:

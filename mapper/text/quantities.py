@@ -8,17 +8,18 @@ units, and the metric one is kept as ``value_m``.  A quantity is a
 ``direction`` for a claim.
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from mapper.text.spans import sentence_at
+from mapper.text.spans import quote_of, sentence_at
 
 UNITS_M = {"km": 1000.0, "kilometer": 1000.0, "kilometre": 1000.0, "kms": 1000.0,
            "mile": 1609.344, "mi": 1609.344, "nautical mile": 1852.0, "nmi": 1852.0, "nm": 1852.0,
            "meter": 1.0, "metre": 1.0, "m": 1.0}
 METRIC = {"km", "kilometer", "kilometre", "kms", "meter", "metre", "m"}
 UNIT_CODES = {"mile": "mi", "mi": "mi", "nautical mile": "nmi", "nmi": "nmi", "nm": "nmi"}
-_UNIT = r"(nautical[ -]miles?|nmi|kilomet(?:er|re)s?|kms?|km|miles?|mi|met(?:er|re)s?|m)\b"
+_UNIT = r"(nautical[ -]miles?|nmi|nm|kilomet(?:er|re)s?|kms?|km|miles?|mi|met(?:er|re)s?|m)\b"
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 # "1,650 and 1,948 km", "between 300 and 500 miles": the first figure takes the unit of the second.
 SHARED_UNIT = re.compile(rf"{_NUMBER}(?=\s*(?:and|or|to|-|–)\s*{_NUMBER}\s*{_UNIT})", re.IGNORECASE)
@@ -33,6 +34,8 @@ DIRECTIONS = ("north-east", "north-west", "south-east", "south-west", "northeast
 DIRECTION_AFTER = re.compile(rf"\s+({'|'.join(DIRECTIONS)})\s+of\s+", re.IGNORECASE)
 MAX_QUANTITIES = 2_000
 MIN_METRES = 1_000  # lengths in metres below this are sizes of things, not distances
+BEFORE_CHARS = 80  # the words before a figure that say what it is ("a range of", "about")
+CURRENCY = "$£€¥₽"
 
 
 @dataclass
@@ -84,8 +87,10 @@ def find_quantities(text, sentences, start=0):
             stated.append((other, _code(other_unit)))
             if other_unit in METRIC and unit not in METRIC:
                 value_m = other * UNITS_M[other_unit]
+        if match.start() > 0 and text[match.start() - 1] in CURRENCY:
+            continue  # "$1,500m": money
         sentence = sentence_at(sentences, match.start())
-        before = text[sentence.start:match.start()]
+        before = text[max(sentence.start, match.start() - BEFORE_CHARS):match.start()]
         qualifier = ""
         for words, meaning in QUALIFIERS.items():
             if before.lower().rstrip().endswith(words):
@@ -96,18 +101,23 @@ def find_quantities(text, sentences, start=0):
         if after:
             direction, reference_at = after.group(1).lower().replace("-", ""), after.end()
         found.append(Quantity(match.group(0), match.start(), match.end(), number, _code(unit), value_m, kind,
-                              text[sentence.start:sentence.end], sentence.start, qualifier, tuple(stated),
+                              *quote_of(text, sentence, match.start(), match.end()), qualifier, tuple(stated),
                               direction, reference_at))
+    spans = sorted((q.start, q.end) for q in found)
     for match in SHARED_UNIT.finditer(text, start):
-        if len(found) >= MAX_QUANTITIES or any(q.start <= match.start() < q.end for q in found):
-            continue
+        if len(found) >= MAX_QUANTITIES:
+            break
+        at = bisect.bisect_right(spans, (match.start(), float("inf"))) - 1
+        if at >= 0 and spans[at][0] <= match.start() < spans[at][1]:
+            continue  # the figure of a quantity already found
         unit = _unit(match.group(3))
         number = float(match.group(1).replace(",", ""))
         if unit in ("m", "meter") and number < MIN_METRES:
             continue
         sentence = sentence_at(sentences, match.start())
-        kind = "range" if RANGE_WORDS.search(text[sentence.start:match.start()]) else "distance"
+        before = text[max(sentence.start, match.start() - BEFORE_CHARS):match.start()]
+        kind = "range" if RANGE_WORDS.search(before) else "distance"
         found.append(Quantity(match.group(1), match.start(), match.end(), number, _code(unit),
-                              number * UNITS_M[unit], kind, text[sentence.start:sentence.end], sentence.start,
+                              number * UNITS_M[unit], kind, *quote_of(text, sentence, match.start(), match.end()),
                               stated=((number, _code(unit)),)))
     return sorted(found, key=lambda q: q.start)
