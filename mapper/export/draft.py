@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from mapper.core.vocab import ID_PATTERN
+from mapper.core.vocab import ID_PATTERN, PLACE_KINDS
 from mapper.load.countries import fold
 
 MAX_NAME_CHARS = 120
@@ -20,8 +20,6 @@ MAX_NAME_CHARS = 120
 # 1 MiB a briefing may be; the rest are in --json and on the review page.
 MAX_DRAFTED = {"places": 200, "systems": 40, "claims": 60, "events": 150, "flows": 60}
 MAX_FLOW_SOURCES = 5
-PLACE_KIND = {"capital": "capital", "city": "city", "town": "town", "port": "port", "sea": "sea",
-              "industrial-zone": "industrial-zone", "site": "site"}
 
 
 def _toml(value):
@@ -85,7 +83,7 @@ class _Draft:
         if len(self.places) >= MAX_DRAFTED["places"]:
             self.places_left_out += 1
             return None
-        kind = PLACE_KIND.get(item.get("kind"), "site")
+        kind = item.get("kind") if item.get("kind") in PLACE_KINDS else "site"
         if kind == "city" and self.gazetteer.capitals.get(item.get("country")) == item["name"]:
             kind = "capital"
         name = _plain(item["name"])

@@ -24,7 +24,6 @@ SYSTEM_NAME = re.compile(r"\b([A-Z][A-Za-z]*-?\d+[A-Za-z0-9-]*|[A-Z][a-z]+-[A-Z0
 TO_WORD = re.compile(r"\b(?:to|into)\s+", re.IGNORECASE)
 FROM_WORD = re.compile(r"\bfrom\s+", re.IGNORECASE)
 MAX_CARGO_CHARS = 120
-MAX_EVENT_NAME_CHARS = 120
 
 
 def _place_dict(group):
