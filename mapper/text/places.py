@@ -55,6 +55,7 @@ SUGGESTIONS = 5
 PLACE_WORD_CHARS = 30  # longer than any phrase of PLACE_WORDS
 MAX_SPELLING_LOOKUPS = 200  # distinct unknown names given suggestions in one article (each scans many names)
 NEARBY_BONUS = 0.1
+NEARBY_WORDS = 40  # a country named this many words either side counts as the sentence's
 TAKEN_LEAD = 0.02  # a spelling is taken only this far ahead of the next
 NOT_PLACE_PHRASES = {"white house", "pentagon", "state department", "security council"}
 MAX_MENTIONS = 5_000  # place mentions kept from one article
@@ -308,7 +309,8 @@ def _unknown(text, sentence, spans, i, gazetteer, suggester):
         return None
     if n == 1 and name.isupper() and len(name) <= 4:
         return None  # an acronym ("NIS", "SAN"): an organisation far more often than a place
-    nearby = {entry.country for x, y in spans for entry, _ in gazetteer.lookup(fold(text[x:_possessive(text, x, y)]))
+    around = spans[max(0, i - NEARBY_WORDS):i + n + NEARBY_WORDS]  # the words of the sentence near the name
+    nearby = {entry.country for x, y in around for entry, _ in gazetteer.lookup(fold(text[x:_possessive(text, x, y)]))
               if entry.origin == "country" and entry.country}
     suggestions = _suggested(gazetteer, suggester, name, nearby)
     mention_end = place_word[1] if place_word else end
