@@ -24,24 +24,19 @@ from mapper.core.stamp import stamp_line
 from mapper.core.units import format_hours, metres_to, parse_length_m, parse_speed_m_s
 from mapper.core.vocab import FIGURE_FORMATS, FORMATS
 from mapper.errors import DataError, InputError
-from mapper.export.draft import draft_briefing
 from mapper.export.formats import POINT_FORMATS, ExportResult, FigureOptions, export_briefing, format_for
 from mapper.export.starter import write_starter
 from mapper.geo.claims import verify_claims
 from mapper.geo.geodesy import inverse
 from mapper.geo.routing import route_feature
 from mapper.geo.waternet import prepare as prepare_water
-from mapper.html.review import review_page
-from mapper.load.article import MAX_TITLE_CHARS, printed_date, read_article
 from mapper.load.briefing import Briefing, default_briefing_path, load_briefing
 from mapper.load.check import Report, check_briefing, check_folder
-from mapper.load.gazetteer import load_gazetteer
 from mapper.load.geodata import Geodata, load_geodata, place_lonlat
 from mapper.load.lookup import NamedPoint, resolve_point
 from mapper.load.pointfiles import PointLayer, point_layer, read_point_layer
 from mapper.load.schemas import read_schema
 from mapper.load.tiles import find_tile_provider
-from mapper.text.extract import extract
 
 __all__ = [
     # results and values
@@ -382,6 +377,12 @@ def ingest(article_path, draft_path=None, review_path=None, title=None, outlet=N
     ``status = "draft"``); with ``review_path``, the review page (HTML).
     Files are written atomically, and an existing one only with ``overwrite``.
     """
+    from mapper.export.draft import draft_briefing  # start-up speed: only ingest reads articles
+    from mapper.html.review import review_page  # start-up speed, as above
+    from mapper.load.article import MAX_TITLE_CHARS, printed_date, read_article  # start-up speed
+    from mapper.load.gazetteer import load_gazetteer  # start-up speed
+    from mapper.text.extract import extract  # start-up speed
+
     outputs = [Path(p) for p in (draft_path, review_path) if p is not None]
     for path in outputs:
         check_output_path(path, overwrite)

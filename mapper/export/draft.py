@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mapper.core.vocab import ID_PATTERN, PLACE_KINDS
 from mapper.load.countries import fold
+from mapper.load.places import slug_of
 
 MAX_NAME_CHARS = 120
 # Items a draft holds of each kind: enough for any article, and a draft stays well within the
@@ -46,7 +47,7 @@ class _Ids:
         self.taken = set()
 
     def __call__(self, text, fallback="item"):
-        base = "-".join(fold(text).replace("_", " ").split())[:60].strip("-") or fallback
+        base = slug_of(text)[:60].strip("-") or fallback
         base = base if ID_PATTERN.match(base) else fallback
         candidate, n = base, 2
         while candidate in self.taken:

@@ -58,10 +58,6 @@ class Gazetteer:
         found = [(self.entries[i], alternate) for i, alternate in self.by_name.get(folded, ())]
         return sorted(found, key=lambda item: (ORDER.index(item[0].origin), item[1], -item[0].population))
 
-    def names_starting(self, letter):
-        """Every folded name that starts with ``letter`` (for spelling suggestions)."""
-        return [name for name in self.by_name if name[:1] == letter]
-
 
 def _latin(text):
     """True for a name in Latin letters (accents allowed), as English news prints place names."""

@@ -466,14 +466,14 @@ def _new_place_id(row, name):
         if not ID_PATTERN.match(given):
             raise _Fault(f"{row.label('id')}: {shown(given)} is not kebab-case (a-z, 0-9, single hyphens)")
         return given
-    slug = _slug(name)
+    slug = slug_of(name)
     if not slug:
         raise _Fault(f"{row.label('name')}: cannot make an id from {shown(name)} "
                      f"(no Latin letters or digits); give an id")
     return slug
 
 
-def _slug(name):
+def slug_of(name):
     """Kebab-case ASCII id from a name: 'Bandar-e Anzalī' -> 'bandar-e-anzali'."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
